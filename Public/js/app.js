@@ -1,0 +1,293 @@
+/* Vanguard — progressive enhancement. Plain ES2020, no dependencies.
+   Every feature is optional: missing elements are simply ignored. */
+(() => {
+  "use strict";
+
+  const GOTO = { o: "/org", m: "/members", d: "/departments", a: "/admin/audit", n: "/notifications" };
+  const SEQUENCE_TIMEOUT_MS = 1500;
+
+  const isTyping = (el) => {
+    if (!el || !(el instanceof Element)) return false;
+    if (el.isContentEditable) return true;
+    return el.matches("input, textarea, select");
+  };
+
+  // Only follow http(s) URLs (never javascript: or data:) coming from data-href.
+  const safeUrl = (href) => {
+    if (!href) return null;
+    try {
+      const url = new URL(href, window.location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (_) {
+      return null;
+    }
+  };
+
+  const submitForm = (form) => {
+    if (!form) return;
+    if (typeof form.requestSubmit === "function") form.requestSubmit();
+    else form.submit();
+  };
+
+  /* 1. Navigation toggle */
+  const initNavToggle = () => {
+    const toggle = document.querySelector("button.nav-toggle");
+    if (!toggle) return;
+    const sync = () => toggle.setAttribute("aria-expanded", String(document.body.classList.contains("nav-open")));
+    sync();
+    toggle.addEventListener("click", () => {
+      document.body.classList.toggle("nav-open");
+      sync();
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && document.body.classList.contains("nav-open")) {
+        document.body.classList.remove("nav-open");
+        sync();
+        toggle.focus();
+      }
+    });
+  };
+
+  /* 2 + 7. Confirmation and dirty-form tracking (one submit handler so order is deterministic) */
+  const serialize = (form) => {
+    try {
+      const params = new URLSearchParams();
+      for (const [key, value] of new FormData(form)) {
+        params.append(key, typeof value === "string" ? value : `${value.name}:${value.size}`);
+      }
+      return params.toString();
+    } catch (_) {
+      return "";
+    }
+  };
+
+  const dirtyForms = new Map(); // form -> initial serialized state
+  let lastSubmit = null; // the most recent submit event (checked lazily: later handlers may cancel it)
+
+  const initForms = () => {
+    document.querySelectorAll("form[data-dirty-warn]").forEach((form) => {
+      dirtyForms.set(form, serialize(form));
+    });
+
+    document.addEventListener("submit", (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement)) return;
+      const submitter = event.submitter;
+      const message = (submitter && submitter.dataset && submitter.dataset.confirm) || form.dataset.confirm;
+      if (message && !window.confirm(message)) {
+        event.preventDefault();
+        return;
+      }
+      lastSubmit = event;
+    });
+
+    window.addEventListener("pageshow", () => { lastSubmit = null; });
+
+    window.addEventListener("beforeunload", (event) => {
+      // Submitting a dirty form is how changes are saved; submitting another form still loses them.
+      const submitted = lastSubmit && !lastSubmit.defaultPrevented ? lastSubmit.target : null;
+      for (const [form, initial] of dirtyForms) {
+        if (form !== submitted && form.isConnected && serialize(form) !== initial) {
+          event.preventDefault();
+          event.returnValue = "";
+          return "";
+        }
+      }
+      return undefined;
+    });
+  };
+
+  /* 3. Auto-submitting selects */
+  const initAutosubmit = () => {
+    document.addEventListener("change", (event) => {
+      const el = event.target;
+      if (!(el instanceof HTMLSelectElement)) return;
+      if (el.matches("select[data-autosubmit], form.locale-switch select")) submitForm(el.form);
+    });
+  };
+
+  /* 4. Keyboard shortcuts */
+  const helpBox = () => document.getElementById("shortcut-help");
+
+  const helpIsOpen = (box) => {
+    if (!box) return false;
+    if (box instanceof HTMLDialogElement) return box.open;
+    return box.classList.contains("open") && !box.hidden;
+  };
+
+  let helpReturnFocus = null;
+
+  const setHelp = (open) => {
+    const box = helpBox();
+    if (!box || helpIsOpen(box) === open) return;
+    if (open) {
+      helpReturnFocus = document.activeElement;
+      if (box instanceof HTMLDialogElement && typeof box.showModal === "function") box.showModal();
+      else {
+        box.hidden = false;
+        box.classList.add("open");
+      }
+      if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "-1");
+      box.focus();
+    } else {
+      if (box instanceof HTMLDialogElement && typeof box.close === "function") box.close();
+      else {
+        box.classList.remove("open");
+        box.hidden = true;
+      }
+      if (helpReturnFocus && typeof helpReturnFocus.focus === "function") helpReturnFocus.focus();
+      helpReturnFocus = null;
+    }
+  };
+
+  const initShortcuts = () => {
+    let pendingG = false;
+    let pendingTimer = 0;
+    const clearPending = () => {
+      pendingG = false;
+      window.clearTimeout(pendingTimer);
+    };
+
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+      if (event.key === "Escape") {
+        clearPending();
+        if (helpIsOpen(helpBox())) {
+          event.preventDefault();
+          setHelp(false);
+        }
+        return;
+      }
+      if (isTyping(event.target)) return;
+
+      if (pendingG) {
+        const path = GOTO[event.key.toLowerCase()];
+        clearPending();
+        if (path) {
+          event.preventDefault();
+          window.location.assign(path);
+          return;
+        }
+      }
+
+      switch (event.key) {
+        case "/": {
+          const search = document.querySelector("input[type=search]");
+          if (search) {
+            event.preventDefault();
+            search.focus();
+            if (typeof search.select === "function") search.select();
+          }
+          break;
+        }
+        case "?":
+          if (helpBox()) {
+            event.preventDefault();
+            setHelp(!helpIsOpen(helpBox()));
+          }
+          break;
+        case "g":
+        case "G":
+          pendingG = true;
+          window.clearTimeout(pendingTimer);
+          pendingTimer = window.setTimeout(clearPending, SEQUENCE_TIMEOUT_MS);
+          break;
+        default:
+          break;
+      }
+    });
+
+    // Close the help box with its own close button or by clicking outside it.
+    document.addEventListener("click", (event) => {
+      const box = helpBox();
+      if (!helpIsOpen(box)) return;
+      const target = event.target;
+      if (!(target instanceof Element)) return;
+      let outside = !box.contains(target);
+      if (target === box && box instanceof HTMLDialogElement) {
+        // A click on a modal dialog's backdrop targets the dialog itself.
+        const r = box.getBoundingClientRect();
+        outside = event.clientX < r.left || event.clientX > r.right || event.clientY < r.top || event.clientY > r.bottom;
+      }
+      if (outside || target.closest("[data-close-help]")) setHelp(false);
+    });
+  };
+
+  /* 5. Dismissible flash messages */
+  const initFlash = () => {
+    document.addEventListener("click", (event) => {
+      const target = event.target;
+      if (!(target instanceof Element)) return;
+      const button = target.closest("button.flash-close");
+      if (!button) return;
+      event.preventDefault();
+      const flash = button.closest(".flash");
+      if (flash) flash.remove();
+    });
+  };
+
+  /* 6. Clickable table rows */
+  const INTERACTIVE = "a, button, input, select, textarea, label, summary, details, [role=button], [contenteditable]";
+
+  const initRowLinks = () => {
+    document.querySelectorAll("tr[data-href]").forEach((row) => {
+      if (!row.hasAttribute("tabindex")) row.setAttribute("tabindex", "0");
+    });
+
+    const follow = (row, newTab) => {
+      const url = safeUrl(row.getAttribute("data-href"));
+      if (!url) return;
+      if (newTab) window.open(url, "_blank", "noopener");
+      else window.location.assign(url);
+    };
+
+    const rowFor = (event) => {
+      const target = event.target;
+      if (!(target instanceof Element)) return null;
+      const row = target.closest("tr[data-href]");
+      if (!row) return null;
+      const interactive = target.closest(INTERACTIVE);
+      if (interactive && row.contains(interactive)) return null;
+      return row;
+    };
+
+    document.addEventListener("click", (event) => {
+      if (event.button !== 0) return;
+      const row = rowFor(event);
+      if (!row) return;
+      const selection = window.getSelection ? String(window.getSelection()) : "";
+      if (selection.length > 0) return; // user was selecting text
+      follow(row, event.ctrlKey || event.metaKey || event.shiftKey);
+    });
+
+    document.addEventListener("auxclick", (event) => {
+      if (event.button !== 1) return;
+      const row = rowFor(event);
+      if (row) {
+        event.preventDefault();
+        follow(row, true);
+      }
+    });
+
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      const row = event.target;
+      if (row instanceof HTMLTableRowElement && row.matches("tr[data-href]")) {
+        event.preventDefault();
+        follow(row, event.ctrlKey || event.metaKey);
+      }
+    });
+  };
+
+  const init = () => {
+    initNavToggle();
+    initForms();
+    initAutosubmit();
+    initShortcuts();
+    initFlash();
+    initRowLinks();
+  };
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init, { once: true });
+  else init();
+})();

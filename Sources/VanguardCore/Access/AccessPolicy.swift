@@ -1,0 +1,136 @@
+import Foundation
+
+/// Who is asking. Built once per request from the signed-in user and their member record.
+public struct Actor: Sendable, Equatable {
+    public var userId: UUID
+    public var role: Role
+    /// The member record linked to the user, if any (admins and HR may have none).
+    public var memberId: UUID?
+    /// The group the linked member belongs to.
+    public var groupId: UUID?
+
+    public init(userId: UUID, role: Role, memberId: UUID? = nil, groupId: UUID? = nil) {
+        self.userId = userId
+        self.role = role
+        self.memberId = memberId
+        self.groupId = groupId
+    }
+}
+
+public enum Action: String, Sendable, CaseIterable {
+    case read, create, update, delete, restore
+}
+
+/// What is being touched, with the facts about it the decision needs.
+public enum Resource: Sendable, Equatable {
+    case department
+    case group
+    /// A member record. `chain` is the member's supervisors, nearest first.
+    case member(MemberFacts)
+    /// Confidential personal data of a member (ID number…): HR, the person, their chain of command.
+    case memberConfidential(MemberFacts)
+    case user(id: UUID?)
+    case auditTrail
+    case policyPack
+    case webhook
+    /// A record owned by a member within a group (later chapters: customers, deals, tickets).
+    case ownedRecord(owner: UUID?, group: UUID?, sharedWith: [UUID])
+}
+
+public struct MemberFacts: Sendable, Equatable {
+    public var id: UUID?
+    public var groupId: UUID?
+    public var chain: [UUID]
+
+    public init(id: UUID?, groupId: UUID?, chain: [UUID] = []) {
+        self.id = id
+        self.groupId = groupId
+        self.chain = chain
+    }
+}
+
+public enum Decision: Sendable, Equatable {
+    case allow
+    case deny(String)
+
+    public var isAllowed: Bool { self == .allow }
+}
+
+/// The one place that decides who may do what. Every route asks it; no handler decides alone.
+public enum AccessPolicy {
+    public static func decide(_ actor: Actor, _ action: Action, _ resource: Resource) -> Decision {
+        let allowed: Bool
+        switch resource {
+        case .department, .group:
+            allowed = action == .read || [.admin, .lead].contains(actor.role)
+        case .member(let facts):
+            allowed = canTouchMember(actor, action, facts)
+        case .memberConfidential(let facts):
+            allowed = action == .read && canSeeConfidential(actor, facts)
+        case .user(let id):
+            allowed = actor.role == .admin || (action == .read && id == actor.userId)
+        case .auditTrail:
+            allowed = action == .read && [.admin, .lead, .executive].contains(actor.role)
+        case .policyPack:
+            allowed = action == .read || (action == .update && actor.role == .admin)
+        case .webhook:
+            allowed = actor.role == .admin
+        case .ownedRecord(let owner, let group, let shared):
+            allowed = canTouchOwned(actor, action, owner: owner, group: group, shared: shared)
+        }
+        return allowed ? .allow : .deny(reason(actor, action, resource))
+    }
+
+    /// The member directory (names, positions, groups, reporting lines) is open to the whole team;
+    /// changing it is HR's and the lead's job, and a group lead keeps their own group's records.
+    private static func canTouchMember(_ actor: Actor, _ action: Action, _ facts: MemberFacts) -> Bool {
+        switch action {
+        case .read:
+            return true
+        case .create, .delete, .restore:
+            return [.admin, .lead, .hr].contains(actor.role)
+        case .update:
+            if [.admin, .lead, .hr].contains(actor.role) { return true }
+            return actor.role == .groupLead && actor.groupId != nil && actor.groupId == facts.groupId
+        }
+    }
+
+    /// Salaries, reviews and personal data are confidential to HR, the person and their chain of command.
+    public static func canSeeConfidential(_ actor: Actor, _ facts: MemberFacts) -> Bool {
+        if actor.role == .hr { return true }
+        guard let me = actor.memberId else { return false }
+        return facts.id == me || facts.chain.contains(me)
+    }
+
+    private static func canTouchOwned(_ actor: Actor, _ action: Action, owner: UUID?, group: UUID?, shared: [UUID]) -> Bool {
+        let mine = owner != nil && owner == actor.memberId
+        let inMyGroup = group != nil && group == actor.groupId
+        switch actor.role {
+        case .admin, .lead: return true
+        case .executive: return action == .read
+        case .groupLead: return mine || inMyGroup || (action == .read && shared.contains { $0 == actor.memberId })
+        case .member: return mine || (action == .read && actor.memberId.map(shared.contains) == true)
+        case .hr, .finance: return action == .read && (mine || actor.memberId.map(shared.contains) == true)
+        }
+    }
+
+    private static func reason(_ actor: Actor, _ action: Action, _ resource: Resource) -> String {
+        "The role \(actor.role.rawValue) may not \(action.rawValue) this \(resource.kindName)."
+    }
+}
+
+extension Resource {
+    public var kindName: String {
+        switch self {
+        case .department: "department"
+        case .group: "group"
+        case .member: "member"
+        case .memberConfidential: "member's confidential data"
+        case .user: "user account"
+        case .auditTrail: "audit trail"
+        case .policyPack: "policy pack"
+        case .webhook: "webhook"
+        case .ownedRecord: "record"
+        }
+    }
+}

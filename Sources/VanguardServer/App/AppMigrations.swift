@@ -1,0 +1,17 @@
+import Fluent
+
+/// Every chapter's migrations, in order. Migrations never change once landed: a change to a
+/// table is a new migration appended to its chapter's list.
+enum AppMigrations {
+    static var all: [any Migration] {
+        PlatformMigrations.all + OrganizationMigrations.all + PlatformMigrations.afterOrganization
+    }
+}
+
+enum PlatformMigrations {
+    static let all: [any Migration] = [
+        CreateUserAccount(), CreateWebSession(), CreateApiToken(), CreateSetupToken(),
+        CreateAuditEvent(), CreatePolicyVersion(), CreateAppNotification(), CreateWebhook(),
+    ]
+    static let afterOrganization: [any Migration] = []
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Vapor
+
+/// Everything Vanguard reads from the environment, read in one place.
+public struct Settings: Sendable {
+    public enum DatabaseTarget: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    public var database: DatabaseTarget
+    public var dataDirectory: String
+    public var adminEmail: String?
+    public var adminPassword: String?
+    /// Base URL people reach the server on, for links printed to the console and sent in webhooks.
+    public var publicURL: String?
+    /// Mark cookies `Secure` (behind HTTPS). Off by default so `serve` works on http://127.0.0.1.
+    public var secureCookies: Bool
+    /// bcrypt cost; tests lower it so a suite of sign-ins stays fast.
+    public var bcryptCost: Int
+    /// Path of the policy pack loaded on first start.
+    public var policyPackPath: String
+    /// Run background workers (webhook deliveries) in this process.
+    public var runsJobs: Bool
+    /// Load the demo company on start (`serve --demo`).
+    public var loadDemo: Bool
+
+    public init(database: DatabaseTarget, dataDirectory: String = "./data", adminEmail: String? = nil,
+                adminPassword: String? = nil, publicURL: String? = nil, secureCookies: Bool = false,
+                bcryptCost: Int = 12, policyPackPath: String = "policy/default.yaml",
+                runsJobs: Bool = true, loadDemo: Bool = false) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.adminEmail = adminEmail
+        self.adminPassword = adminPassword
+        self.publicURL = publicURL
+        self.secureCookies = secureCookies
+        self.bcryptCost = bcryptCost
+        self.policyPackPath = policyPackPath
+        self.runsJobs = runsJobs
+        self.loadDemo = loadDemo
+    }
+
+    /// Reads `DATABASE_URL`, `VANGUARD_DATA_DIR`, `VANGUARD_ADMIN_EMAIL`, `VANGUARD_ADMIN_PASSWORD`,
+    /// `VANGUARD_PUBLIC_URL`, `VANGUARD_SECURE_COOKIES`, `VANGUARD_BCRYPT_COST`, `VANGUARD_POLICY_PACK`,
+    /// `VANGUARD_RUN_JOBS`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
+        let dataDir = env["VANGUARD_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        let database: DatabaseTarget
+        if let url = env["DATABASE_URL"], url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            database = .postgres(url: url)
+        } else {
+            database = .sqliteFile(path: dataDir + "/vanguard.sqlite")
+        }
+        return Settings(
+            database: database,
+            dataDirectory: dataDir,
+            adminEmail: env["VANGUARD_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 },
+            adminPassword: env["VANGUARD_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
+            publicURL: env["VANGUARD_PUBLIC_URL"],
+            secureCookies: env["VANGUARD_SECURE_COOKIES"] == "1" || env["VANGUARD_SECURE_COOKIES"] == "true",
+            bcryptCost: env["VANGUARD_BCRYPT_COST"].flatMap(Int.init).map { min(max($0, 4), 15) } ?? 12,
+            policyPackPath: env["VANGUARD_POLICY_PACK"] ?? "policy/default.yaml",
+            runsJobs: env["VANGUARD_RUN_JOBS"] != "0"
+        )
+    }
+}
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+
+    public var settings: Settings {
+        get {
+            guard let s = storage[SettingsKey.self] else { fatalError("configure(_:settings:) was not called") }
+            return s
+        }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}

@@ -1,0 +1,62 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import Vapor
+
+/// Wires the application. The executable and the tests call this same function; only the
+/// settings and the clock differ.
+public func configure(_ app: Application, settings: Settings, clock: any AppClock = SystemClock()) async throws {
+    app.settings = settings
+    app.clock = clock
+    app.policy = PolicyStore(clock: clock)
+    try configureDatabase(app, settings.database)
+    app.migrations.add(AppMigrations.all)
+
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.routes.defaultMaxBodySize = "1mb"
+    app.translations = try Translations.load(from: app.directory.resourcesDirectory + "Localization/")
+
+    ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)
+
+    app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ProblemMiddleware())
+    app.middleware.use(InputGuardMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    app.lifecycle.use(WebhookWorker())
+    try routes(app)
+}
+
+/// SQLite file (WAL) by default, in-memory for tests, PostgreSQL for a `postgres://` URL.
+func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget) throws {
+    switch target {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.logger.info("Database: SQLite file \(path)")
+    case .postgres(let url):
+        var config = try SQLPostgresConfiguration(url: url)
+        if !url.contains("sslmode=") || url.contains("sslmode=disable") { config.coreConfiguration.tls = .disable }
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 8), as: .psql)
+        let safe = url.replacingOccurrences(of: #"//[^@]*@"#, with: "//***@", options: .regularExpression)
+        app.logger.info("Database: PostgreSQL \(safe)")
+    }
+}
+
+/// Runs migrations and SQLite's one-time settings. WAL lets readers work while one writer writes;
+/// `synchronous` stays FULL so an acknowledged write survives a power cut.
+func prepareDatabase(_ app: Application) async throws {
+    if case .sqliteFile = app.settings.database, let sql = app.db as? any SQLDatabase {
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+    try await app.autoMigrate()
+}

@@ -1,0 +1,117 @@
+import Fluent
+import Vapor
+import VanguardCore
+
+/// `/api/v1/members`: the team's member records (ORG-1).
+struct MembersAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let members = routes.grouped("members")
+        members.get(use: list)
+        members.post(use: create)
+        members.get(":id", use: show)
+        members.patch(":id", use: update)
+        members.delete(":id", use: delete)
+        members.post(":id", "restore", use: restore)
+        members.get(":id", "history", use: history)
+    }
+
+    static let sortable = ["name", "employeeNo", "hireDate"]
+    static let columns = ["name": "name", "employeeNo": "employee_no", "hireDate": "hire_date"]
+
+    func list(req: Request) async throws -> Response {
+        let user = try req.authorize(.read, .member(MemberFacts(id: nil, groupId: nil)))
+        let list = try ListRequest.parse(req, sortable: Self.sortable, defaultSort: "name")
+        let query = try MemberQuery.filtered(req)
+        let column = Self.columns[list.sortField]!
+        let rows = try await list.apply(to: query, column: column).all()
+        let lines = try await MemberService.reportingLines(on: req.db)
+        let page = list.page(rows, value: { m in
+            switch list.sortField { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
+        }, id: { $0.id }, map: { m in
+            let facts = MemberFacts(id: m.id, groupId: m.$group.id, chain: lines.chain(above: m.id!))
+            return MemberDTO(m, showConfidential: AccessPolicy.canSeeConfidential(user.actor, facts))
+        })
+        return try await page.encodeResponse(for: req)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let member = try await find(req)
+        let facts = try await MemberService.facts(member, on: req.db)
+        let user = try req.authorize(.read, .member(facts))
+        return try MemberDTO(member, showConfidential: AccessPolicy.canSeeConfidential(user.actor, facts)).response(version: member.version)
+    }
+
+    func create(req: Request) async throws -> Response {
+        try req.authorize(.create, .member(MemberFacts(id: nil, groupId: nil)))
+        let input = try req.decodeJSON(MemberInput.self)
+        if case .value(let g) = input.groupId {
+            try req.authorize(.create, .member(MemberFacts(id: nil, groupId: g)))
+        }
+        let member = try await MemberService.create(input, req: req)
+        return try MemberDTO(member, showConfidential: true).created(at: "/api/v1/members/\(member.id!)", version: member.version)
+    }
+
+    func update(req: Request) async throws -> Response {
+        let member = try await find(req)
+        try req.authorize(.update, .member(try await MemberService.facts(member, on: req.db)))
+        let input = try req.decodeJSON(MemberInput.self)
+        if case .value(let g) = input.groupId {
+            // Moving someone into a group needs the right over that group too.
+            try req.authorize(.update, .member(MemberFacts(id: member.id, groupId: g)))
+        }
+        let updated = try await MemberService.update(member, input, req: req)
+        let facts = try await MemberService.facts(updated, on: req.db)
+        return try MemberDTO(updated, showConfidential: AccessPolicy.canSeeConfidential(try req.requireUser().actor, facts)).response(version: updated.version)
+    }
+
+    func delete(req: Request) async throws -> HTTPStatus {
+        let member = try await find(req)
+        try req.authorize(.delete, .member(try await MemberService.facts(member, on: req.db)))
+        try await MemberService.delete(member, req: req)
+        return .noContent
+    }
+
+    func restore(req: Request) async throws -> Response {
+        let id = try req.uuid("id", "member")
+        guard let member = try await Member.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("member") }
+        try req.authorize(.restore, .member(MemberFacts(id: member.id, groupId: member.$group.id)))
+        guard member.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This member is not deleted.") }
+        try await MemberService.restore(member, req: req)
+        return try MemberDTO(member, showConfidential: false).response(version: member.version)
+    }
+
+    func history(req: Request) async throws -> Response {
+        let id = try req.uuid("id", "member")
+        guard let member = try await Member.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("member") }
+        let facts = try await MemberService.facts(member, on: req.db)
+        let user = try req.authorize(.read, .member(facts))
+        let hidden = AccessPolicy.canSeeConfidential(user.actor, facts) ? [] : MemberDTO.confidentialFields
+        return try await AuditAPI.page(req, entityType: "member", entityId: id, hidden: hidden)
+    }
+
+    private func find(_ req: Request) async throws -> Member {
+        guard let m = try await Member.find(try req.uuid("id", "member"), on: req.db) else { throw Problem.notFound("member") }
+        return m
+    }
+}
+
+/// The member list's filters, shared by the API and the web page.
+enum MemberQuery {
+    static func filtered(_ req: Request) throws -> QueryBuilder<Member> {
+        let q = Member.query(on: req.db)
+        q.search(req.query[String.self, at: "q"], in: ["name", "name_en", "employee_no", "email"])
+        if let g = req.query[String.self, at: "groupId"], !g.isEmpty {
+            guard let id = UUID(uuidString: g) else { throw Problem.invalid("groupId", "invalidId", "Not a group id.") }
+            q.filter(\.$group.$id == id)
+        }
+        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+            guard MemberStatus(rawValue: s) != nil else { throw Problem.invalid("status", "invalidChoice", "One of: \(MemberStatus.allCases.map(\.rawValue).joined(separator: ", ")).") }
+            q.filter(\.$status == s)
+        }
+        if let s = req.query[String.self, at: "supervisorId"], !s.isEmpty {
+            guard let id = UUID(uuidString: s) else { throw Problem.invalid("supervisorId", "invalidId", "Not a member id.") }
+            q.filter(\.$supervisorId == id)
+        }
+        return q
+    }
+}

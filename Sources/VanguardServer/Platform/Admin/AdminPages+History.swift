@@ -1,0 +1,126 @@
+import Fluent
+import Vapor
+import VanguardCore
+
+extension AdminPages {
+    struct AuditRow: Encodable {
+        var when: String
+        var who: String
+        var action: String
+        var actionLabel: String
+        var entityType: String
+        var entityLabel: String
+        var link: String?
+        var changes: [AuditChange]
+    }
+
+    struct AuditContext: Encodable {
+        var rows: [AuditRow]
+        var entityType: String
+        var typeOptions: [FormField.Option]
+        var nextHref: String?
+    }
+
+    /// The global history (G-5), newest first, filterable by record type.
+    func audit(req: Request) async throws -> Response {
+        try req.authorize(.read, .auditTrail)
+        let list = try ListRequest.parse(req, sortable: ["occurredAt"], defaultSort: "-occurredAt")
+        let type = req.query[String.self, at: "entityType"] ?? ""
+        let q = AuditEvent.query(on: req.db)
+        if !type.isEmpty { q.filter(\.$entityType == type) }
+        let rows = try await list.apply(to: q, column: "occurred_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
+        let locale = req.locale
+        let hidden = MemberDTO.confidentialFields
+        let page = list.page(rows, value: { String($0.occurredAt.timeIntervalSince1970) }, id: { $0.id }) { e in
+            AuditEventDTO(e, hidden: hidden)
+        }
+        let context = AuditContext(
+            rows: page.items.map { e in
+                AuditRow(when: MemberPages.format(e.occurredAt, locale), who: e.actorName, action: e.action,
+                         actionLabel: req.t("action" + e.action.prefix(1).uppercased() + e.action.dropFirst()),
+                         entityType: req.t("entity" + e.entityType.prefix(1).uppercased() + e.entityType.dropFirst()), entityLabel: e.entityLabel,
+                         link: e.entityType == "member" && e.action != "delete" ? e.entityId.map { "/members/\($0)/history" } : nil,
+                         changes: e.changes.map { AuditChange(field: req.t($0.field), before: $0.before, after: $0.after) })
+            },
+            entityType: type,
+            typeOptions: [FormField.Option(value: "", label: req.t("allTypes"), selected: type.isEmpty)]
+                + ["member", "group", "department", "user", "policy", "webhook"].map {
+                    FormField.Option(value: $0, label: req.t("entity" + $0.prefix(1).uppercased() + $0.dropFirst()), selected: $0 == type)
+                },
+            nextHref: page.nextCursor.map { "/admin/audit?cursor=\($0)" + (type.isEmpty ? "" : "&entityType=\(type)") })
+        return try await req.page("Admin/audit", title: "navAudit", section: "audit", context)
+    }
+
+    struct BinRow: Encodable {
+        var type: String
+        var typeLabel: String
+        var id: UUID
+        var label: String
+        var deletedAt: String
+    }
+
+    struct BinContext: Encodable {
+        var rows: [BinRow]
+    }
+
+    /// Deleted business records, restorable by those allowed to restore them.
+    func recycleBin(req: Request) async throws -> Response {
+        try req.authorize(.read, .auditTrail)
+        let locale = req.locale
+        var rows: [BinRow] = []
+        func row(_ type: String, _ id: UUID?, _ label: String, _ at: Date?) -> BinRow {
+            BinRow(type: type, typeLabel: req.t("entity" + type.prefix(1).uppercased() + type.dropFirst()), id: id!, label: label,
+                   deletedAt: at.map { MemberPages.format($0, locale) } ?? "")
+        }
+        for m in try await Member.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("member", m.id, "\(m.name) (\(m.employeeNo))", m.deletedAt))
+        }
+        for g in try await TeamGroup.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("group", g.id, g.nameZh, g.deletedAt))
+        }
+        for d in try await Department.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("department", d.id, d.nameZh, d.deletedAt))
+        }
+        if req.allowed(.restore, .user(id: nil)) {
+            for u in try await UserAccount.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+                rows.append(row("user", u.id, u.email, u.deletedAt))
+            }
+        }
+        return try await req.page("Admin/recycle-bin", title: "navRecycle", section: "recycle", BinContext(rows: rows.sorted { $0.deletedAt > $1.deletedAt }))
+    }
+
+    func restore(req: Request) async throws -> Response {
+        let id = try req.uuid("id", "record")
+        switch req.parameters.get("type") {
+        case "member":
+            guard let m = try await Member.query(on: req.db).withDeleted().filter(\.$id == id).first(), m.deletedAt != nil else { throw Problem.notFound("member") }
+            try req.authorize(.restore, .member(MemberFacts(id: m.id, groupId: m.$group.id)))
+            try await MemberService.restore(m, req: req)
+        case "group":
+            try req.authorize(.restore, .group)
+            guard let g = try await TeamGroup.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("group") }
+            try await GroupService.restore(g, req: req)
+        case "department":
+            try req.authorize(.restore, .department)
+            guard let d = try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first(), d.deletedAt != nil else { throw Problem.notFound("department") }
+            try await req.db.transaction { db in
+                try await d.restore(on: db)
+                d.version += 1
+                try await d.save(on: db)
+                try await Audit.record(.restore, "department", id: d.id, label: d.nameEn, before: Optional<DepartmentDTO>.none, after: DepartmentDTO(d), request: req, on: db)
+            }
+        case "user":
+            try req.authorize(.restore, .user(id: id))
+            guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first(), u.deletedAt != nil else { throw Problem.notFound("user") }
+            try await req.db.transaction { db in
+                try await u.restore(on: db)
+                u.version += 1
+                try await u.save(on: db)
+                try await Audit.record(.restore, "user", id: u.id, label: u.email, before: Optional<UserDTO>.none, after: UserDTO(u), request: req, on: db)
+            }
+        default:
+            throw Problem.notFound("record type")
+        }
+        return req.redirect(to: "/admin/recycle-bin", flash: "restored")
+    }
+}

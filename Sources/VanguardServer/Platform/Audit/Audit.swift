@@ -1,0 +1,102 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// What happened to a record.
+enum AuditAction: String, Codable, CaseIterable, Sendable {
+    case create, update, delete, restore
+    case signIn, signInFailed, signOut, lockedOut, passwordChanged, tokenCreated, tokenRevoked, setup
+    case webhookDelivered, webhookFailed
+}
+
+/// Writes history entries. Called inside the same transaction as the change it describes, so a
+/// change without its history (or the reverse) can never be stored.
+enum Audit {
+    static func record<Before: Encodable, After: Encodable>(
+        _ action: AuditAction, _ entityType: String, id: UUID?, label: String,
+        before: Before?, after: After?, request: Request, on db: any Database
+    ) async throws {
+        let event = AuditEvent()
+        event.occurredAt = request.now
+        event.actorUserId = request.currentUser?.actor.userId
+        event.actorName = request.currentUser?.user.displayName ?? "system"
+        event.action = action.rawValue
+        event.entityType = entityType
+        event.entityId = id
+        event.entityLabel = String(label.prefix(200))
+        if let before { event.before = try snapshot(before) }
+        if let after { event.after = try snapshot(after) }
+        event.requestId = request.id
+        event.ip = request.remoteAddress?.ipAddress
+        try await event.create(on: db)
+    }
+
+    /// An event with no record snapshot (sign-ins, token changes).
+    static func note(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, request: Request,
+                     on db: any Database, actorName: String? = nil, actorId: UUID? = nil) async throws {
+        let event = AuditEvent()
+        event.occurredAt = request.now
+        event.actorUserId = actorId ?? request.currentUser?.actor.userId
+        event.actorName = actorName ?? request.currentUser?.user.displayName ?? "system"
+        event.action = action.rawValue
+        event.entityType = entityType
+        event.entityId = id
+        event.entityLabel = String(label.prefix(200))
+        event.requestId = request.id
+        event.ip = request.remoteAddress?.ipAddress
+        try await event.create(on: db)
+    }
+
+    /// For work done outside a request (CLI, jobs).
+    static func system(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, after: String?,
+                       at: Date, on db: any Database) async throws {
+        let event = AuditEvent()
+        event.occurredAt = at
+        event.actorName = "system"
+        event.action = action.rawValue
+        event.entityType = entityType
+        event.entityId = id
+        event.entityLabel = String(label.prefix(200))
+        event.after = after
+        try await event.create(on: db)
+    }
+
+    static func snapshot<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder.api
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// A field-by-field comparison of two snapshots, for the history tab.
+struct AuditChange: Codable, Sendable {
+    var field: String
+    var before: String?
+    var after: String?
+
+    static func diff(before: String?, after: String?, hiding hidden: Set<String>) -> [AuditChange] {
+        let b = flatten(before), a = flatten(after)
+        let keys = Set(b.keys).union(a.keys).subtracting(["version", "updatedAt", "createdAt"]).sorted()
+        return keys.compactMap { key in
+            guard b[key] != a[key] else { return nil }
+            if hidden.contains(key) { return AuditChange(field: key, before: b[key] == nil ? nil : "•••", after: a[key] == nil ? nil : "•••") }
+            return AuditChange(field: key, before: b[key], after: a[key])
+        }
+    }
+
+    private static func flatten(_ json: String?) -> [String: String] {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
+        var result: [String: String] = [:]
+        for (k, v) in object {
+            switch v {
+            case is NSNull: continue
+            case let s as String: result[k] = s
+            case let n as NSNumber: result[k] = n.stringValue
+            default:
+                if let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys]) {
+                    result[k] = String(decoding: data, as: UTF8.self)
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,67 @@
+import Fluent
+import Vapor
+import VanguardCore
+
+/// Web sign-in: the `vg_session` cookie names a row in `web_sessions`. Sessions idle longer than
+/// the policy's limit are ended.
+struct SessionAuthenticator: AsyncMiddleware {
+    static let cookieName = "vg_session"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
+            try await authenticate(token: token, request: request)
+        }
+        return try await next.respond(to: request)
+    }
+
+    private func authenticate(token: String, request: Request) async throws {
+        guard let session = try await WebSession.query(on: request.db)
+            .filter(\.$tokenHash == Secrets.hash(token)).with(\.$user).first() else { return }
+        let now = request.now
+        let idle = TimeInterval(try await request.application.policy.current(on: request.db).effectiveSecurity.sessionIdleMinutes * 60)
+        let user = session.user
+        guard now.timeIntervalSince(session.lastSeenAt) <= idle, user.active, user.deletedAt == nil else {
+            try await session.delete(on: request.db)
+            request.storage[SessionExpiredKey.self] = true
+            return
+        }
+        // Touch at most once a minute: idle tracking without a write per request.
+        if now.timeIntervalSince(session.lastSeenAt) > 60 {
+            session.lastSeenAt = now
+            try await session.save(on: request.db)
+        }
+        request.auth.login(try await CurrentUser.load(user, session: session, on: request.db))
+    }
+}
+
+struct SessionExpiredKey: StorageKey { typealias Value = Bool }
+
+/// API sign-in: `Authorization: Bearer <token>` names a personal token.
+struct BearerAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization {
+            guard let token = try await ApiToken.query(on: request.db)
+                .filter(\.$tokenHash == Secrets.hash(bearer.token)).with(\.$user).first(),
+                  token.revokedAt == nil,
+                  token.expiresAt.map({ $0 > request.now }) ?? true,
+                  token.user.active, token.user.deletedAt == nil else {
+                throw Problem(.unauthorized, code: "invalid-token", title: "The token is not valid.",
+                              detail: "It may have been revoked or have expired. Create a new one with POST /api/v1/auth/token.")
+            }
+            if token.lastUsedAt.map({ request.now.timeIntervalSince($0) > 60 }) ?? true {
+                token.lastUsedAt = request.now
+                try await token.save(on: request.db)
+            }
+            request.auth.login(try await CurrentUser.load(token.user, session: nil, on: request.db))
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Routes behind this need a signed-in person: 401 for the API, a redirect to sign-in on the web.
+struct RequireSignIn: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        _ = try request.requireUser()
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Vapor
+
+/// The time source. Tests pass a controllable clock so lock-outs, idle timeouts and SLA clocks
+/// can be checked without waiting.
+public protocol AppClock: Sendable {
+    func now() -> Date
+}
+
+public struct SystemClock: AppClock {
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+/// A clock that stands still until moved.
+public final class ManualClock: AppClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000)) {
+        current = start
+    }
+
+    public func now() -> Date { lock.withLock { current } }
+
+    public func advance(by seconds: TimeInterval) {
+        lock.withLock { current = current.addingTimeInterval(seconds) }
+    }
+}
+
+extension Application {
+    private struct ClockKey: StorageKey { typealias Value = any AppClock }
+
+    public var clock: any AppClock {
+        get { storage[ClockKey.self] ?? SystemClock() }
+        set { storage[ClockKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var now: Date { application.clock.now() }
+}

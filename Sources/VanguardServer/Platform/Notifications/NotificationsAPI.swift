@@ -1,0 +1,64 @@
+import Fluent
+import Vapor
+
+struct NotificationDTO: Content {
+    var id: UUID
+    var kind: String
+    var title: String
+    var body: String
+    var link: String?
+    var createdAt: Date
+    var readAt: Date?
+
+    init(_ n: AppNotification) {
+        id = n.id!; kind = n.kind; title = n.title; body = n.body; link = n.link; createdAt = n.createdAt; readAt = n.readAt
+    }
+}
+
+struct UnreadCount: Content { var unread: Int }
+
+/// `/api/v1/notifications`: one's own notifications; the bell's count.
+struct NotificationsAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let n = routes.grouped("notifications")
+        n.get(use: list)
+        n.get("unread-count", use: unread)
+        n.post(":id", "read", use: markRead)
+        n.post("read-all", use: markAllRead)
+    }
+
+    func list(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let list = try ListRequest.parse(req, sortable: ["createdAt"], defaultSort: "-createdAt")
+        let q = AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId)
+        if req.query[Bool.self, at: "unread"] == true { q.filter(\.$readAt == nil) }
+        let rows = try await list.apply(to: q, column: "created_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
+        return try await list.page(rows, value: { String($0.createdAt.timeIntervalSince1970) }, id: { $0.id }, map: NotificationDTO.init)
+            .encodeResponse(for: req)
+    }
+
+    func unread(req: Request) async throws -> UnreadCount {
+        let user = try req.requireUser()
+        return UnreadCount(unread: try await AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId).filter(\.$readAt == nil).count())
+    }
+
+    func markRead(req: Request) async throws -> NotificationDTO {
+        let user = try req.requireUser()
+        let id = try req.uuid("id", "notification")
+        guard let n = try await AppNotification.query(on: req.db).filter(\.$id == id).filter(\.$userId == user.actor.userId).first() else {
+            throw Problem.notFound("notification")
+        }
+        if n.readAt == nil {
+            n.readAt = req.now
+            try await n.save(on: req.db)
+        }
+        return NotificationDTO(n)
+    }
+
+    func markAllRead(req: Request) async throws -> UnreadCount {
+        let user = try req.requireUser()
+        try await AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId).filter(\.$readAt == nil)
+            .set(\.$readAt, to: req.now).update()
+        return UnreadCount(unread: 0)
+    }
+}

@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import Vapor
+import VanguardCore
+
+/// What every page's layout needs: who is signed in, the navigation, the form token, the flash.
+struct Layout: Encodable {
+    struct NavItem: Encodable {
+        var href: String
+        var label: String
+        var active: Bool
+    }
+
+    struct SignedIn: Encodable {
+        var name: String
+        var role: String
+        var roleLabel: String
+        var isAdmin: Bool
+    }
+
+    var locale: String
+    var user: SignedIn?
+    var csrf: String
+    var unread: Int
+    var nav: [NavItem]
+    var adminNav: [NavItem]
+    var flash: String?
+    var flashKind: String?
+}
+
+/// A page: the layout, the translated strings and the page's own context.
+struct PageView<Body: Encodable>: Encodable {
+    var title: String
+    var t: [String: String]
+    var layout: Layout
+    var page: Body
+}
+
+struct Flash {
+    static let cookie = "vg_flash"
+}
+
+extension Request {
+    /// Renders `Resources/Views/<template>.leaf` inside the layout.
+    func page<Body: Encodable>(_ template: String, title: String, section: String, _ body: Body, status: HTTPStatus = .ok) async throws -> Response {
+        let locale = self.locale
+        let table = application.translations.table(locale)
+        let user = currentUser
+        var unread = 0
+        if let user {
+            unread = try await AppNotification.query(on: db).filter(\.$userId == user.actor.userId).filter(\.$readAt == nil).count()
+        }
+        let nav: [Layout.NavItem] = [
+            .init(href: "/org", label: table["navOrg"] ?? "Organisation", active: section == "org"),
+            .init(href: "/members", label: table["navMembers"] ?? "Members", active: section == "members"),
+            .init(href: "/departments", label: table["navDepartments"] ?? "Departments", active: section == "departments"),
+        ]
+        var adminNav: [Layout.NavItem] = []
+        if let user, user.actor.role == .admin {
+            adminNav = [
+                .init(href: "/admin/users", label: table["navUsers"] ?? "Users", active: section == "users"),
+                .init(href: "/admin/policy", label: table["navPolicy"] ?? "Policy", active: section == "policy"),
+                .init(href: "/admin/webhooks", label: table["navWebhooks"] ?? "Webhooks", active: section == "webhooks"),
+            ]
+        }
+        if let user, [.admin, .lead, .executive].contains(user.actor.role) {
+            adminNav.append(.init(href: "/admin/audit", label: table["navAudit"] ?? "History", active: section == "audit"))
+            adminNav.append(.init(href: "/admin/recycle-bin", label: table["navRecycle"] ?? "Recycle bin", active: section == "recycle"))
+        }
+        let flashRaw = cookies[Flash.cookie]?.string
+        let flashParts = flashRaw?.removingPercentEncoding?.split(separator: "|", maxSplits: 1).map(String.init)
+        let layout = Layout(
+            locale: locale.rawValue,
+            user: user.map { .init(name: $0.user.displayName, role: $0.actor.role.rawValue,
+                                   roleLabel: table[Request.roleKey($0.actor.role)] ?? $0.actor.role.rawValue,
+                                   isAdmin: $0.actor.role == .admin) },
+            csrf: csrfToken(), unread: unread, nav: nav, adminNav: adminNav,
+            flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
+            flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
+        let view = PageView(title: table[title] ?? title, t: table, layout: layout, page: body)
+        let rendered = try await self.view.render(template, view)
+        let response = try await rendered.encodeResponse(status: status, for: self)
+        if flashRaw != nil { response.cookies[Flash.cookie] = .expired }
+        if let pending = storage[PendingCSRFKey.self] {
+            response.cookies[CSRFMiddleware.cookieName] = cookie(pending, maxAge: nil)
+        }
+        return response
+    }
+
+    /// A redirect after a successful form, with a message shown on the next page.
+    func redirect(to path: String, flash key: String, kind: String = "success") -> Response {
+        let response = redirect(to: path, redirectType: .normal)
+        let value = "\(kind)|\(key)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        response.cookies[Flash.cookie] = cookie(value, maxAge: 60)
+        return response
+    }
+
+    static func roleKey(_ role: Role) -> String {
+        "role" + role.rawValue.prefix(1).uppercased() + role.rawValue.dropFirst()
+    }
+
+    func cookie(_ value: String, maxAge: Int?) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+                          isSecure: application.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import VanguardServer
+@Test func placeholder2() { #expect(true) }
