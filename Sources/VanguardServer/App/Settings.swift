@@ -25,11 +25,13 @@ public struct Settings: Sendable {
     public var runsJobs: Bool
     /// Load the demo company on start (`serve --demo`).
     public var loadDemo: Bool
+    /// PostgreSQL connections per event loop (`VANGUARD_DB_POOL`, default 8).
+    public var databasePoolSize: Int
 
     public init(database: DatabaseTarget, dataDirectory: String = "./data", adminEmail: String? = nil,
                 adminPassword: String? = nil, publicURL: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, policyPackPath: String = "policy/default.yaml",
-                runsJobs: Bool = true, loadDemo: Bool = false) {
+                runsJobs: Bool = true, loadDemo: Bool = false, databasePoolSize: Int = 8) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.adminEmail = adminEmail
@@ -40,6 +42,7 @@ public struct Settings: Sendable {
         self.policyPackPath = policyPackPath
         self.runsJobs = runsJobs
         self.loadDemo = loadDemo
+        self.databasePoolSize = databasePoolSize
     }
 
     /// Reads `DATABASE_URL`, `VANGUARD_DATA_DIR`, `VANGUARD_ADMIN_EMAIL`, `VANGUARD_ADMIN_PASSWORD`,
@@ -62,7 +65,8 @@ public struct Settings: Sendable {
             secureCookies: env["VANGUARD_SECURE_COOKIES"] == "1" || env["VANGUARD_SECURE_COOKIES"] == "true",
             bcryptCost: env["VANGUARD_BCRYPT_COST"].flatMap(Int.init).map { min(max($0, 4), 15) } ?? 12,
             policyPackPath: env["VANGUARD_POLICY_PACK"] ?? "policy/default.yaml",
-            runsJobs: env["VANGUARD_RUN_JOBS"] != "0"
+            runsJobs: env["VANGUARD_RUN_JOBS"] != "0",
+            databasePoolSize: env["VANGUARD_DB_POOL"].flatMap(Int.init).map { min(max($0, 1), 64) } ?? 8
         )
     }
 }

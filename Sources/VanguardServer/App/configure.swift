@@ -10,7 +10,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.settings = settings
     app.clock = clock
     app.policy = PolicyStore(clock: clock)
-    try configureDatabase(app, settings.database)
+    try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize)
     app.migrations.add(AppMigrations.all)
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
@@ -34,7 +34,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
 }
 
 /// SQLite file (WAL) by default, in-memory for tests, PostgreSQL for a `postgres://` URL.
-func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget) throws {
+func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, poolSize: Int) throws {
     switch target {
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
@@ -46,7 +46,7 @@ func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget) th
     case .postgres(let url):
         var config = try SQLPostgresConfiguration(url: url)
         if !url.contains("sslmode=") || url.contains("sslmode=disable") { config.coreConfiguration.tls = .disable }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 8), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: poolSize), as: .psql)
         let safe = url.replacingOccurrences(of: #"//[^@]*@"#, with: "//***@", options: .regularExpression)
         app.logger.info("Database: PostgreSQL \(safe)")
     }
@@ -54,7 +54,7 @@ func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget) th
 
 /// Runs migrations and SQLite's one-time settings. WAL lets readers work while one writer writes;
 /// `synchronous` stays FULL so an acknowledged write survives a power cut.
-func prepareDatabase(_ app: Application) async throws {
+public func prepareDatabase(_ app: Application) async throws {
     if case .sqliteFile = app.settings.database, let sql = app.db as? any SQLDatabase {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import VanguardCore
+
+@Suite("One access policy decides every request (platform issue, item 4)")
+struct AccessPolicyTests {
+    let lead = UUID(), salesLead = UUID(), rep = UUID(), otherRep = UUID()
+    let sales = UUID(), service = UUID()
+
+    func actor(_ role: Role, member: UUID? = nil, group: UUID? = nil) -> Actor {
+        Actor(userId: UUID(), role: role, memberId: member, groupId: group)
+    }
+
+    var repFacts: MemberFacts { MemberFacts(id: rep, groupId: sales, chain: [salesLead, lead]) }
+
+    @Test("everyone in the team may read the member directory; only HR, the lead and admins add people")
+    func directory() {
+        for role in Role.allCases {
+            #expect(AccessPolicy.decide(actor(role), .read, .member(repFacts)).isAllowed)
+            let mayCreate = [.admin, .lead, .hr].contains(role)
+            #expect(AccessPolicy.decide(actor(role), .create, .member(repFacts)).isAllowed == mayCreate, "create as \(role)")
+        }
+    }
+
+    @Test("a group lead changes members of their own group, not another group's")
+    func groupLeadScope() {
+        let gl = actor(.groupLead, member: salesLead, group: sales)
+        #expect(AccessPolicy.decide(gl, .update, .member(repFacts)).isAllowed)
+        #expect(!AccessPolicy.decide(gl, .update, .member(MemberFacts(id: otherRep, groupId: service))).isAllowed)
+        #expect(!AccessPolicy.decide(gl, .delete, .member(repFacts)).isAllowed)
+    }
+
+    @Test("personal data is confidential to HR, the person and their chain of command — not to admins or peers")
+    func confidential() {
+        #expect(AccessPolicy.decide(actor(.hr), .read, .memberConfidential(repFacts)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.member, member: rep, group: sales), .read, .memberConfidential(repFacts)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.groupLead, member: salesLead, group: sales), .read, .memberConfidential(repFacts)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.lead, member: lead), .read, .memberConfidential(repFacts)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.admin), .read, .memberConfidential(repFacts)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.member, member: otherRep, group: sales), .read, .memberConfidential(repFacts)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.executive), .read, .memberConfidential(repFacts)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.hr), .update, .memberConfidential(repFacts)).isAllowed)
+    }
+
+    @Test("records owned by members: own, group lead's group, the lead's team; executives read only")
+    func ownedRecords() {
+        let mine = Resource.ownedRecord(owner: rep, group: sales, sharedWith: [])
+        let shared = Resource.ownedRecord(owner: otherRep, group: service, sharedWith: [rep])
+        let others = Resource.ownedRecord(owner: otherRep, group: service, sharedWith: [])
+        let me = actor(.member, member: rep, group: sales)
+        #expect(AccessPolicy.decide(me, .update, mine).isAllowed)
+        #expect(AccessPolicy.decide(me, .read, shared).isAllowed)
+        #expect(!AccessPolicy.decide(me, .update, shared).isAllowed)
+        #expect(!AccessPolicy.decide(me, .read, others).isAllowed)
+        #expect(AccessPolicy.decide(actor(.groupLead, member: salesLead, group: sales), .update, mine).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.groupLead, member: salesLead, group: sales), .read, others).isAllowed)
+        #expect(AccessPolicy.decide(actor(.lead, member: lead), .delete, others).isAllowed)
+        #expect(AccessPolicy.decide(actor(.executive), .read, others).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.executive), .update, others).isAllowed)
+    }
+
+    @Test("accounts are the admin's; a person may read their own")
+    func users() {
+        let me = actor(.member, member: rep)
+        #expect(AccessPolicy.decide(me, .read, .user(id: me.userId)).isAllowed)
+        #expect(!AccessPolicy.decide(me, .read, .user(id: UUID())).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.lead), .update, .user(id: nil)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.admin), .update, .user(id: nil)).isAllowed)
+    }
+
+    @Test("a refusal says which role may not do what")
+    func refusalReason() {
+        #expect(AccessPolicy.decide(actor(.finance), .delete, .department) == .deny("The role finance may not delete this department."))
+    }
+}

@@ -1,0 +1,76 @@
+import Testing
+@testable import VanguardCore
+
+@Suite("Validators for Chinese business identifiers (SP-1, ORG-1)")
+struct ValidatorsTests {
+    @Test("a Unified Social Credit Code with the right check character is accepted")
+    func usccValid() {
+        #expect(Validators.uscc("91350100M000100Y43") == nil)
+        #expect(Validators.uscc("91350100m000100y43") == nil)
+    }
+
+    @Test("a USCC with a wrong check character, bad length or letters outside the alphabet is refused", arguments: [
+        "91350100M000100Y44", "91350100M000100Y4", "91350100M000100Y433", "9135010IM000100Y43", "",
+    ])
+    func usccInvalid(code: String) {
+        #expect(Validators.uscc(code)?.code == "invalidUSCC")
+    }
+
+    @Test("resident ID numbers are checked for their date and ISO 7064 check digit")
+    func idNumber() {
+        #expect(Validators.prcIdNumber("11010519491231002X") == nil)
+        #expect(Validators.prcIdNumber("11010519491231002x") == nil)
+        #expect(Validators.prcIdNumber("110105194912310021")?.code == "invalidIdNumber")
+        #expect(Validators.prcIdNumber("110105194913310025")?.code == "invalidIdNumber")  // month 13
+        #expect(Validators.prcIdNumber("1101051949123100")?.code == "invalidIdNumber")
+    }
+
+    @Test("mainland mobile numbers: 11 digits from 13 to 19, with or without +86", arguments: [
+        "13812345678", "+8613812345678", "8619912345678", "138 1234 5678", "138-1234-5678",
+    ])
+    func mobileValid(number: String) {
+        #expect(Validators.prcMobile(number) == nil)
+    }
+
+    @Test("numbers that are not mainland mobiles are refused", arguments: [
+        "12812345678", "1381234567", "138123456789", "0213812345", "abcdefghijk", "23812345678",
+    ])
+    func mobileInvalid(number: String) {
+        #expect(Validators.prcMobile(number)?.code == "invalidMobile")
+    }
+
+    @Test("e-mail addresses", arguments: [("a@b.cn", true), ("chen.zhiyuan@demo.vanguard.cn", true), ("not-an-email", false),
+                                          ("a@b", false), ("a b@c.cn", false), ("@c.cn", false), ("a@.cn", false), ("a@b.cn.", false)])
+    func email(value: String, ok: Bool) {
+        #expect((Validators.email(value) == nil) == ok)
+    }
+
+    @Test("required and length checks name their field")
+    func requiredAndLength() {
+        #expect(Validators.required("  ", field: "name")?.field == "name")
+        #expect(Validators.required(nil, field: "name")?.code == "required")
+        #expect(Validators.maxLength(String(repeating: "字", count: 101), 100, field: "name")?.code == "tooLong")
+        #expect(Validators.maxLength(String(repeating: "字", count: 100), 100, field: "name") == nil)
+    }
+
+    @Test("calendar dates must exist, leap years included")
+    func civilDates() {
+        #expect(CivilDate("2024-02-29") != nil)
+        #expect(CivilDate("2023-02-29") == nil)
+        #expect(CivilDate("2025-13-01") == nil)
+        #expect(CivilDate("2025-1-01") == nil)
+        #expect(CivilDate("2025-04-31") == nil)
+        #expect(CivilDate("2025-04-30")?.description == "2025-04-30")
+        #expect(CivilDate("2025-01-01")! < CivilDate("2025-01-02")!)
+    }
+
+    @Test("passwords need length and a mix of character kinds, and must not contain the e-mail name")
+    func passwords() {
+        let rules = PasswordRules(minLength: 10, minCharacterClasses: 3)
+        #expect(rules.check("Short1!")?.code == "passwordTooShort")
+        #expect(rules.check("alllowercaseletters")?.code == "passwordTooSimple")
+        #expect(rules.check("Lower-and-UPPER") == nil)
+        #expect(rules.check("Chenzhiyuan#2026", email: "chenzhiyuan@x.cn")?.code == "passwordContainsEmail")
+        #expect(rules.check("Vanguard#2026") == nil)
+    }
+}

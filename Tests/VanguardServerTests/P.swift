@@ -1,3 +1,0 @@
-import Testing
-@testable import VanguardServer
-@Test func placeholder2() { #expect(true) }

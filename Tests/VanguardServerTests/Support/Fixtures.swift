@@ -1,0 +1,171 @@
+import Fluent
+import Foundation
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// A small team in the shape the policy describes (ORG-1): a lead, a sales group with a group
+/// lead and a rep, a service group with a lead and an agent, and accounts for HR, finance, an
+/// executive and an admin. Every person has an API token.
+struct Team {
+    struct Person {
+        var user: UUID
+        var member: UUID?
+        var token: String
+        var email: String
+    }
+
+    var groups: [String: UUID]
+    var lead: Person
+    var salesLead: Person
+    var salesRep: Person
+    var serviceLead: Person
+    var serviceAgent: Person
+    var admin: Person
+    var hr: Person
+    var finance: Person
+    var executive: Person
+
+    func person(_ role: Role) -> Person {
+        switch role {
+        case .admin: admin
+        case .lead: lead
+        case .groupLead: salesLead
+        case .member: salesRep
+        case .hr: hr
+        case .finance: finance
+        case .executive: executive
+        }
+    }
+}
+
+let teamPassword = "Team#Pass2026"
+
+extension TestWorld {
+    func seedTeam() async throws -> Team {
+        let groups = Dictionary(uniqueKeysWithValues: try await TeamGroup.query(on: db).all().map { ($0.key, $0.id!) })
+        let hash = try await app.password.async.hash(teamPassword)
+        var n = 0
+        func member(_ name: String, _ nameEn: String, group: String?, supervisor: UUID?) async throws -> Member {
+            n += 1
+            let m = Member()
+            m.employeeNo = String(format: "T%03d", n)
+            m.name = name
+            m.nameEn = nameEn
+            m.email = nameEn.lowercased().replacingOccurrences(of: " ", with: ".") + "@team.test"
+            m.position = "Position \(n)"
+            m.grade = "P\(n % 5 + 1)"
+            m.hireDate = "2024-01-0\(n % 9 + 1)"
+            m.$group.id = group.flatMap { groups[$0] }
+            m.supervisorId = supervisor
+            m.status = "active"
+            m.idNumber = "11010519491231002X"
+            m.version = 1
+            try await m.create(on: db)
+            return m
+        }
+        func person(_ email: String, _ role: Role, _ m: Member?) async throws -> Team.Person {
+            let u = UserAccount(email: email, displayName: m?.name ?? email, passwordHash: hash, role: role, memberId: m?.id)
+            try await u.create(on: db)
+            return Team.Person(user: u.id!, member: m?.id, token: try await token(for: u), email: email)
+        }
+        let lead = try await member("陈志远", "Chen Zhiyuan", group: nil, supervisor: nil)
+        let salesLead = try await member("刘建国", "Liu Jianguo", group: "sales", supervisor: lead.id)
+        let salesRep = try await member("何静", "He Jing", group: "sales", supervisor: salesLead.id)
+        let serviceLead = try await member("王芳", "Wang Fang", group: "service", supervisor: lead.id)
+        let agent = try await member("赵磊", "Zhao Lei", group: "service", supervisor: serviceLead.id)
+        return Team(
+            groups: groups,
+            lead: try await person("lead@team.test", .lead, lead),
+            salesLead: try await person("sales.lead@team.test", .groupLead, salesLead),
+            salesRep: try await person("sales.rep@team.test", .member, salesRep),
+            serviceLead: try await person("service.lead@team.test", .groupLead, serviceLead),
+            serviceAgent: try await person("agent@team.test", .member, agent),
+            admin: try await person("admin@team.test", .admin, nil),
+            hr: try await person("hr@team.test", .hr, nil),
+            finance: try await person("finance@team.test", .finance, nil),
+            executive: try await person("ceo@team.test", .executive, nil))
+    }
+
+    /// Issues an API token straight in the database (the HTTP path has its own tests).
+    func token(for user: UserAccount) async throws -> String {
+        let secret = Secrets.token(prefix: "vg_")
+        try await ApiToken(userId: user.id!, name: "test", tokenHash: Secrets.hash(secret), prefix: String(secret.prefix(10)),
+                           now: clock.now(), expiresAt: nil).create(on: db)
+        return secret
+    }
+
+    func memberBody(_ no: String, name: String = "孙悦", email: String? = nil, group: UUID? = nil, supervisor: UUID? = nil) -> JSONBody {
+        JSONBody(["employeeNo": .string(no), "name": .string(name), "nameEn": "Sun Yue",
+                  "email": .string(email ?? "\(no.lowercased())@team.test"), "mobile": "13812345678", "position": "销售代表",
+                  "grade": "P2", "hireDate": "2025-03-01", "groupId": .id(group), "supervisorId": .id(supervisor), "status": "active"])
+    }
+}
+
+/// A browser stand-in: keeps cookies, reads the form token from the last page, posts forms.
+final class WebClient {
+    let world: TestWorld
+    var cookies: [String: String] = [:]
+    var lastBody = ""
+    var acceptLanguage = "en"
+
+    init(_ world: TestWorld) { self.world = world }
+
+    var csrf: String? {
+        guard let range = lastBody.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
+        return String(lastBody[range]).components(separatedBy: "value=\"").last?.replacingOccurrences(of: "\"", with: "")
+    }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        let r = try await world.app.testing().sendRequest(.GET, path, headers: headers())
+        absorb(r)
+        return r
+    }
+
+    @discardableResult
+    func post(_ path: String, form: [String: String], csrf override: String? = nil) async throws -> TestingHTTPResponse {
+        var fields = form
+        if fields["_csrf"] == nil { fields["_csrf"] = override ?? csrf ?? "" }
+        var h = headers()
+        h.contentType = .urlEncodedForm
+        let body = fields.map { "\($0.key.formEncoded)=\($0.value.formEncoded)" }.joined(separator: "&")
+        let r = try await world.app.testing().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body))
+        absorb(r)
+        return r
+    }
+
+    /// Signs in through the real form; returns the answer to the POST.
+    @discardableResult
+    func signIn(_ email: String, _ password: String = teamPassword) async throws -> TestingHTTPResponse {
+        try await get("/login")
+        return try await post("/login", form: ["email": email, "password": password])
+    }
+
+    private func headers() -> HTTPHeaders {
+        var h = HTTPHeaders()
+        if !cookies.isEmpty { h.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        h.replaceOrAdd(name: .acceptLanguage, value: acceptLanguage)
+        return h
+    }
+
+    private func absorb(_ r: TestingHTTPResponse) {
+        for header in r.headers[.setCookie] {
+            let pair = header.split(separator: ";").first.map(String.init) ?? ""
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            let expired = header.lowercased().contains("expires=thu, 01 jan 1970") || header.contains("Max-Age=0")
+            if expired || parts[1].isEmpty { cookies[parts[0]] = nil } else { cookies[parts[0]] = parts[1] }
+        }
+        if r.headers.contentType?.subType == "html" { lastBody = r.body.string }
+    }
+}
+
+extension String {
+    var formEncoded: String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return addingPercentEncoding(withAllowedCharacters: allowed) ?? self
+    }
+}
