@@ -1,0 +1,233 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// Every role against every route (platform issue, item 4). A route the table does not list
+/// fails the test, so a new route cannot ship without its access rule being stated here.
+@Suite("Access matrix: every role × every route")
+struct AccessMatrixTests {
+    struct Row {
+        var method: HTTPMethod
+        /// With placeholders: {member} (the sales rep), {spare} (a member nobody reports to),
+        /// {deleted} (a deleted member), {group}, {emptyGroup}, {deletedGroup}, {department},
+        /// {deletedDepartment}, {user} (an account no role uses), {token} (the caller's spare
+        /// token), {notification} (the caller's), {webhook}.
+        var path: String
+        var allowed: Set<Role>
+        var body: JSONBody? = nil
+        var web: Bool = false
+    }
+
+    static let everyone = Set(Role.allCases)
+    static let people: Set<Role> = [.admin, .lead, .hr]
+    static let leaders: Set<Role> = [.admin, .lead]
+
+    static let api: [Row] = [
+        Row(method: .GET, path: "/api/v1/me", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/auth/tokens", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/auth/password", allowed: everyone, body: JSONBody(["currentPassword": "x", "newPassword": "y"])),
+        Row(method: .GET, path: "/api/v1/members", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/members", allowed: people,
+            body: JSONBody(["employeeNo": "X900", "name": "新人", "email": "x900@team.test", "position": "专员", "grade": "P1", "hireDate": "2025-01-01"])),
+        Row(method: .GET, path: "/api/v1/members/{member}", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/members/{member}", allowed: people.union([.groupLead]), body: JSONBody(["grade": "P3"])),
+        Row(method: .GET, path: "/api/v1/members/{member}/history", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/members/{deleted}/restore", allowed: people),
+        Row(method: .DELETE, path: "/api/v1/members/{spare}", allowed: people),
+        Row(method: .GET, path: "/api/v1/groups", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/groups", allowed: leaders, body: JSONBody(["key": "matrix", "nameZh": "矩阵组", "nameEn": "Matrix"])),
+        Row(method: .GET, path: "/api/v1/groups/{group}", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/groups/{group}", allowed: leaders, body: JSONBody(["missionEn": "Sell more."])),
+        Row(method: .POST, path: "/api/v1/groups/{deletedGroup}/restore", allowed: leaders),
+        Row(method: .DELETE, path: "/api/v1/groups/{emptyGroup}", allowed: leaders),
+        Row(method: .GET, path: "/api/v1/departments", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/departments", allowed: leaders, body: JSONBody(["code": "pr", "nameZh": "公关部", "nameEn": "PR"])),
+        Row(method: .GET, path: "/api/v1/departments/{department}", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/departments/{department}", allowed: leaders, body: JSONBody(["contactName": "王经理"])),
+        Row(method: .POST, path: "/api/v1/departments/{deletedDepartment}/restore", allowed: leaders),
+        Row(method: .DELETE, path: "/api/v1/departments/{spareDepartment}", allowed: leaders),
+        Row(method: .GET, path: "/api/v1/users", allowed: [.admin]),
+        Row(method: .POST, path: "/api/v1/users", allowed: [.admin],
+            body: JSONBody(["email": "new.user@team.test", "displayName": "New", "role": "member", "password": "New#User2026"])),
+        Row(method: .GET, path: "/api/v1/users/{user}", allowed: [.admin]),
+        Row(method: .PATCH, path: "/api/v1/users/{user}", allowed: [.admin], body: JSONBody(["displayName": "Renamed"])),
+        Row(method: .DELETE, path: "/api/v1/users/{user}", allowed: [.admin]),
+        Row(method: .POST, path: "/api/v1/users/{user}/restore", allowed: [.admin]),
+        Row(method: .GET, path: "/api/v1/audit-events", allowed: [.admin, .lead, .executive]),
+        Row(method: .GET, path: "/api/v1/notifications", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/notifications/unread-count", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/notifications/{notification}/read", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/notifications/read-all", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/webhooks", allowed: [.admin]),
+        Row(method: .POST, path: "/api/v1/webhooks", allowed: [.admin], body: JSONBody(["name": "Team chat", "kind": "wecom", "url": "https://qyapi.example/hook"])),
+        Row(method: .GET, path: "/api/v1/webhooks/{webhook}", allowed: [.admin]),
+        Row(method: .PATCH, path: "/api/v1/webhooks/{webhook}", allowed: [.admin], body: JSONBody(["active": false])),
+        Row(method: .DELETE, path: "/api/v1/webhooks/{webhook}", allowed: [.admin]),
+        Row(method: .GET, path: "/api/v1/policy", allowed: everyone),
+        Row(method: .PUT, path: "/api/v1/policy", allowed: [.admin], body: JSONBody(["yaml": "not: [valid"])),
+        Row(method: .DELETE, path: "/api/v1/auth/tokens/{token}", allowed: everyone),
+    ]
+
+    static let webPages: [Row] = [
+        Row(method: .GET, path: "/org", allowed: everyone, web: true),
+        Row(method: .GET, path: "/members", allowed: everyone, web: true),
+        Row(method: .GET, path: "/members/new", allowed: people, web: true),
+        Row(method: .GET, path: "/members/{member}", allowed: everyone, web: true),
+        Row(method: .GET, path: "/members/{member}/history", allowed: everyone, web: true),
+        Row(method: .GET, path: "/members/{member}/edit", allowed: people.union([.groupLead]), web: true),
+        Row(method: .POST, path: "/members/{member}", allowed: people.union([.groupLead]), body: JSONBody(["name": ""]), web: true),
+        Row(method: .POST, path: "/members", allowed: people, body: JSONBody(["name": ""]), web: true),
+        Row(method: .POST, path: "/members/{deleted}/restore", allowed: people, web: true),
+        Row(method: .POST, path: "/members/{spare}/delete", allowed: people, web: true),
+        Row(method: .GET, path: "/departments", allowed: everyone, web: true),
+        Row(method: .GET, path: "/departments/new", allowed: leaders, web: true),
+        Row(method: .POST, path: "/departments", allowed: leaders, body: JSONBody(["code": ""]), web: true),
+        Row(method: .GET, path: "/departments/{department}/edit", allowed: leaders, web: true),
+        Row(method: .POST, path: "/departments/{department}", allowed: leaders, body: JSONBody(["code": ""]), web: true),
+        Row(method: .GET, path: "/groups/new", allowed: leaders, web: true),
+        Row(method: .POST, path: "/groups", allowed: leaders, body: JSONBody(["key": ""]), web: true),
+        Row(method: .GET, path: "/groups/{group}/edit", allowed: leaders, web: true),
+        Row(method: .POST, path: "/groups/{group}", allowed: leaders, body: JSONBody(["key": ""]), web: true),
+        Row(method: .POST, path: "/groups/{emptyGroup}/delete", allowed: leaders, web: true),
+        Row(method: .GET, path: "/account", allowed: everyone, web: true),
+        Row(method: .POST, path: "/account/password", allowed: everyone, body: JSONBody(["currentPassword": "x"]), web: true),
+        Row(method: .POST, path: "/account/tokens", allowed: everyone, body: JSONBody(["name": "cli"]), web: true),
+        Row(method: .POST, path: "/account/tokens/{token}/revoke", allowed: everyone, web: true),
+        Row(method: .GET, path: "/notifications", allowed: everyone, web: true),
+        Row(method: .POST, path: "/notifications/{notification}/read", allowed: everyone, web: true),
+        Row(method: .POST, path: "/notifications/read-all", allowed: everyone, web: true),
+        Row(method: .GET, path: "/admin/users", allowed: [.admin], web: true),
+        Row(method: .GET, path: "/admin/users/new", allowed: [.admin], web: true),
+        Row(method: .POST, path: "/admin/users", allowed: [.admin], body: JSONBody(["email": ""]), web: true),
+        Row(method: .GET, path: "/admin/users/{user}/edit", allowed: [.admin], web: true),
+        Row(method: .POST, path: "/admin/users/{user}", allowed: [.admin], body: JSONBody(["email": ""]), web: true),
+        Row(method: .GET, path: "/admin/audit", allowed: [.admin, .lead, .executive], web: true),
+        Row(method: .GET, path: "/admin/recycle-bin", allowed: [.admin, .lead, .executive], web: true),
+        Row(method: .POST, path: "/admin/recycle-bin/{type}/{deletedDepartment}/restore", allowed: leaders, web: true),
+        Row(method: .GET, path: "/admin/policy", allowed: everyone, web: true),
+        Row(method: .POST, path: "/admin/policy", allowed: [.admin], body: JSONBody(["yaml": "x: ["]), web: true),
+        Row(method: .GET, path: "/admin/webhooks", allowed: [.admin], web: true),
+        Row(method: .POST, path: "/admin/webhooks", allowed: [.admin], body: JSONBody(["name": ""]), web: true),
+        Row(method: .POST, path: "/admin/webhooks/{webhook}/delete", allowed: [.admin], web: true),
+        Row(method: .POST, path: "/departments/{otherDepartment}/delete", allowed: leaders, web: true),
+        Row(method: .POST, path: "/logout", allowed: everyone, web: true),
+    ]
+
+    /// Routes anyone may call, signed in or not.
+    static let public_: Set<String> = [
+        "GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "POST /api/v1/auth/token", "GET /", "GET /login", "POST /login",
+        "GET /setup", "POST /setup", "POST /locale",
+    ]
+
+    @Test("the table lists every route the app serves")
+    func everyRouteIsInTheTable() async throws {
+        try await withApp { world in
+            let listed = Set((Self.api + Self.webPages).map { "\($0.method.rawValue) \(Self.normalize($0.path))" }).union(Self.public_)
+            let served = world.app.routes.all.map { route in
+                "\(route.method.rawValue) /" + route.path.map { $0.description.hasPrefix(":") ? ":" : $0.description }.joined(separator: "/")
+            }.map { $0 == "GET /" ? "GET /" : $0 }
+            let missing = Set(served).subtracting(listed)
+            #expect(missing.isEmpty, "routes without an access row: \(missing.sorted())")
+        }
+    }
+
+    static func normalize(_ path: String) -> String {
+        path.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: ":", options: .regularExpression)
+    }
+
+    @Test("each role gets exactly the answers the access policy gives it", arguments: Role.allCases)
+    func matrix(role: Role) async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let places = try await Self.fixtures(world, team: team, role: role)
+            let me = team.person(role)
+            let web = WebClient(world)
+            #expect(try await web.signIn(me.email).status == .seeOther)
+            try await web.get("/org")
+            let csrf = try #require(web.csrf)
+            for row in Self.api + Self.webPages {
+                var path = row.path
+                for (key, value) in places { path = path.replacingOccurrences(of: "{\(key)}", with: value) }
+                let status: HTTPStatus
+                if row.web {
+                    if row.method == .GET {
+                        status = try await web.get(path).status
+                    } else {
+                        var form = [String: String]()
+                        for (k, v) in row.body?.values ?? [:] { if case .string(let s) = v { form[k] = s } }
+                        status = try await web.post(path, form: form, csrf: csrf).status
+                    }
+                } else {
+                    status = try await world.api(row.method, path, token: me.token, json: row.body).status
+                }
+                if row.allowed.contains(role) {
+                    #expect(status != .forbidden && status != .unauthorized && status.code < 500,
+                            "\(role.rawValue) should be allowed \(row.method.rawValue) \(row.path), got \(status.code)")
+                } else {
+                    #expect(status == .forbidden, "\(role.rawValue) should be refused \(row.method.rawValue) \(row.path), got \(status.code)")
+                }
+            }
+        }
+    }
+
+    @Test("without signing in, every API route but the public ones answers 401 with a problem")
+    func signedOut() async throws {
+        try await withApp { world in
+            for row in Self.api {
+                let path = row.path.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: UUID().uuidString, options: .regularExpression)
+                let answer = try await world.api(row.method, path, json: row.body)
+                #expect(answer.status == .unauthorized, "\(row.method.rawValue) \(row.path)")
+                #expect(answer.problem?.status == 401)
+            }
+            let page = try await WebClient(world).get("/members")
+            #expect(page.status == .seeOther)
+        }
+    }
+
+    /// Records for the placeholders, created fresh for each role's run.
+    static func fixtures(_ world: TestWorld, team: Team, role: Role) async throws -> [String: String] {
+        let db = world.db
+        let spare = Member()
+        spare.employeeNo = "X001"; spare.name = "备用"; spare.nameEn = "Spare"; spare.email = "spare@team.test"
+        spare.position = "专员"; spare.grade = "P1"; spare.hireDate = "2025-01-01"; spare.status = "active"; spare.version = 1
+        spare.$group.id = team.groups["service"]
+        try await spare.create(on: db)
+        let deleted = Member()
+        deleted.employeeNo = "X002"; deleted.name = "已删"; deleted.nameEn = "Gone"; deleted.email = "gone@team.test"
+        deleted.position = "专员"; deleted.grade = "P1"; deleted.hireDate = "2025-01-01"; deleted.status = "left"; deleted.version = 1
+        try await deleted.create(on: db)
+        try await deleted.delete(on: db)
+        let empty = TeamGroup()
+        empty.key = "empty"; empty.nameZh = "空组"; empty.nameEn = "Empty"; empty.missionZh = ""; empty.missionEn = ""; empty.sortOrder = 90; empty.version = 1
+        try await empty.create(on: db)
+        let gone = TeamGroup()
+        gone.key = "gone"; gone.nameZh = "旧组"; gone.nameEn = "Old"; gone.missionZh = ""; gone.missionEn = ""; gone.sortOrder = 95; gone.version = 1
+        try await gone.create(on: db)
+        try await gone.delete(on: db)
+        let department = try await Department.query(on: db).filter(\.$code == "legal").first()!
+        let oldDepartment = try await Department.query(on: db).filter(\.$code == "it").first()!
+        try await oldDepartment.delete(on: db)
+        let user = UserAccount(email: "spare.user@team.test", displayName: "Spare", passwordHash: "x", role: .member)
+        try await user.create(on: db)
+        let me = team.person(role)
+        let spareToken = ApiToken(userId: me.user, name: "spare", tokenHash: Secrets.hash(UUID().uuidString), prefix: "vg_spare", now: world.clock.now(), expiresAt: nil)
+        try await spareToken.create(on: db)
+        let note = AppNotification(userId: me.user, kind: "test", title: "Hello", body: "World", link: nil, createdAt: world.clock.now())
+        try await note.create(on: db)
+        let hook = Webhook()
+        hook.name = "Ops"; hook.kind = "generic"; hook.url = "https://example.invalid/hook"; hook.events = "*"; hook.active = true; hook.version = 1
+        try await hook.create(on: db)
+        return [
+            "member": team.salesRep.member!.uuidString, "spare": spare.id!.uuidString, "deleted": deleted.id!.uuidString,
+            "group": team.groups["sales"]!.uuidString, "emptyGroup": empty.id!.uuidString, "deletedGroup": gone.id!.uuidString,
+            "department": department.id!.uuidString, "deletedDepartment": oldDepartment.id!.uuidString, "user": user.id!.uuidString,
+            "spareDepartment": try await Department.query(on: db).filter(\.$code == "administration").first()!.id!.uuidString,
+            "otherDepartment": try await Department.query(on: db).filter(\.$code == "production").first()!.id!.uuidString,
+            "type": "department", "token": spareToken.id!.uuidString, "notification": note.id!.uuidString, "webhook": hook.id!.uuidString,
+        ]
+    }
+}
