@@ -56,7 +56,22 @@ actor TestDatabases {
 
     static var onPostgres: Bool { ProcessInfo.processInfo.environment["VANGUARD_TEST_POSTGRES_URL"].map { !$0.isEmpty } ?? false }
 
+    /// The last queued request for a database; each waits for the one before, because the
+    /// actor alone would let them interleave at every `await`.
+    private var tail: Task<Void, Never>?
+
     func fresh() async throws -> Handle {
+        guard baseURL != nil else { return Handle(target: .sqliteMemory, name: nil, migrated: false) }
+        let previous = tail
+        let task = Task { () async throws -> Handle in
+            _ = await previous?.value
+            return try await self.makeCopy()
+        }
+        tail = Task { _ = try? await task.value }
+        return try await task.value
+    }
+
+    private func makeCopy() async throws -> Handle {
         guard let baseURL else { return Handle(target: .sqliteMemory, name: nil, migrated: false) }
         let sql = try await adminDatabase(baseURL)
         if template == nil { template = try await makeTemplate(baseURL, sql) }
