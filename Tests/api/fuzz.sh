@@ -59,7 +59,7 @@ try:
     response = requests.post(url, json=body, timeout=30)
 except requests.RequestException as exc:
     sys.exit(f"fuzz: POST {url} failed: {exc}")
-if response.status_code != 200:
+if response.status_code not in (200, 201):
     sys.exit(f"fuzz: POST {url} answered {response.status_code}: {response.text[:500]}")
 try:
     token = response.json().get("token")
@@ -112,6 +112,11 @@ args=(
     --report-dir "$REPORT_DIR"
     --no-color
 )
+# positive_data_acceptance is left out on purpose: the API rejects schema-valid input by design
+# where the rule cannot be written as JSON Schema — a check digit (resident ID numbers), a
+# reference to a record that does not exist, a stale If-Match ETag (412), an opaque paging
+# cursor, password strength. Every other check runs.
+FUZZ_EXCLUDE_CHECKS=${FUZZ_EXCLUDE_CHECKS-positive_data_acceptance}
 if [[ -n "${FUZZ_EXCLUDE_CHECKS:-}" ]]; then
     args+=(--exclude-checks "$FUZZ_EXCLUDE_CHECKS")
 fi

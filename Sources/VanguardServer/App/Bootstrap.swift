@@ -14,7 +14,7 @@ enum Bootstrap {
             throw Abort(.internalServerError, reason: "Policy pack not found at \(path). Set VANGUARD_POLICY_PACK.")
         }
         let pack = try PolicyStore.parse(yaml)
-        try await app.db.transaction { db in
+        try await app.db.writeTransaction { db in
             try await PolicyVersion(number: 1, yaml: yaml, createdAt: app.clock.now(), createdBy: "system",
                                     comment: "Loaded from \(app.settings.policyPackPath)").create(on: db)
             try await OrgSeeder.apply(pack, on: db)

@@ -47,7 +47,7 @@ enum DemoCompany {
         let file = try YAMLDecoder().decode(File.self, from: text)
         let hash = try await app.password.async.hash(file.password)
         let now = app.clock.now()
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let groups = Dictionary(uniqueKeysWithValues: try await TeamGroup.query(on: db).all().map { ($0.key, $0) })
             var byNumber: [String: Member] = [:]
             for p in file.members {
@@ -118,7 +118,7 @@ enum DemoCompany {
                     rows.append(m)
             }
             let batchRows = rows
-            try await app.db.transaction { db in try await batchRows.create(on: db) }
+            try await app.db.writeTransaction { db in try await batchRows.create(on: db) }
             made += batch
         }
     }

@@ -81,7 +81,7 @@ struct DepartmentPages: RouteCollection {
     func delete(req: Request) async throws -> Response {
         try req.authorize(.delete, .department)
         let d = try await DepartmentService.find(req)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await d.delete(on: db)
             try await Audit.record(.delete, "department", id: d.id, label: d.nameEn, before: DepartmentDTO(d), after: Optional<DepartmentDTO>.none, request: req, on: db)
         }
@@ -125,8 +125,9 @@ struct DepartmentPages: RouteCollection {
         input.nameZh = v["nameZh"]
         input.nameEn = v["nameEn"]
         input.handles = v["handles"] ?? ""
-        input.contactName = .value(v["contactName"] ?? "")
-        input.contactEmail = .value(v["contactEmail"] ?? "")
+        // An emptied field on the form clears the value.
+        input.contactName = (v["contactName"] ?? "").isEmpty ? .null : .value(v["contactName"]!)
+        input.contactEmail = (v["contactEmail"] ?? "").isEmpty ? .null : .value(v["contactEmail"]!)
         return input
     }
 }

@@ -34,10 +34,10 @@ struct DepartmentInput: Content {
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        code = try c.decodeIfPresent(String.self, forKey: .code)
-        nameZh = try c.decodeIfPresent(String.self, forKey: .nameZh)
-        nameEn = try c.decodeIfPresent(String.self, forKey: .nameEn)
-        handles = try c.decodeIfPresent(String.self, forKey: .handles)
+        code = try c.decodeIfPresentNonNull(String.self, forKey: .code)
+        nameZh = try c.decodeIfPresentNonNull(String.self, forKey: .nameZh)
+        nameEn = try c.decodeIfPresentNonNull(String.self, forKey: .nameEn)
+        handles = try c.decodeIfPresentNonNull(String.self, forKey: .handles)
         contactName = try c.decodePatch(String.self, forKey: .contactName)
         contactEmail = try c.decodePatch(String.self, forKey: .contactEmail)
     }
@@ -60,7 +60,7 @@ struct DepartmentInput: Content {
         e.check("nameEn", Validators.maxLength(nameEn, 100, field: "nameEn"))
         e.check("handles", Validators.maxLength(handles, 1000, field: "handles"))
         if case .value(let v) = contactName { e.check("contactName", Validators.maxLength(v, 100, field: "contactName")) }
-        if case .value(let v) = contactEmail, !v.isEmpty { e.check("contactEmail", Validators.email(v, field: "contactEmail")) }
+        if case .value(let v) = contactEmail { e.check("contactEmail", Validators.email(v, field: "contactEmail")) }
         return e
     }
 }
@@ -80,7 +80,7 @@ struct DepartmentsAPI: RouteCollection {
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .department)
         let list = try ListRequest.parse(req, sortable: ["code", "nameEn", "nameZh"], defaultSort: "code")
-        let q = Department.query(on: req.db).search(req.query[String.self, at: "q"], in: ["code", "name_zh", "name_en", "handles"])
+        let q = Department.query(on: req.db).search(try req.queryText("q"), in: ["code", "name_zh", "name_en", "handles"])
         let column = ["code": "code", "nameEn": "name_en", "nameZh": "name_zh"][list.sortField]!
         let rows = try await list.apply(to: q, column: column).all()
         return try await list.page(rows, value: { d in
@@ -110,7 +110,7 @@ struct DepartmentsAPI: RouteCollection {
         try req.authorize(.delete, .department)
         let d = try await DepartmentService.find(req)
         try ETag.check(req, version: d.version)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await d.delete(on: db)
             try await Audit.record(.delete, "department", id: d.id, label: d.nameEn, before: DepartmentDTO(d), after: Optional<DepartmentDTO>.none, request: req, on: db)
         }
@@ -122,7 +122,7 @@ struct DepartmentsAPI: RouteCollection {
         let id = try req.uuid("id", "department")
         guard let d = try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("department") }
         guard d.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This department is not deleted.") }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await d.restore(on: db)
             d.version += 1
             try await d.save(on: db)
@@ -144,7 +144,7 @@ enum DepartmentService {
         d.version = 1
         d.handles = ""
         apply(input, to: d)
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await checkUnique(d, on: db)
             try await d.create(on: db)
             try await Audit.record(.create, "department", id: d.id, label: d.nameEn, before: Optional<DepartmentDTO>.none, after: DepartmentDTO(d), request: req, on: db)
@@ -157,7 +157,7 @@ enum DepartmentService {
         try ETag.check(req, version: d.version)
         let before = DepartmentDTO(d)
         apply(input, to: d)
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await checkUnique(d, on: db)
             guard d.hasChanges else { return d }
             d.version += 1

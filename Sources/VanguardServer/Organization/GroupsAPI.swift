@@ -51,13 +51,13 @@ struct GroupInput: Content {
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        key = try c.decodeIfPresent(String.self, forKey: .key)
-        nameZh = try c.decodeIfPresent(String.self, forKey: .nameZh)
-        nameEn = try c.decodeIfPresent(String.self, forKey: .nameEn)
-        missionZh = try c.decodeIfPresent(String.self, forKey: .missionZh)
-        missionEn = try c.decodeIfPresent(String.self, forKey: .missionEn)
+        key = try c.decodeIfPresentNonNull(String.self, forKey: .key)
+        nameZh = try c.decodeIfPresentNonNull(String.self, forKey: .nameZh)
+        nameEn = try c.decodeIfPresentNonNull(String.self, forKey: .nameEn)
+        missionZh = try c.decodeIfPresentNonNull(String.self, forKey: .missionZh)
+        missionEn = try c.decodeIfPresentNonNull(String.self, forKey: .missionEn)
         leadMemberId = try c.decodePatch(UUID.self, forKey: .leadMemberId)
-        sortOrder = try c.decodeIfPresent(Int.self, forKey: .sortOrder)
+        sortOrder = try c.decodeIfPresentNonNull(Int.self, forKey: .sortOrder)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -160,7 +160,7 @@ enum GroupService {
         g.missionEn = ""
         g.sortOrder = 100
         apply(input, to: g)
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await check(g, on: db)
             try await g.create(on: db)
             try await Audit.record(.create, "group", id: g.id, label: g.nameEn, before: Optional<GroupSnapshot>.none, after: GroupSnapshot(g), request: req, on: db)
@@ -173,7 +173,7 @@ enum GroupService {
         try ETag.check(req, version: g.version)
         let before = GroupSnapshot(g)
         apply(input, to: g)
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await check(g, on: db)
             guard g.hasChanges else { return g }
             g.version += 1
@@ -186,7 +186,7 @@ enum GroupService {
     /// A group that still has members cannot be deleted: they would be left without a group.
     static func delete(_ g: TeamGroup, req: Request) async throws {
         try ETag.check(req, version: g.version)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let count = try await Member.query(on: db).filter(\.$group.$id == g.id).count()
             if count > 0 {
                 throw Problem.conflict(nil, "group-has-members", "The group still has \(count) member(s); move them to another group first.")
@@ -198,7 +198,7 @@ enum GroupService {
 
     static func restore(_ g: TeamGroup, req: Request) async throws {
         guard g.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This group is not deleted.") }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await g.restore(on: db)
             g.version += 1
             try await g.save(on: db)

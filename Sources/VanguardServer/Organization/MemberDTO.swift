@@ -70,17 +70,17 @@ struct MemberInput: Content {
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        employeeNo = try c.decodeIfPresent(String.self, forKey: .employeeNo)
-        name = try c.decodeIfPresent(String.self, forKey: .name)
-        nameEn = try c.decodeIfPresent(String.self, forKey: .nameEn)
-        email = try c.decodeIfPresent(String.self, forKey: .email)
+        employeeNo = try c.decodeIfPresentNonNull(String.self, forKey: .employeeNo)
+        name = try c.decodeIfPresentNonNull(String.self, forKey: .name)
+        nameEn = try c.decodeIfPresentNonNull(String.self, forKey: .nameEn)
+        email = try c.decodeIfPresentNonNull(String.self, forKey: .email)
         mobile = try c.decodePatch(String.self, forKey: .mobile)
-        position = try c.decodeIfPresent(String.self, forKey: .position)
-        grade = try c.decodeIfPresent(String.self, forKey: .grade)
-        hireDate = try c.decodeIfPresent(String.self, forKey: .hireDate)
+        position = try c.decodeIfPresentNonNull(String.self, forKey: .position)
+        grade = try c.decodeIfPresentNonNull(String.self, forKey: .grade)
+        hireDate = try c.decodeIfPresentNonNull(String.self, forKey: .hireDate)
         supervisorId = try c.decodePatch(UUID.self, forKey: .supervisorId)
         groupId = try c.decodePatch(UUID.self, forKey: .groupId)
-        status = try c.decodeIfPresent(String.self, forKey: .status)
+        status = try c.decodeIfPresentNonNull(String.self, forKey: .status)
         idNumber = try c.decodePatch(String.self, forKey: .idNumber)
     }
 
@@ -109,8 +109,8 @@ struct MemberInput: Content {
         e.check("position", Validators.maxLength(position, 100, field: "position"))
         e.check("grade", Validators.maxLength(grade, 20, field: "grade"))
         if let email, !email.isEmpty { e.check("email", Validators.email(email)) }
-        if case .value(let m) = mobile, !m.isEmpty { e.check("mobile", Validators.prcMobile(m)) }
-        if case .value(let id) = idNumber, !id.isEmpty { e.check("idNumber", Validators.prcIdNumber(id)) }
+        if case .value(let m) = mobile { e.check("mobile", Validators.prcMobile(m)) }
+        if case .value(let id) = idNumber { e.check("idNumber", Validators.prcIdNumber(id)) }
         if let hireDate, !hireDate.isEmpty, CivilDate(hireDate) == nil {
             e.add("hireDate", "invalidDate", "Use a real date as yyyy-MM-dd.")
         }

@@ -55,7 +55,7 @@ struct MemberPages: RouteCollection {
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .member(MemberFacts(id: nil, groupId: nil)))
         let list = try ListRequest.parse(req, sortable: MembersAPI.sortable, defaultSort: "name")
-        let rows = try await list.apply(to: try MemberQuery.filtered(req), column: MembersAPI.columns[list.sortField]!).all()
+        let rows = try await list.apply(to: try MemberQuery.filtered(req, strict: false), column: MembersAPI.columns[list.sortField]!).all()
         let groups = try await TeamGroup.query(on: req.db).sort(\.$sortOrder).all()
         let names = try await supervisorNames(rows.compactMap(\.supervisorId), on: req.db)
         let locale = req.locale

@@ -25,7 +25,7 @@ enum MemberService {
         member.status = MemberStatus.active.rawValue
         member.nameEn = ""
         apply(input, to: member)
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await checkReferences(member, on: db)
             try await checkUnique(member, on: db)
             try await member.create(on: db)
@@ -40,7 +40,7 @@ enum MemberService {
         try ETag.check(req, version: member.version)
         let before = MemberDTO(member, showConfidential: true)
         apply(input, to: member)
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await checkReferences(member, on: db)
             try await checkUnique(member, on: db)
             guard member.hasChanges else { return member }
@@ -54,7 +54,7 @@ enum MemberService {
 
     static func delete(_ member: Member, req: Request) async throws {
         try ETag.check(req, version: member.version)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let reports = try await Member.query(on: db).filter(\.$supervisorId == member.id).count()
             if reports > 0 {
                 throw Problem.conflict(nil, "has-reports", "\(member.name) still supervises \(reports) member(s); give them another supervisor first.")
@@ -67,7 +67,7 @@ enum MemberService {
     }
 
     static func restore(_ member: Member, req: Request) async throws {
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await checkUnique(member, on: db)
             try await member.restore(on: db)
             member.version += 1

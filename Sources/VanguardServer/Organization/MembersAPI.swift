@@ -97,21 +97,12 @@ struct MembersAPI: RouteCollection {
 
 /// The member list's filters, shared by the API and the web page.
 enum MemberQuery {
-    static func filtered(_ req: Request) throws -> QueryBuilder<Member> {
+    static func filtered(_ req: Request, strict: Bool = true) throws -> QueryBuilder<Member> {
         let q = Member.query(on: req.db)
-        q.search(req.query[String.self, at: "q"], in: ["name", "name_en", "employee_no", "email"])
-        if let g = req.query[String.self, at: "groupId"], !g.isEmpty {
-            guard let id = UUID(uuidString: g) else { throw Problem.invalid("groupId", "invalidId", "Not a group id.") }
-            q.filter(\.$group.$id == id)
-        }
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
-            guard MemberStatus(rawValue: s) != nil else { throw Problem.invalid("status", "invalidChoice", "One of: \(MemberStatus.allCases.map(\.rawValue).joined(separator: ", ")).") }
-            q.filter(\.$status == s)
-        }
-        if let s = req.query[String.self, at: "supervisorId"], !s.isEmpty {
-            guard let id = UUID(uuidString: s) else { throw Problem.invalid("supervisorId", "invalidId", "Not a member id.") }
-            q.filter(\.$supervisorId == id)
-        }
+        q.search(try req.queryText("q"), in: ["name", "name_en", "employee_no", "email"])
+        if let id = try req.queryUUID("groupId", strict: strict) { q.filter(\.$group.$id == id) }
+        if let s = try req.queryChoice("status", from: MemberStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == s) }
+        if let id = try req.queryUUID("supervisorId", strict: strict) { q.filter(\.$supervisorId == id) }
         return q
     }
 }

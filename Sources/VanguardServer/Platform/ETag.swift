@@ -1,4 +1,5 @@
 import Vapor
+import VanguardCore
 
 /// Optimistic concurrency: each record has a `version`; its ETag is `"v<version>"`. A PATCH or
 /// DELETE whose `If-Match` names an older version is refused with 412, so no edit silently
@@ -6,8 +7,16 @@ import Vapor
 enum ETag {
     static func value(_ version: Int) -> String { "\"v\(version)\"" }
 
+    /// The shape of an If-Match header: `*` or a list of our ETags.
+    static let headerPattern = #"^(\*|(W/)?"v[0-9]{1,9}"(\s*,\s*(W/)?"v[0-9]{1,9}")*)$"#
+
     static func check(_ req: Request, version: Int) throws {
-        guard let header = req.headers.first(name: .ifMatch) else { return }
+        guard let header = req.headers.first(name: .ifMatch)?.trimmingCharacters(in: .whitespaces) else { return }
+        guard header.range(of: headerPattern, options: .regularExpression) != nil else {
+            throw Problem(.badRequest, code: "malformed-if-match", title: "The If-Match header is not an ETag.",
+                          detail: "Send the ETag you received, like \"v3\", or *.",
+                          errors: [FieldError(field: "If-Match", code: "malformed", message: "Not an ETag.")])
+        }
         let tags = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") }
         if tags.contains("*") || tags.contains(value(version)) { return }
         throw Problem.preconditionFailed

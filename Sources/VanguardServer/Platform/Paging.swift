@@ -37,7 +37,7 @@ struct ListRequest {
         if let cursor = req.query[String.self, at: "cursor"], !cursor.isEmpty {
             guard let decoded = Cursor.decode(cursor), decoded.field == sort else {
                 errors.append(FieldError(field: "cursor", code: "invalidCursor", message: "The cursor is not valid for this list; start again without it."))
-                throw Problem.invalid(errors)
+                throw Request.queryProblem("cursor", "invalidCursor", "The cursor is not valid for this list; start again without it.")
             }
             after = (decoded.value, decoded.id)
         }

@@ -20,6 +20,15 @@ enum Patch<Value: Decodable & Sendable>: Sendable {
 }
 
 extension KeyedDecodingContainer {
+    /// A field that may be left out but, when sent, may not be null.
+    func decodeIfPresentNonNull<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath + [key], debugDescription: "null is not allowed here."))
+        }
+        return try decode(T.self, forKey: key)
+    }
+
     func decodePatch<T: Decodable & Sendable>(_ type: T.Type, forKey key: Key) throws -> Patch<T> {
         guard contains(key) else { return .absent }
         if try decodeNil(forKey: key) { return .null }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Vapor
 import VanguardCore
@@ -34,6 +35,9 @@ struct ProblemMiddleware: AsyncMiddleware {
         if problem.status == .unauthorized {
             response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"vanguard\"")
         }
+        if problem.status == .methodNotAllowed, let allowed = MethodNotAllowed.allowedMethods(for: request) {
+            response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+        }
         return response
     }
 
@@ -47,6 +51,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             return .invalid([e])
         case let d as DecodingError:
             return decodingProblem(d)
+        case let db as any DatabaseError where db.isConstraintFailure:
+            // A unique index caught a race that the service's own check could not see.
+            return Problem.conflict(nil, "duplicate", "A record with the same unique value already exists.")
         case let abort as any AbortError:
             if abort.status == .payloadTooLarge {
                 return Problem(.payloadTooLarge, code: "too-large", title: "The request body is too large.", detail: abort.reason)
@@ -55,6 +62,10 @@ struct ProblemMiddleware: AsyncMiddleware {
                 return Problem(.unsupportedMediaType, code: "unsupported-media-type", title: "Send JSON.", detail: abort.reason)
             }
             let code = abort.status == .notFound ? "not-found" : "http-\(abort.status.code)"
+            if abort.status == .notFound, let allowed = MethodNotAllowed.allowedMethods(for: request), !allowed.isEmpty {
+                return Problem(.methodNotAllowed, code: "method-not-allowed", title: "This address does not take \(request.method.rawValue).",
+                               detail: "Allowed: \(allowed.joined(separator: ", ")).")
+            }
             return Problem(abort.status, code: code, title: abort.status.reasonPhrase, detail: abort.reason)
         default:
             return Problem(.internalServerError, code: "internal", title: "Something went wrong on our side.",

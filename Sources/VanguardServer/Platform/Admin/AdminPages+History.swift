@@ -103,7 +103,7 @@ extension AdminPages {
         case "department":
             try req.authorize(.restore, .department)
             guard let d = try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first(), d.deletedAt != nil else { throw Problem.notFound("department") }
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await d.restore(on: db)
                 d.version += 1
                 try await d.save(on: db)
@@ -112,7 +112,7 @@ extension AdminPages {
         case "user":
             try req.authorize(.restore, .user(id: id))
             guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first(), u.deletedAt != nil else { throw Problem.notFound("user") }
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await u.restore(on: db)
                 u.version += 1
                 try await u.save(on: db)

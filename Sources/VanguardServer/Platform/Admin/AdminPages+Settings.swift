@@ -79,7 +79,7 @@ extension AdminPages {
             w.events = (input.events ?? "").isEmpty ? "*" : input.events!
             w.active = true
             w.version = 1
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await w.create(on: db)
                 try await Audit.record(.create, "webhook", id: w.id, label: w.name, before: Optional<WebhookDTO>.none, after: WebhookDTO(w), request: req, on: db)
             }
@@ -90,7 +90,7 @@ extension AdminPages {
     func deleteWebhook(req: Request) async throws -> Response {
         try req.authorize(.delete, .webhook)
         guard let w = try await Webhook.find(try req.uuid("id", "webhook"), on: req.db) else { throw Problem.notFound("webhook") }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await w.delete(on: db)
             try await Audit.record(.delete, "webhook", id: w.id, label: w.name, before: WebhookDTO(w), after: Optional<WebhookDTO>.none, request: req, on: db)
         }

@@ -37,13 +37,9 @@ struct AuditAPI: RouteCollection {
 
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .auditTrail)
-        var entityId: UUID?
-        if let raw = req.query[String.self, at: "entityId"], !raw.isEmpty {
-            guard let id = UUID(uuidString: raw) else { throw Problem.invalid("entityId", "invalidId", "Not a UUID.") }
-            entityId = id
-        }
+        let entityId = try req.queryUUID("entityId")
         // Personal data inside snapshots stays hidden in the global history.
-        return try await Self.page(req, entityType: req.query[String.self, at: "entityType"], entityId: entityId,
+        return try await Self.page(req, entityType: try req.queryText("entityType", max: 40), entityId: entityId,
                                    hidden: MemberDTO.confidentialFields.union(["passwordHash"]))
     }
 
@@ -53,10 +49,7 @@ struct AuditAPI: RouteCollection {
         let q = AuditEvent.query(on: req.db)
         if let entityType, !entityType.isEmpty { q.filter(\.$entityType == entityType) }
         if let entityId { q.filter(\.$entityId == entityId) }
-        if let action = req.query[String.self, at: "action"], !action.isEmpty {
-            guard AuditAction(rawValue: action) != nil else { throw Problem.invalid("action", "invalidChoice", "Unknown action.") }
-            q.filter(\.$action == action)
-        }
+        if let action = try req.queryChoice("action", from: AuditAction.allCases.map(\.rawValue)) { q.filter(\.$action == action) }
         let rows = try await list.apply(to: q, column: "occurred_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
         let page = list.page(rows, value: { String($0.occurredAt.timeIntervalSince1970) }, id: { $0.id }) { AuditEventDTO($0, hidden: hidden) }
         return try await page.encodeResponse(for: req)

@@ -110,7 +110,7 @@ enum AccountService {
         let expires = expiresInDays.map { req.now.addingTimeInterval(TimeInterval($0) * 86400) }
         let token = ApiToken(userId: try user.requireID(), name: name, tokenHash: Secrets.hash(secret),
                              prefix: String(secret.prefix(10)), now: req.now, expiresAt: expires)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await token.create(on: db)
             try await Audit.note(.tokenCreated, "user", id: user.id, label: "\(user.email): \(name)", request: req, on: db,
                                  actorName: user.displayName, actorId: user.id)
@@ -121,7 +121,7 @@ enum AccountService {
     static func revoke(_ token: ApiToken, req: Request) async throws {
         guard token.revokedAt == nil else { return }
         token.revokedAt = req.now
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await token.save(on: db)
             try await Audit.note(.tokenRevoked, "user", id: token.$user.id, label: token.name, request: req, on: db)
         }
@@ -135,7 +135,7 @@ enum AccountService {
         if let problem = rules.check(new, email: user.email, field: "newPassword") { throw Problem.invalid([problem]) }
         user.passwordHash = try await req.password.async.hash(new)
         user.passwordChangedAt = req.now
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await user.save(on: db)
             // Other browsers signed in as this person are signed out.
             let keep = req.currentUser?.session?.id

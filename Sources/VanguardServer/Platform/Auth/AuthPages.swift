@@ -61,7 +61,7 @@ struct AuthPages: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         if let current = req.currentUser, let session = current.session {
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await session.delete(on: db)
                 try await Audit.note(.signOut, "user", id: current.actor.userId, label: current.user.email, request: req, on: db)
             }
@@ -117,7 +117,7 @@ struct AuthPages: RouteCollection {
             return try await req.page("Platform/setup", title: "setupTitle", section: "", SetupContext(form: form), status: .unprocessableEntity)
         }
         let user = UserAccount(email: email, displayName: name, passwordHash: try await req.password.async.hash(password), role: .admin)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             row.usedAt = req.now
             try await row.save(on: db)
             try await user.create(on: db)

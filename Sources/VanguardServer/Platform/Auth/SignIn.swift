@@ -39,7 +39,7 @@ enum SignIn {
         }
         let lockedOut: Bool
         if case .locked = outcome { lockedOut = true } else { lockedOut = false }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await user.save(on: db)
             try await Audit.note(.signInFailed, "user", id: user.id, label: user.email, request: req, on: db, actorName: user.displayName, actorId: user.id)
             if lockedOut {
@@ -54,7 +54,7 @@ enum SignIn {
         let token = Secrets.token()
         let session = WebSession(tokenHash: Secrets.hash(token), userId: try user.requireID(), csrfToken: Secrets.token(),
                                  now: req.now, ip: req.remoteAddress?.ipAddress, userAgent: req.headers.first(name: .userAgent))
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await session.create(on: db)
             try await Audit.note(.signIn, "user", id: user.id, label: user.email, request: req, on: db, actorName: user.displayName, actorId: user.id)
         }

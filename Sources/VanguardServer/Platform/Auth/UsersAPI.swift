@@ -40,14 +40,14 @@ struct UserInput: Content {
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        email = try c.decodeIfPresent(String.self, forKey: .email)
-        displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
-        role = try c.decodeIfPresent(String.self, forKey: .role)
-        password = try c.decodeIfPresent(String.self, forKey: .password)
+        email = try c.decodeIfPresentNonNull(String.self, forKey: .email)
+        displayName = try c.decodeIfPresentNonNull(String.self, forKey: .displayName)
+        role = try c.decodeIfPresentNonNull(String.self, forKey: .role)
+        password = try c.decodeIfPresentNonNull(String.self, forKey: .password)
         memberId = try c.decodePatch(UUID.self, forKey: .memberId)
         locale = try c.decodePatch(String.self, forKey: .locale)
-        active = try c.decodeIfPresent(Bool.self, forKey: .active)
-        unlock = try c.decodeIfPresent(Bool.self, forKey: .unlock)
+        active = try c.decodeIfPresentNonNull(Bool.self, forKey: .active)
+        unlock = try c.decodeIfPresentNonNull(Bool.self, forKey: .unlock)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -89,11 +89,8 @@ struct UsersAPI: RouteCollection {
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .user(id: nil))
         let list = try ListRequest.parse(req, sortable: ["email", "displayName"], defaultSort: "email")
-        let q = UserAccount.query(on: req.db).search(req.query[String.self, at: "q"], in: ["email", "display_name"])
-        if let role = req.query[String.self, at: "role"], !role.isEmpty {
-            guard Role(rawValue: role) != nil else { throw Problem.invalid("role", "invalidChoice", "Unknown role.") }
-            q.filter(\.$role == role)
-        }
+        let q = UserAccount.query(on: req.db).search(try req.queryText("q"), in: ["email", "display_name"])
+        if let role = try req.queryChoice("role", from: Role.allCases.map(\.rawValue)) { q.filter(\.$role == role) }
         let rows = try await list.apply(to: q, column: list.sortField == "email" ? "email" : "display_name").all()
         return try await list.page(rows, value: { list.sortField == "email" ? $0.email : $0.displayName }, id: { $0.id }, map: UserDTO.init)
             .encodeResponse(for: req)
@@ -126,7 +123,7 @@ struct UsersAPI: RouteCollection {
         guard let u = try await UserAccount.find(id, on: req.db) else { throw Problem.notFound("user") }
         if id == me.actor.userId { throw Problem.conflict(nil, "self-delete", "You cannot delete your own account.") }
         try ETag.check(req, version: u.version)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await u.delete(on: db)
             try await WebSession.query(on: db).filter(\.$user.$id == id).delete()
             try await Audit.record(.delete, "user", id: u.id, label: u.email, before: UserDTO(u), after: Optional<UserDTO>.none, request: req, on: db)
@@ -139,7 +136,7 @@ struct UsersAPI: RouteCollection {
         try req.authorize(.restore, .user(id: id))
         guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("user") }
         guard u.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This user is not deleted.") }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await u.restore(on: db)
             u.version += 1
             try await u.save(on: db)
@@ -158,7 +155,7 @@ enum UserService {
         u.memberId = input.memberId.applied(to: nil)
         u.locale = input.locale.applied(to: nil)
         if let active = input.active { u.active = active }
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await check(u, on: db)
             try await u.create(on: db)
             try await Audit.record(.create, "user", id: u.id, label: u.email, before: Optional<UserDTO>.none, after: UserDTO(u), request: req, on: db)
@@ -189,7 +186,7 @@ enum UserService {
             u.passwordHash = try await req.password.async.hash(p)
             u.passwordChangedAt = req.now
         }
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await check(u, on: db)
             guard u.hasChanges else { return u }
             u.version += 1

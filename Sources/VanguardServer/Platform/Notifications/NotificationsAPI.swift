@@ -31,7 +31,7 @@ struct NotificationsAPI: RouteCollection {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["createdAt"], defaultSort: "-createdAt")
         let q = AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId)
-        if req.query[Bool.self, at: "unread"] == true { q.filter(\.$readAt == nil) }
+        if try req.queryBool("unread") == true { q.filter(\.$readAt == nil) }
         let rows = try await list.apply(to: q, column: "created_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
         return try await list.page(rows, value: { String($0.createdAt.timeIntervalSince1970) }, id: { $0.id }, map: NotificationDTO.init)
             .encodeResponse(for: req)

@@ -38,7 +38,8 @@ enum OpenAPIDocument {
                     "limit": ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200, "default": 50]],
                     "cursor": ["name": "cursor", "in": "query", "schema": S.str(1000)],
                     "q": ["name": "q", "in": "query", "description": "Case-insensitive text search.", "schema": S.str(200)],
-                    "ifMatch": ["name": "If-Match", "in": "header", "description": "The ETag you read; a stale one gets 412.", "schema": S.str(100)],
+                    "ifMatch": ["name": "If-Match", "in": "header", "description": "The ETag you read; a stale one gets 412.",
+                                "schema": S.str(pattern: ETag.headerPattern)],
                 ],
             ],
         ]
@@ -49,7 +50,7 @@ enum OpenAPIDocument {
     static let problemCodes: [(String, String)] = [
         ("400", "Malformed request or query."), ("401", "Not signed in, or the token is not valid."), ("403", "The access policy refuses this."),
         ("404", "No such record."), ("409", "Conflicts with existing data."), ("412", "The If-Match ETag is stale."),
-        ("413", "The body is too large."), ("415", "The body is not JSON."), ("422", "The input is not valid; `errors` names the fields."),
+        ("405", "The address does not take this method."), ("413", "The body is too large."), ("415", "The body is not JSON."), ("422", "The input is not valid; `errors` names the fields."),
         ("503", "The database cannot be reached."),
     ]
 
@@ -149,7 +150,7 @@ enum OpenAPIDocument {
                       deleteErrors: ["409"])
         p += [
             ("/api/v1/audit-events", ["get": op("listAuditEvents", "The history of changes", tag: "Audit",
-                                               params: [query("entityType", S.str(40)), query("entityId", S.uuid), query("action", S.str(40))] + paging,
+                                               params: [query("entityType", S.str(40)), query("entityId", S.uuid), query("action", S.enumeration(AuditAction.allCases.map(\.rawValue)))] + paging,
                                                ok: [("200", json("AuditEventPage", "Newest first."))], errors: [])]),
             ("/api/v1/notifications", ["get": op("listNotifications", "My notifications", tag: "Notifications",
                                                  params: [query("unread", S.bool)] + paging, ok: [("200", json("NotificationPage", "Newest first."))], errors: [])]),

@@ -20,7 +20,8 @@ struct PolicyInput: Content {
 struct PolicyAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("policy", use: show)
-        routes.put("policy", use: save)
+        // The pack may be large; the service refuses anything over 512 KB with a field error.
+        routes.on(.PUT, "policy", body: .collect(maxSize: "2mb"), use: save)
     }
 
     func show(req: Request) async throws -> PolicyDTO {
@@ -50,7 +51,7 @@ enum PolicyService {
         let problems = pack.problems()
         if !problems.isEmpty { throw Problem.invalid(problems) }
         let user = try req.requireUser()
-        let version = try await req.db.transaction { db -> PolicyVersion in
+        let version = try await req.db.writeTransaction { db -> PolicyVersion in
             let last = try await PolicyVersion.query(on: db).sort(\.$number, .descending).first()
             let v = PolicyVersion(number: (last?.number ?? 0) + 1, yaml: yaml, createdAt: req.now,
                                   createdBy: user.user.displayName, comment: comment)

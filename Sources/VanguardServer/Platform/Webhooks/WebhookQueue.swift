@@ -77,7 +77,7 @@ enum WebhookQueue {
         }
         let failed = error != nil
         let at = now()
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await delivery.save(on: tx)
             try await Audit.system(!failed ? .webhookDelivered : .webhookFailed, "webhook", id: hook.id,
                                    label: "\(hook.name): \(delivery.title)",

@@ -23,6 +23,22 @@ struct WebhookInput: Content {
     var events: String?
     var active: Bool?
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, url, events, active }
+
+    init(name: String? = nil, kind: String? = nil, url: String? = nil, events: String? = nil, active: Bool? = nil) {
+        self.name = name; self.kind = kind; self.url = url; self.events = events; self.active = active
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.rawValue)))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresentNonNull(String.self, forKey: .name)
+        kind = try c.decodeIfPresentNonNull(String.self, forKey: .kind)
+        url = try c.decodeIfPresentNonNull(String.self, forKey: .url)
+        events = try c.decodeIfPresentNonNull(String.self, forKey: .events)
+        active = try c.decodeIfPresentNonNull(Bool.self, forKey: .active)
+    }
+
     func validate(creating: Bool) -> FieldErrors {
         var e = FieldErrors()
         for (field, value) in [("name", name), ("kind", kind), ("url", url)] where creating || value != nil {
@@ -72,7 +88,7 @@ struct WebhooksAPI: RouteCollection {
         w.events = input.events.flatMap { $0.isEmpty ? nil : $0 } ?? "*"
         w.active = input.active ?? true
         w.version = 1
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await w.create(on: db)
             try await Audit.record(.create, "webhook", id: w.id, label: w.name, before: Optional<WebhookDTO>.none, after: WebhookDTO(w), request: req, on: db)
         }
@@ -93,7 +109,7 @@ struct WebhooksAPI: RouteCollection {
         if let v = input.active { w.active = v }
         if w.hasChanges {
             w.version += 1
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await w.save(on: db)
                 try await Audit.record(.update, "webhook", id: w.id, label: w.name, before: before, after: WebhookDTO(w), request: req, on: db)
             }
@@ -105,7 +121,7 @@ struct WebhooksAPI: RouteCollection {
         try req.authorize(.delete, .webhook)
         let w = try await find(req)
         try ETag.check(req, version: w.version)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await w.delete(on: db)
             try await Audit.record(.delete, "webhook", id: w.id, label: w.name, before: WebhookDTO(w), after: Optional<WebhookDTO>.none, request: req, on: db)
         }
