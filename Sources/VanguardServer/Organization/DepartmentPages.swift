@@ -32,10 +32,11 @@ struct DepartmentPages: RouteCollection {
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .department)
         let q = req.query[String.self, at: "q"] ?? ""
-        let rows = try await Department.query(on: req.db).search(q, in: ["code", "name_zh", "name_en", "handles"]).sort(\.$code).all()
+        let rows = try await Department.query(on: req.db).search(q, in: ["code", "name_zh", "name_en", "handles", "handles_en"]).sort(\.$code).all()
         let en = req.locale == .en
         let context = ListContext(rows: rows.map {
-            Row(id: $0.id!, code: $0.code, name: en ? $0.nameEn : $0.nameZh, otherName: en ? $0.nameZh : $0.nameEn, handles: $0.handles,
+            Row(id: $0.id!, code: $0.code, name: en ? $0.nameEn : $0.nameZh, otherName: en ? $0.nameZh : $0.nameEn,
+                handles: en && !$0.handlesEn.isEmpty ? $0.handlesEn : $0.handles,
                 contact: [$0.contactName, $0.contactEmail].compactMap { $0 }.joined(separator: " · "))
         }, q: q, canEdit: req.allowed(.update, .department))
         return try await req.page("Organization/departments", title: "navDepartments", section: "departments", context)
@@ -80,11 +81,7 @@ struct DepartmentPages: RouteCollection {
 
     func delete(req: Request) async throws -> Response {
         try req.authorize(.delete, .department)
-        let d = try await DepartmentService.find(req)
-        try await req.db.writeTransaction { db in
-            try await d.delete(on: db)
-            try await Audit.record(.delete, "department", id: d.id, label: d.nameEn, before: DepartmentDTO(d), after: Optional<DepartmentDTO>.none, request: req, on: db)
-        }
+        try await DepartmentService.delete(try await DepartmentService.find(req), req: req)
         return req.redirect(to: "/departments", flash: "deletedToBin")
     }
 
@@ -94,7 +91,8 @@ struct DepartmentPages: RouteCollection {
             FormField(name: "code", label: req.t("code"), value: v("code"), required: true, hint: req.t("codeHint")),
             FormField(name: "nameZh", label: req.t("nameZh"), value: v("nameZh"), required: true),
             FormField(name: "nameEn", label: req.t("nameEnLabel"), value: v("nameEn"), required: true),
-            FormField(name: "handles", label: req.t("handles"), type: "textarea", value: v("handles")),
+            FormField(name: "handles", label: req.t("handlesZh"), type: "textarea", value: v("handles")),
+            FormField(name: "handlesEn", label: req.t("handlesEn"), type: "textarea", value: v("handlesEn")),
             FormField(name: "contactName", label: req.t("contactName"), value: v("contactName")),
             FormField(name: "contactEmail", label: req.t("contactEmail"), type: "email", value: v("contactEmail")),
             FormField(name: "version", label: "", type: "hidden", value: v("version")),
@@ -109,13 +107,13 @@ struct DepartmentPages: RouteCollection {
     }
 
     static func values(_ d: Department) -> [String: String] {
-        ["code": d.code, "nameZh": d.nameZh, "nameEn": d.nameEn, "handles": d.handles, "contactName": d.contactName ?? "",
+        ["code": d.code, "nameZh": d.nameZh, "nameEn": d.nameEn, "handles": d.handles, "handlesEn": d.handlesEn, "contactName": d.contactName ?? "",
          "contactEmail": d.contactEmail ?? "", "version": String(d.version)]
     }
 
     static func posted(_ req: Request) -> [String: String] {
         var values: [String: String] = [:]
-        for key in ["code", "nameZh", "nameEn", "handles", "contactName", "contactEmail", "version"] { values[key] = req.formValue(key) ?? "" }
+        for key in ["code", "nameZh", "nameEn", "handles", "handlesEn", "contactName", "contactEmail", "version"] { values[key] = req.formValue(key) ?? "" }
         return values
     }
 
@@ -125,6 +123,7 @@ struct DepartmentPages: RouteCollection {
         input.nameZh = v["nameZh"]
         input.nameEn = v["nameEn"]
         input.handles = v["handles"] ?? ""
+        input.handlesEn = v["handlesEn"] ?? ""
         // An emptied field on the form clears the value.
         input.contactName = (v["contactName"] ?? "").isEmpty ? .null : .value(v["contactName"]!)
         input.contactEmail = (v["contactEmail"] ?? "").isEmpty ? .null : .value(v["contactEmail"]!)

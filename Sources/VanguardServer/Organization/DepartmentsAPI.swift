@@ -8,13 +8,14 @@ struct DepartmentDTO: Content {
     var nameZh: String
     var nameEn: String
     var handles: String
+    var handlesEn: String
     var contactName: String?
     var contactEmail: String?
     var version: Int
     var deletedAt: Date?
 
     init(_ d: Department) {
-        id = d.id!; code = d.code; nameZh = d.nameZh; nameEn = d.nameEn; handles = d.handles
+        id = d.id!; code = d.code; nameZh = d.nameZh; nameEn = d.nameEn; handles = d.handles; handlesEn = d.handlesEn
         contactName = d.contactName; contactEmail = d.contactEmail; version = d.version; deletedAt = d.deletedAt
     }
 }
@@ -24,10 +25,11 @@ struct DepartmentInput: Content {
     var nameZh: String?
     var nameEn: String?
     var handles: String?
+    var handlesEn: String?
     var contactName: Patch<String> = .absent
     var contactEmail: Patch<String> = .absent
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case code, nameZh, nameEn, handles, contactName, contactEmail }
+    enum CodingKeys: String, CodingKey, CaseIterable { case code, nameZh, nameEn, handles, handlesEn, contactName, contactEmail }
 
     init() {}
 
@@ -38,6 +40,7 @@ struct DepartmentInput: Content {
         nameZh = try c.decodeIfPresentNonNull(String.self, forKey: .nameZh)
         nameEn = try c.decodeIfPresentNonNull(String.self, forKey: .nameEn)
         handles = try c.decodeIfPresentNonNull(String.self, forKey: .handles)
+        handlesEn = try c.decodeIfPresentNonNull(String.self, forKey: .handlesEn)
         contactName = try c.decodePatch(String.self, forKey: .contactName)
         contactEmail = try c.decodePatch(String.self, forKey: .contactEmail)
     }
@@ -59,6 +62,7 @@ struct DepartmentInput: Content {
         e.check("nameZh", Validators.maxLength(nameZh, 100, field: "nameZh"))
         e.check("nameEn", Validators.maxLength(nameEn, 100, field: "nameEn"))
         e.check("handles", Validators.maxLength(handles, 1000, field: "handles"))
+        e.check("handlesEn", Validators.maxLength(handlesEn, 1000, field: "handlesEn"))
         if case .value(let v) = contactName { e.check("contactName", Validators.maxLength(v, 100, field: "contactName")) }
         if case .value(let v) = contactEmail { e.check("contactEmail", Validators.email(v, field: "contactEmail")) }
         return e
@@ -80,7 +84,7 @@ struct DepartmentsAPI: RouteCollection {
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .department)
         let list = try ListRequest.parse(req, sortable: ["code", "nameEn", "nameZh"], defaultSort: "code")
-        let q = Department.query(on: req.db).search(try req.queryText("q"), in: ["code", "name_zh", "name_en", "handles"])
+        let q = Department.query(on: req.db).search(try req.queryText("q"), in: ["code", "name_zh", "name_en", "handles", "handles_en"])
         let column = ["code": "code", "nameEn": "name_en", "nameZh": "name_zh"][list.sortField]!
         let rows = try await list.apply(to: q, column: column).all()
         return try await list.page(rows, value: { d in
@@ -108,12 +112,7 @@ struct DepartmentsAPI: RouteCollection {
 
     func delete(req: Request) async throws -> HTTPStatus {
         try req.authorize(.delete, .department)
-        let d = try await DepartmentService.find(req)
-        try ETag.check(req, version: d.version)
-        try await req.db.writeTransaction { db in
-            try await d.delete(on: db)
-            try await Audit.record(.delete, "department", id: d.id, label: d.nameEn, before: DepartmentDTO(d), after: Optional<DepartmentDTO>.none, request: req, on: db)
-        }
+        try await DepartmentService.delete(try await DepartmentService.find(req), req: req)
         return .noContent
     }
 
@@ -121,13 +120,7 @@ struct DepartmentsAPI: RouteCollection {
         try req.authorize(.restore, .department)
         let id = try req.uuid("id", "department")
         guard let d = try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("department") }
-        guard d.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This department is not deleted.") }
-        try await req.db.writeTransaction { db in
-            try await d.restore(on: db)
-            d.version += 1
-            try await d.save(on: db)
-            try await Audit.record(.restore, "department", id: d.id, label: d.nameEn, before: Optional<DepartmentDTO>.none, after: DepartmentDTO(d), request: req, on: db)
-        }
+        try await DepartmentService.restore(d, req: req)
         return try DepartmentDTO(d).response(version: d.version)
     }
 }
@@ -143,6 +136,7 @@ enum DepartmentService {
         let d = Department()
         d.version = 1
         d.handles = ""
+        d.handlesEn = ""
         apply(input, to: d)
         return try await req.db.writeTransaction { db in
             try await checkUnique(d, on: db)
@@ -167,11 +161,31 @@ enum DepartmentService {
         }
     }
 
+    static func delete(_ d: Department, req: Request) async throws {
+        try ETag.check(req, version: d.version)
+        try await req.db.writeTransaction { db in
+            try await d.delete(on: db)
+            try await Audit.record(.delete, "department", id: d.id, label: d.nameEn, before: DepartmentDTO(d), after: Optional<DepartmentDTO>.none, request: req, on: db)
+        }
+    }
+
+    static func restore(_ d: Department, req: Request) async throws {
+        guard d.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This department is not deleted.") }
+        try await req.db.writeTransaction { db in
+            try await checkUnique(d, on: db)
+            try await d.restore(on: db)
+            d.version += 1
+            try await d.save(on: db)
+            try await Audit.record(.restore, "department", id: d.id, label: d.nameEn, before: Optional<DepartmentDTO>.none, after: DepartmentDTO(d), request: req, on: db)
+        }
+    }
+
     private static func apply(_ input: DepartmentInput, to d: Department) {
         if let v = input.code { d.code = v.trimmingCharacters(in: .whitespaces).lowercased() }
         if let v = input.nameZh { d.nameZh = v.trimmingCharacters(in: .whitespaces) }
         if let v = input.nameEn { d.nameEn = v.trimmingCharacters(in: .whitespaces) }
         if let v = input.handles { d.handles = v }
+        if let v = input.handlesEn { d.handlesEn = v }
         if input.contactName.given { d.contactName = input.contactName.applied(to: d.contactName).flatMap { $0.isEmpty ? nil : $0 } }
         if input.contactEmail.given { d.contactEmail = input.contactEmail.applied(to: d.contactEmail).flatMap { $0.isEmpty ? nil : $0.lowercased() } }
     }

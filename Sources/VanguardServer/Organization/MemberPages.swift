@@ -18,7 +18,7 @@ struct MemberPages: RouteCollection {
         m.post(":id", "restore", use: restore)
     }
 
-    struct Row: Encodable {
+    struct Row: Content {
         var id: UUID
         var employeeNo: String
         var name: String
@@ -65,7 +65,7 @@ struct MemberPages: RouteCollection {
         let page = list.page(rows, value: { m in
             switch list.sortField { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
         }, id: { $0.id }, map: { m in
-            MemberRow(id: m.id!, employeeNo: m.employeeNo, name: m.name, nameEn: m.nameEn, position: m.position, grade: m.grade,
+            Row(id: m.id!, employeeNo: m.employeeNo, name: m.name, nameEn: m.nameEn, position: m.position, grade: m.grade,
                       group: groupName(m.$group.id), supervisor: m.supervisorId.flatMap { names[$0] } ?? "—", status: m.status,
                       statusLabel: req.t(statusKey(m.status)), hireDate: m.hireDate)
         })
@@ -86,7 +86,7 @@ struct MemberPages: RouteCollection {
                             state: active ? (list.descending ? "desc" : "asc") : "")
         }
         let context = ListContext(
-            rows: page.items.map(\.row), q: q, groupId: groupId, status: status,
+            rows: page.items, q: q, groupId: groupId, status: status,
             groupOptions: [FormField.Option(value: "", label: req.t("allGroups"), selected: groupId.isEmpty)]
                 + groups.map { FormField.Option(value: $0.id!.uuidString, label: LocalizedText(zhHans: $0.nameZh, en: $0.nameEn)[locale], selected: $0.id!.uuidString == groupId) },
             statusOptions: [FormField.Option(value: "", label: req.t("allStatuses"), selected: status.isEmpty)]
@@ -338,26 +338,6 @@ struct MemberPages: RouteCollection {
         f.timeZone = TimeZone(identifier: "Asia/Shanghai")
         f.dateFormat = "yyyy-MM-dd HH:mm"
         return f.string(from: date)
-    }
-}
-
-/// A row of the member list (a Content-free wrapper so the page type can be shared).
-struct MemberRow: Content {
-    var id: UUID
-    var employeeNo: String
-    var name: String
-    var nameEn: String
-    var position: String
-    var grade: String
-    var group: String
-    var supervisor: String
-    var status: String
-    var statusLabel: String
-    var hireDate: String
-
-    var row: MemberPages.Row {
-        .init(id: id, employeeNo: employeeNo, name: name, nameEn: nameEn, position: position, grade: grade, group: group,
-              supervisor: supervisor, status: status, statusLabel: statusLabel, hireDate: hireDate)
     }
 }
 

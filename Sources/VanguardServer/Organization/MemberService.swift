@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 import VanguardCore
@@ -9,6 +10,30 @@ enum MemberService {
     static func facts(_ member: Member, on db: any Database) async throws -> MemberFacts {
         let lines = try await reportingLines(on: db)
         return MemberFacts(id: member.id, groupId: member.$group.id, chain: member.id.map(lines.chain(above:)) ?? [])
+    }
+
+    /// Everyone below `member` in the reporting tree, found by the database (a recursive query that
+    /// SQLite and PostgreSQL both run), so a list need not load the whole tree.
+    static func reports(of member: UUID, on db: any Database) async throws -> Set<UUID> {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let rows = try await sql.raw("""
+            WITH RECURSIVE below(id) AS (
+                SELECT id FROM \(ident: Member.schema) WHERE supervisor_id = \(bind: member)
+                UNION SELECT m.id FROM \(ident: Member.schema) m JOIN below b ON m.supervisor_id = b.id
+            ) SELECT id FROM below
+            """).all()
+        return Set(try rows.map { try $0.decode(column: "id", as: UUID.self) })
+    }
+
+    /// For a list: whether the access policy lets the actor see each member's confidential data.
+    /// The only chain fact that matters is whether the actor is in it, so one query finds the
+    /// actor's reports instead of loading the whole tree.
+    static func confidentialVisibility(for actor: Actor, on db: any Database) async throws -> (Member) -> Bool {
+        let below = try await actor.memberId.asyncMap { try await reports(of: $0, on: db) } ?? []
+        return { m in
+            let chain = below.contains(m.id!) ? [actor.memberId!] : []
+            return AccessPolicy.canSeeConfidential(actor, MemberFacts(id: m.id, groupId: m.$group.id, chain: chain))
+        }
     }
 
     static func reportingLines(on db: any Database) async throws -> ReportingLines {

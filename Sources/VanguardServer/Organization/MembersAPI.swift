@@ -24,13 +24,10 @@ struct MembersAPI: RouteCollection {
         let query = try MemberQuery.filtered(req)
         let column = Self.columns[list.sortField]!
         let rows = try await list.apply(to: query, column: column).all()
-        let lines = try await MemberService.reportingLines(on: req.db)
+        let visible = try await MemberService.confidentialVisibility(for: user.actor, on: req.db)
         let page = list.page(rows, value: { m in
             switch list.sortField { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
-        }, id: { $0.id }, map: { m in
-            let facts = MemberFacts(id: m.id, groupId: m.$group.id, chain: lines.chain(above: m.id!))
-            return MemberDTO(m, showConfidential: AccessPolicy.canSeeConfidential(user.actor, facts))
-        })
+        }, id: { $0.id }, map: { m in MemberDTO(m, showConfidential: visible(m)) })
         return try await page.encodeResponse(for: req)
     }
 

@@ -14,6 +14,7 @@ struct CreateDepartment: AsyncMigration {
             .field("name_zh", .string, .required)
             .field("name_en", .string, .required)
             .field("handles", .string, .required)
+            .field("handles_en", .string, .required)
             .field("contact_name", .string)
             .field("contact_email", .string)
             .field("version", .int, .required)

@@ -10,7 +10,9 @@ final class Department: Model, @unchecked Sendable {
     @Field(key: "code") var code: String
     @Field(key: "name_zh") var nameZh: String
     @Field(key: "name_en") var nameEn: String
+    /// What the team hands this department, in Chinese and English.
     @Field(key: "handles") var handles: String
+    @Field(key: "handles_en") var handlesEn: String
     @OptionalField(key: "contact_name") var contactName: String?
     @OptionalField(key: "contact_email") var contactEmail: String?
     @Field(key: "version") var version: Int

@@ -85,7 +85,10 @@ struct OrgChartPage {
             lead: leadMember.map { card($0, within: [], depth: 3) },
             leadDuties: duties.filter { $0.$group.id == nil }.map(dutyView),
             groups: groupViews,
-            departments: departments.map { DepartmentView(code: $0.code, name: locale == .en ? $0.nameEn : $0.nameZh, handles: $0.handles) },
+            departments: departments.map { d in
+                DepartmentView(code: d.code, name: locale == .en ? d.nameEn : d.nameZh,
+                               handles: locale == .en ? (d.handlesEn.isEmpty ? d.handles : d.handlesEn) : (d.handles.isEmpty ? d.handlesEn : d.handles))
+            },
             canEditGroups: req.allowed(.update, .group), unassigned: unassigned)
         return try await req.page("Organization/orgchart", title: "navOrg", section: "org", context)
     }

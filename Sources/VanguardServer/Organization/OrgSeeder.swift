@@ -29,7 +29,8 @@ enum OrgSeeder {
             dept.code = d.code
             dept.nameZh = d.name.zhHans
             dept.nameEn = d.name.en
-            dept.handles = d.handles?.en ?? ""
+            dept.handles = d.handles?.zhHans ?? ""
+            dept.handlesEn = d.handles?.en ?? ""
             dept.version = 1
             try await dept.create(on: db)
         }

@@ -102,22 +102,12 @@ extension AdminPages {
             try await GroupService.restore(g, req: req)
         case "department":
             try req.authorize(.restore, .department)
-            guard let d = try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first(), d.deletedAt != nil else { throw Problem.notFound("department") }
-            try await req.db.writeTransaction { db in
-                try await d.restore(on: db)
-                d.version += 1
-                try await d.save(on: db)
-                try await Audit.record(.restore, "department", id: d.id, label: d.nameEn, before: Optional<DepartmentDTO>.none, after: DepartmentDTO(d), request: req, on: db)
-            }
+            guard let d = try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("department") }
+            try await DepartmentService.restore(d, req: req)
         case "user":
             try req.authorize(.restore, .user(id: id))
-            guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first(), u.deletedAt != nil else { throw Problem.notFound("user") }
-            try await req.db.writeTransaction { db in
-                try await u.restore(on: db)
-                u.version += 1
-                try await u.save(on: db)
-                try await Audit.record(.restore, "user", id: u.id, label: u.email, before: Optional<UserDTO>.none, after: UserDTO(u), request: req, on: db)
-            }
+            guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("user") }
+            try await UserService.restore(u, req: req)
         default:
             throw Problem.notFound("record type")
         }

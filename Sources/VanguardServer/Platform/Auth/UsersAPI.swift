@@ -135,13 +135,7 @@ struct UsersAPI: RouteCollection {
         let id = try req.uuid("id", "user")
         try req.authorize(.restore, .user(id: id))
         guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("user") }
-        guard u.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This user is not deleted.") }
-        try await req.db.writeTransaction { db in
-            try await u.restore(on: db)
-            u.version += 1
-            try await u.save(on: db)
-            try await Audit.record(.restore, "user", id: u.id, label: u.email, before: Optional<UserDTO>.none, after: UserDTO(u), request: req, on: db)
-        }
+        try await UserService.restore(u, req: req)
         return try UserDTO(u).response(version: u.version)
     }
 }
@@ -196,6 +190,17 @@ enum UserService {
             }
             try await Audit.record(.update, "user", id: u.id, label: u.email, before: before, after: UserDTO(u), request: req, on: db)
             return u
+        }
+    }
+
+    static func restore(_ u: UserAccount, req: Request) async throws {
+        guard u.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This user is not deleted.") }
+        try await req.db.writeTransaction { db in
+            try await check(u, on: db)
+            try await u.restore(on: db)
+            u.version += 1
+            try await u.save(on: db)
+            try await Audit.record(.restore, "user", id: u.id, label: u.email, before: Optional<UserDTO>.none, after: UserDTO(u), request: req, on: db)
         }
     }
 

@@ -67,9 +67,9 @@ enum OpenAPISchemas {
             "GroupCreate": object(groupInput, required: ["key", "nameZh", "nameEn"], closed: true),
             "GroupPatch": object(groupInput, required: [], closed: true),
             "Department": object([
-                ("id", uuid), ("code", str()), ("nameZh", str()), ("nameEn", str()), ("handles", str()),
+                ("id", uuid), ("code", str()), ("nameZh", str()), ("nameEn", str()), ("handles", str()), ("handlesEn", str()),
                 ("contactName", str()), ("contactEmail", str()), ("version", int), ("deletedAt", dateTime),
-            ], required: ["id", "code", "nameZh", "nameEn", "handles", "version"]),
+            ], required: ["id", "code", "nameZh", "nameEn", "handles", "handlesEn", "version"]),
             "DepartmentPage": page("Department"),
             "DepartmentCreate": object(departmentInput, required: ["code", "nameZh", "nameEn"], closed: true),
             "DepartmentPatch": object(departmentInput, required: [], closed: true),
@@ -135,7 +135,7 @@ enum OpenAPISchemas {
 
     static let departmentInput: [(String, JSONValue)] = [
         ("code", str(40, min: 1, pattern: keyPattern)), ("nameZh", str(100, min: 1, pattern: #"\S"#)), ("nameEn", str(100, min: 1, pattern: #"\S"#)),
-        ("handles", str(1000)), ("contactName", str(100, nullable: true)), ("contactEmail", str(254, format: "email", nullable: true)),
+        ("handles", str(1000)), ("handlesEn", str(1000)), ("contactName", str(100, nullable: true)), ("contactEmail", str(254, format: "email", nullable: true)),
     ]
 
     static func userInput(_ roles: [String]) -> [(String, JSONValue)] {
