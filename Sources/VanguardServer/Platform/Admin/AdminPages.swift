@@ -15,7 +15,7 @@ struct AdminPages: RouteCollection {
         a.get("recycle-bin", use: recycleBin)
         a.post("recycle-bin", ":type", ":id", "restore", use: restore)
         a.get("policy", use: policy)
-        a.post("policy", use: savePolicy)
+        a.on(.POST, "policy", body: .collect(maxSize: "2mb"), use: savePolicy)
         a.get("webhooks", use: webhooks)
         a.post("webhooks", use: createWebhook)
         a.post("webhooks", ":id", "delete", use: deleteWebhook)

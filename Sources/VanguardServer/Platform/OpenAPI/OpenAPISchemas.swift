@@ -113,7 +113,7 @@ enum OpenAPISchemas {
                 ("number", int), ("createdAt", dateTime), ("createdBy", str()), ("comment", str()), ("yaml", str()),
                 ("pack", ["type": "object"]),
             ], required: ["number", "createdAt", "createdBy", "yaml", "pack"]),
-            "PolicySave": object([("yaml", str(524_288, min: 1)), ("comment", str(500))], required: ["yaml"], closed: true),
+            "PolicySave": object([("yaml", str(PolicyService.maxCharacters, min: 1)), ("comment", str(500))], required: ["yaml"], closed: true),
         ]
     }
 

@@ -20,7 +20,8 @@ struct PolicyInput: Content {
 struct PolicyAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("policy", use: show)
-        // The pack may be large; the service refuses anything over 512 KB with a field error.
+        // Room for the longest pack the service accepts even when every character is escaped, so an
+        // over-long pack gets a 422 naming the field rather than a bare 413.
         routes.on(.PUT, "policy", body: .collect(maxSize: "2mb"), use: save)
     }
 
@@ -43,10 +44,16 @@ struct PolicyAPI: RouteCollection {
 }
 
 enum PolicyService {
+    /// The default pack is about 20,000 characters; five times that leaves room for every chapter.
+    static let maxCharacters = 100_000
+
     /// Saves a new version after checking it, and brings groups' duties and missing groups and
     /// departments in line with it, all in one transaction.
     static func save(yaml: String, comment: String?, req: Request) async throws -> PolicyVersion {
-        if yaml.utf8.count > 512 * 1024 { throw Problem.invalid("yaml", "tooLong", "The policy pack is larger than 512 KB.") }
+        if yaml.count > PolicyService.maxCharacters {
+            throw Problem.invalid("yaml", "tooLong", "The policy pack is longer than \(PolicyService.maxCharacters) characters.")
+        }
+        if let comment, comment.count > 500 { throw Problem.invalid("comment", "tooLong", "At most 500 characters.") }
         let pack = try PolicyStore.parse(yaml)
         let problems = pack.problems()
         if !problems.isEmpty { throw Problem.invalid(problems) }
