@@ -74,3 +74,22 @@ struct ValidatorsTests {
         #expect(rules.check("Vanguard#2026") == nil)
     }
 }
+
+@Suite("CSV export")
+struct CSVWriterTests {
+    @Test("cells that would start a spreadsheet formula are neutralised", arguments: ["=1+1", "+86 138", "-2", "@SUM(A1)", "\tx"])
+    func formulaInjection(value: String) {
+        #expect(CSVWriter.cell(value).hasPrefix("'") || CSVWriter.cell(value).hasPrefix("\"'"))
+    }
+
+    @Test("quotes, commas and line breaks are quoted; Chinese passes through; the file starts with a BOM")
+    func quoting() {
+        #expect(CSVWriter.cell("a,b") == "\"a,b\"")
+        #expect(CSVWriter.cell("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVWriter.cell("第一行\n第二行") == "\"第一行\n第二行\"")
+        #expect(CSVWriter.cell("销售组") == "销售组")
+        var csv = CSVWriter(header: ["姓名", "邮箱"])
+        csv.append(["陈志远", "chen@x.cn"])
+        #expect(csv.text == "\u{FEFF}姓名,邮箱\r\n陈志远,chen@x.cn\r\n")
+    }
+}

@@ -241,4 +241,23 @@ struct OrganizationTests {
             #expect(change.changes.first { $0.field == "position" }?.after == "高级销售代表")
         }
     }
+
+    @Test("the member list exports as CSV with the list's filters, formula cells neutralised and no confidential data")
+    func exportCSV() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            _ = try await world.api(.PATCH, "/api/v1/members/\(team.salesRep.member!)", token: team.hr.token, json: JSONBody(["position": "=HYPERLINK(\"x\")"]))
+            let answer = try await world.api(.GET, "/api/v1/members/export?groupId=\(team.groups["sales"]!)", token: team.hr.token, headers: [("Accept-Language", "zh-CN")])
+            #expect(answer.status == .ok)
+            #expect(answer.headers.contentType?.subType == "csv")
+            let text = answer.body.string
+            #expect(text.hasPrefix("\u{FEFF}"))
+            let lines = text.split(separator: "\r\n")
+            #expect(lines.count == 3, "header and the two sales members")
+            #expect(text.contains("'=HYPERLINK"))
+            #expect(!text.contains("11010519491231002X"))
+            #expect(lines[0].hasPrefix("\u{FEFF}工号,姓名"), "headers in the reader's language")
+            #expect(lines[1].hasSuffix(",在职"))
+        }
+    }
 }

@@ -9,6 +9,7 @@ struct MemberPages: RouteCollection {
         let m = routes.grouped("members")
         m.get(use: list)
         m.get("new", use: newForm)
+        m.get("export", use: { try await MemberExport.csv(req: $0, strict: false) })
         m.post(use: create)
         m.get(":id", use: profile)
         m.get(":id", "edit", use: editForm)
@@ -48,6 +49,7 @@ struct MemberPages: RouteCollection {
         var sortLinks: [SortLink]
         var nextHref: String?
         var firstHref: String?
+        var exportHref: String
         var canCreate: Bool
         var filtered: Bool
     }
@@ -79,7 +81,7 @@ struct MemberPages: RouteCollection {
                 .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             return "/members" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
         }
-        let sortLinks = [("name", "name"), ("employeeNo", "employeeNo"), ("hireDate", "hireDate")].map { field, key -> SortLink in
+        let sortLinks = [("name", "memberName"), ("employeeNo", "employeeNo"), ("hireDate", "hireDate")].map { field, key -> SortLink in
             let active = list.sortField == field
             let nextDesc = active && !list.descending
             return SortLink(label: req.t(key), href: query(["sort": (nextDesc ? "-" : "") + field, "cursor": ""]),
@@ -94,6 +96,7 @@ struct MemberPages: RouteCollection {
             sortLinks: sortLinks,
             nextHref: page.nextCursor.map { query(["cursor": $0]) },
             firstHref: list.after == nil ? nil : query(["cursor": ""]),
+            exportHref: query(["cursor": "", "sort": ""]).replacingOccurrences(of: "/members", with: "/members/export"),
             canCreate: req.allowed(.create, .member(MemberFacts(id: nil, groupId: nil))),
             filtered: !q.isEmpty || !groupId.isEmpty || !status.isEmpty)
         return try await req.page("Organization/members", title: "navMembers", section: "members", context)
@@ -248,7 +251,7 @@ struct MemberPages: RouteCollection {
         func v(_ k: String) -> String { values[k] ?? "" }
         var fields = [
             FormField(name: "employeeNo", label: req.t("employeeNo"), value: v("employeeNo"), required: true),
-            FormField(name: "name", label: req.t("name"), value: v("name"), required: true),
+            FormField(name: "name", label: req.t("memberName"), value: v("name"), required: true),
             FormField(name: "nameEn", label: req.t("nameEn"), value: v("nameEn")),
             FormField(name: "email", label: req.t("email"), type: "email", value: v("email"), required: true),
             FormField(name: "mobile", label: req.t("mobile"), type: "tel", value: v("mobile"), hint: req.t("mobileHint")),

@@ -7,6 +7,7 @@ struct MembersAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let members = routes.grouped("members")
         members.get(use: list)
+        members.get("export", use: { try await MemberExport.csv(req: $0, strict: true) })
         members.post(use: create)
         members.get(":id", use: show)
         members.patch(":id", use: update)

@@ -142,6 +142,9 @@ enum OpenAPIDocument {
         p += resource("members", "Member", "Members", listParams: [param("q"), query("groupId", S.uuid), query("status", S.enumeration(MemberStatus.allCases.map(\.rawValue))),
                                                                    query("supervisorId", S.uuid), sort(MembersAPI.sortable)] + paging,
                       deleteErrors: ["409"])
+        p.append(("/api/v1/members/export", ["get": op("exportMembers", "The member list as CSV (UTF-8 with BOM; formula cells neutralised; no confidential fields)",
+                                                       tag: "Members", params: [param("q"), query("groupId", S.uuid), query("status", S.enumeration(MemberStatus.allCases.map(\.rawValue))), query("supervisorId", S.uuid)],
+                                                       ok: [("200", ["description": "CSV file.", "content": ["text/csv": ["schema": ["type": "string"]]]])], errors: [])]))
         p.append(("/api/v1/members/{id}/history", ["get": op("memberHistory", "A member's history", tag: "Members", params: [param("id")] + paging,
                                                              ok: [("200", json("AuditEventPage", "Newest first."))], errors: ["404"])]))
         p += resource("groups", "Group", "Groups", listParams: [], deleteErrors: ["409"])
