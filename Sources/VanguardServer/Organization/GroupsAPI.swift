@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -146,10 +147,21 @@ enum GroupService {
     static func dtos(_ groups: [TeamGroup], on db: any Database) async throws -> [GroupDTO] {
         let ids = groups.compactMap(\.id)
         let duties = try await Duty.query(on: db).filter(\.$group.$id ~~ ids).sort(\.$sortOrder).all()
-        let members = try await Member.query(on: db).filter(\.$group.$id ~~ ids).field(\.$id).field(\.$group.$id).all()
+        let counts = try await memberCounts(on: db)
         return groups.map { g in
-            GroupDTO(g, duties: duties.filter { $0.$group.id == g.id }, memberCount: members.filter { $0.$group.id == g.id }.count)
+            GroupDTO(g, duties: duties.filter { $0.$group.id == g.id }, memberCount: g.id.flatMap { counts[$0] } ?? 0)
         }
+    }
+
+    /// Members per group, counted by the database.
+    static func memberCounts(on db: any Database) async throws -> [UUID: Int] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        let rows = try await sql.select().column("group_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(Member.schema).where(SQLColumn("deleted_at"), .is, SQLLiteral.null).where(SQLColumn("group_id"), .isNot, SQLLiteral.null)
+            .groupBy("group_id").all()
+        var counts: [UUID: Int] = [:]
+        for r in rows { counts[try r.decode(column: "group_id", as: UUID.self)] = try r.decode(column: "n", as: Int.self) }
+        return counts
     }
 
     static func create(_ input: GroupInput, req: Request) async throws -> TeamGroup {

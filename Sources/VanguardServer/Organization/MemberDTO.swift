@@ -22,6 +22,15 @@ struct MemberDTO: Content {
     var updatedAt: Date?
     var deletedAt: Date?
 
+    init(id: UUID, employeeNo: String, name: String, nameEn: String, email: String, mobile: String?, position: String,
+         grade: String, hireDate: String, supervisorId: UUID?, groupId: UUID?, status: String, idNumber: String?,
+         version: Int, createdAt: Date?, updatedAt: Date?, deletedAt: Date?) {
+        self.id = id; self.employeeNo = employeeNo; self.name = name; self.nameEn = nameEn; self.email = email
+        self.mobile = mobile; self.position = position; self.grade = grade; self.hireDate = hireDate
+        self.supervisorId = supervisorId; self.groupId = groupId; self.status = status; self.idNumber = idNumber
+        self.version = version; self.createdAt = createdAt; self.updatedAt = updatedAt; self.deletedAt = deletedAt
+    }
+
     init(_ m: Member, showConfidential: Bool) {
         id = m.id!
         employeeNo = m.employeeNo

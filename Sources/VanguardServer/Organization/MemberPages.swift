@@ -57,7 +57,7 @@ struct MemberPages: RouteCollection {
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .member(MemberFacts(id: nil, groupId: nil)))
         let list = try ListRequest.parse(req, sortable: MembersAPI.sortable, defaultSort: "name")
-        let rows = try await list.apply(to: try MemberQuery.filtered(req, strict: false), column: MembersAPI.columns[list.sortField]!).all()
+        let rows = try await MemberDirectory.page(req, list: list, strict: false).map(\.dto)
         let groups = try await TeamGroup.query(on: req.db).sort(\.$sortOrder).all()
         let names = try await supervisorNames(rows.compactMap(\.supervisorId), on: req.db)
         let locale = req.locale
@@ -67,8 +67,8 @@ struct MemberPages: RouteCollection {
         let page = list.page(rows, value: { m in
             switch list.sortField { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
         }, id: { $0.id }, map: { m in
-            Row(id: m.id!, employeeNo: m.employeeNo, name: m.name, nameEn: m.nameEn, position: m.position, grade: m.grade,
-                      group: groupName(m.$group.id), supervisor: m.supervisorId.flatMap { names[$0] } ?? "—", status: m.status,
+            Row(id: m.id, employeeNo: m.employeeNo, name: m.name, nameEn: m.nameEn, position: m.position, grade: m.grade,
+                      group: groupName(m.groupId), supervisor: m.supervisorId.flatMap { names[$0] } ?? "—", status: m.status,
                       statusLabel: req.t(statusKey(m.status)), hireDate: m.hireDate)
         })
         let q = req.query[String.self, at: "q"] ?? ""

@@ -25,17 +25,6 @@ enum MemberService {
         return Set(try rows.map { try $0.decode(column: "id", as: UUID.self) })
     }
 
-    /// For a list: whether the access policy lets the actor see each member's confidential data.
-    /// The only chain fact that matters is whether the actor is in it, so one query finds the
-    /// actor's reports instead of loading the whole tree.
-    static func confidentialVisibility(for actor: Actor, on db: any Database) async throws -> (Member) -> Bool {
-        let below = try await actor.memberId.asyncMap { try await reports(of: $0, on: db) } ?? []
-        return { m in
-            let chain = below.contains(m.id!) ? [actor.memberId!] : []
-            return AccessPolicy.canSeeConfidential(actor, MemberFacts(id: m.id, groupId: m.$group.id, chain: chain))
-        }
-    }
-
     static func reportingLines(on db: any Database) async throws -> ReportingLines {
         let rows = try await Member.query(on: db).field(\.$id).field(\.$supervisorId).filter(\.$supervisorId != nil).all()
         var map: [UUID: UUID] = [:]

@@ -21,15 +21,7 @@ struct MembersAPI: RouteCollection {
 
     func list(req: Request) async throws -> Response {
         let user = try req.authorize(.read, .member(MemberFacts(id: nil, groupId: nil)))
-        let list = try ListRequest.parse(req, sortable: Self.sortable, defaultSort: "name")
-        let query = try MemberQuery.filtered(req)
-        let column = Self.columns[list.sortField]!
-        let rows = try await list.apply(to: query, column: column).all()
-        let visible = try await MemberService.confidentialVisibility(for: user.actor, on: req.db)
-        let page = list.page(rows, value: { m in
-            switch list.sortField { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
-        }, id: { $0.id }, map: { m in MemberDTO(m, showConfidential: visible(m)) })
-        return try await page.encodeResponse(for: req)
+        return try await MemberDirectory.apiPage(req, actor: user.actor).encodeResponse(for: req)
     }
 
     func show(req: Request) async throws -> Response {

@@ -40,19 +40,21 @@ struct SessionExpiredKey: StorageKey { typealias Value = Bool }
 struct BearerAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            guard let token = try await ApiToken.query(on: request.db)
-                .filter(\.$tokenHash == Secrets.hash(bearer.token)).with(\.$user).first(),
-                  token.revokedAt == nil,
-                  token.expiresAt.map({ $0 > request.now }) ?? true,
-                  token.user.active, token.user.deletedAt == nil else {
+            let now = request.now
+            guard let match = try await AuthLookup.bearer(tokenHash: Secrets.hash(bearer.token), on: request.db),
+                  match.revokedAt == nil,
+                  match.expiresAt.map({ $0 > now }) ?? true,
+                  match.user.active, match.user.deletedAt == nil else {
                 throw Problem(.unauthorized, code: "invalid-token", title: "The token is not valid.",
                               detail: "It may have been revoked or have expired. Create a new one with POST /api/v1/auth/token.")
             }
-            if token.lastUsedAt.map({ request.now.timeIntervalSince($0) > 60 }) ?? true {
-                token.lastUsedAt = request.now
-                try await token.save(on: request.db)
+            // Record use at most once a minute: no write per request.
+            if match.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+                try await ApiToken.query(on: request.db).filter(\.$id == match.tokenId).set(\.$lastUsedAt, to: now).update()
             }
-            request.auth.login(try await CurrentUser.load(token.user, session: nil, on: request.db))
+            let user = match.user
+            let actor = Actor(userId: user.id!, role: user.appRole, memberId: user.memberId, groupId: user.memberId == nil ? nil : match.groupId)
+            request.auth.login(CurrentUser(user: user, actor: actor, session: nil))
         }
         return try await next.respond(to: request)
     }
