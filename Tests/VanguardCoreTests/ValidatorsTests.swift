@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VanguardCore
 
@@ -91,5 +92,27 @@ struct CSVWriterTests {
         var csv = CSVWriter(header: ["姓名", "邮箱"])
         csv.append(["陈志远", "chen@x.cn"])
         #expect(csv.text == "\u{FEFF}姓名,邮箱\r\n陈志远,chen@x.cn\r\n")
+    }
+}
+
+@Suite("Hand-built JSON for hot lists")
+struct JSONTextTests {
+    @Test("strings with quotes, backslashes, control characters and Chinese round-trip through a JSON parser")
+    func strings() throws {
+        for s in ["plain", "say \"hi\"", "back\\slash", "line\nbreak\ttab\r", "\u{01}\u{1F}", "陈志远 · 营销总监", "emoji 🙂"] {
+            var j = JSONText()
+            j.raw("[")
+            j.string(s)
+            j.raw("]")
+            let parsed = try JSONSerialization.jsonObject(with: Data(j.bytes)) as? [String]
+            #expect(parsed == [s])
+        }
+    }
+
+    @Test("dates are written like the API's ISO 8601 encoder writes them", arguments: [0.0, 951_782_400, 1_790_000_000.7, 4_102_444_799, -86_401])
+    func dates(seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let formatter = ISO8601DateFormatter()
+        #expect(JSONText.iso8601(date) == formatter.string(from: Date(timeIntervalSince1970: seconds.rounded(.down))))
     }
 }

@@ -261,3 +261,20 @@ struct OrganizationTests {
         }
     }
 }
+
+@Suite("The member list's hand-written JSON")
+struct MemberJSONTests {
+    @Test("is exactly what the API's JSON encoder writes, field for field")
+    func sameAsEncoder() throws {
+        let full = MemberDTO(id: UUID(), employeeNo: "M\"1", name: "陈\\志远", nameEn: "Chen\nZhiyuan", email: "c@x.cn", mobile: "13812345678",
+                             position: "总监", grade: "M3", hireDate: "2019-03-18", supervisorId: UUID(), groupId: UUID(), status: "active",
+                             idNumber: "11010519491231002X", version: 7, createdAt: Date(timeIntervalSince1970: 1_790_000_000),
+                             updatedAt: Date(timeIntervalSince1970: 1_790_000_123), deletedAt: nil)
+        var sparse = full
+        sparse.mobile = nil; sparse.supervisorId = nil; sparse.groupId = nil; sparse.idNumber = nil; sparse.createdAt = nil
+        let page = PageOf(items: [full, sparse], nextCursor: "abc")
+        let handWritten = try JSONSerialization.jsonObject(with: Data(buffer: MemberDTO.pageResponse(page).body.buffer!)) as! NSDictionary
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder.api.encode(page)) as! NSDictionary
+        #expect(handWritten == encoded)
+    }
+}

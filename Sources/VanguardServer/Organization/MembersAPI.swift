@@ -21,7 +21,7 @@ struct MembersAPI: RouteCollection {
 
     func list(req: Request) async throws -> Response {
         let user = try req.authorize(.read, .member(MemberFacts(id: nil, groupId: nil)))
-        return try await MemberDirectory.apiPage(req, actor: user.actor).encodeResponse(for: req)
+        return MemberDTO.pageResponse(try await MemberDirectory.apiPage(req, actor: user.actor))
     }
 
     func show(req: Request) async throws -> Response {

@@ -21,20 +21,20 @@ struct ListRequest {
 
     static func parse(_ req: Request, sortable: [String], defaultSort: String) throws -> ListRequest {
         var errors: [FieldError] = []
-        let limitRaw = req.query[String.self, at: "limit"]
+        let limitRaw = req.queryString("limit")
         var limit = 50
         if let limitRaw {
             if let n = Int(limitRaw), (1...200).contains(n) { limit = n }
             else { errors.append(FieldError(field: "limit", code: "outOfRange", message: "limit must be a whole number from 1 to 200.")) }
         }
-        var sort = req.query[String.self, at: "sort"] ?? defaultSort
+        var sort = req.queryString("sort") ?? defaultSort
         let descending = sort.hasPrefix("-")
         if descending { sort.removeFirst() }
         if !sortable.contains(sort) {
             errors.append(FieldError(field: "sort", code: "unknownSort", message: "Sort by one of: \(sortable.joined(separator: ", ")) (prefix - for descending)."))
         }
         var after: (String, UUID)?
-        if let cursor = req.query[String.self, at: "cursor"], !cursor.isEmpty {
+        if let cursor = req.queryString("cursor"), !cursor.isEmpty {
             guard let decoded = Cursor.decode(cursor), decoded.field == sort else {
                 errors.append(FieldError(field: "cursor", code: "invalidCursor", message: "The cursor is not valid for this list; start again without it."))
                 throw Request.queryProblem("cursor", "invalidCursor", "The cursor is not valid for this list; start again without it.")
