@@ -206,3 +206,21 @@ enum BotServer {
         try await bot.asyncShutdown()
     }
 }
+
+@Suite("HTTP methods")
+struct MethodTests {
+    @Test("a method an address does not take is 405 with Allow, also where a record route could have matched")
+    func methodNotAllowed() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let export = try await world.api(.PATCH, "/api/v1/members/export", token: team.hr.token)
+            #expect(export.status == .methodNotAllowed)
+            #expect(export.headers.first(name: .allow) == "GET")
+            let trace = try await world.api(.PUT, "/api/v1/members", token: team.hr.token)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers.first(name: .allow) == "GET, POST")
+            let missing = try await world.api(.PATCH, "/api/v1/members/\(UUID())", token: team.hr.token, json: JSONBody(["grade": "P1"]))
+            #expect(missing.status == .notFound)
+        }
+    }
+}

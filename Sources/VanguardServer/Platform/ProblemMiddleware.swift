@@ -10,7 +10,11 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let problem = Self.problem(for: error, request: request)
+            var problem = Self.problem(for: error, request: request)
+            if problem.status == .notFound, let allowed = MethodNotAllowed.allowedMethods(for: request) {
+                problem = Problem(.methodNotAllowed, code: "method-not-allowed", title: "This address does not take \(request.method.rawValue).",
+                                  detail: "Allowed: \(allowed.joined(separator: ", ")).")
+            }
             if problem.status.code >= 500 {
                 request.logger.report(error: error)
             }
@@ -62,10 +66,6 @@ struct ProblemMiddleware: AsyncMiddleware {
                 return Problem(.unsupportedMediaType, code: "unsupported-media-type", title: "Send JSON.", detail: abort.reason)
             }
             let code = abort.status == .notFound ? "not-found" : "http-\(abort.status.code)"
-            if abort.status == .notFound, let allowed = MethodNotAllowed.allowedMethods(for: request), !allowed.isEmpty {
-                return Problem(.methodNotAllowed, code: "method-not-allowed", title: "This address does not take \(request.method.rawValue).",
-                               detail: "Allowed: \(allowed.joined(separator: ", ")).")
-            }
             return Problem(abort.status, code: code, title: abort.status.reasonPhrase, detail: abort.reason)
         default:
             return Problem(.internalServerError, code: "internal", title: "Something went wrong on our side.",
