@@ -205,3 +205,32 @@ struct PlatformAuthTests {
         }
     }
 }
+
+@Suite("Bearer tokens across instances")
+struct TokenCacheTests {
+    @Test("a token revoked on another instance stops working here within the cache's two seconds")
+    func revocationDelay() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            #expect(try await world.api(.GET, "/api/v1/me", token: team.salesRep.token).status == .ok)
+            // Another instance revokes it: the database changes, this instance is not told.
+            try await ApiToken.query(on: world.db).filter(\.$user.$id == team.salesRep.user).set(\.$revokedAt, to: world.clock.now()).update()
+            world.clock.advance(by: 1)
+            #expect(try await world.api(.GET, "/api/v1/me", token: team.salesRep.token).status == .ok, "still cached")
+            world.clock.advance(by: 2)
+            #expect(try await world.api(.GET, "/api/v1/me", token: team.salesRep.token).status == .unauthorized)
+        }
+    }
+
+    @Test("on the same instance, a change to the account takes effect at once")
+    func sameInstance() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            #expect(try await world.api(.GET, "/api/v1/users", token: team.salesRep.token).status == .forbidden)
+            _ = try await world.api(.PATCH, "/api/v1/users/\(team.salesRep.user)", token: team.admin.token, json: JSONBody(["role": "admin"]))
+            #expect(try await world.api(.GET, "/api/v1/users", token: team.salesRep.token).status == .ok)
+            _ = try await world.api(.PATCH, "/api/v1/users/\(team.salesRep.user)", token: team.admin.token, json: JSONBody(["active": false]))
+            #expect(try await world.api(.GET, "/api/v1/me", token: team.salesRep.token).status == .unauthorized)
+        }
+    }
+}

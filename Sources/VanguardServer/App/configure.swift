@@ -10,6 +10,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.settings = settings
     app.clock = clock
     app.policy = PolicyStore(clock: clock)
+    app.tokenCache = TokenCache()
     try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize)
     app.migrations.add(AppMigrations.all)
 

@@ -16,6 +16,8 @@ enum Audit {
         _ action: AuditAction, _ entityType: String, id: UUID?, label: String,
         before: Before?, after: After?, request: Request, on db: any Database
     ) async throws {
+        // Any audited change may change who a token speaks for (roles, groups, revocations).
+        request.application.tokenCache.clear()
         let event = AuditEvent()
         event.occurredAt = request.now
         event.actorUserId = request.currentUser?.actor.userId
@@ -34,6 +36,7 @@ enum Audit {
     /// An event with no record snapshot (sign-ins, token changes).
     static func note(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, request: Request,
                      on db: any Database, actorName: String? = nil, actorId: UUID? = nil) async throws {
+        request.application.tokenCache.clear()
         let event = AuditEvent()
         event.occurredAt = request.now
         event.actorUserId = actorId ?? request.currentUser?.actor.userId

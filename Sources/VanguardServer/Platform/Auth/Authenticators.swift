@@ -41,7 +41,17 @@ struct BearerAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
             let now = request.now
-            guard let match = try await AuthLookup.bearer(tokenHash: Secrets.hash(bearer.token), on: request.db),
+            let hash = Secrets.hash(bearer.token)
+            let cache = request.application.tokenCache
+            var match: AuthLookup.BearerMatch?
+            if let cached = cache.get(hash, now: now) {
+                match = cached.match
+                match?.user = cached.user.account()
+            } else if let found = try await AuthLookup.bearer(tokenHash: hash, on: request.db) {
+                match = found
+                cache.put(hash, .init(match: found, user: UserSnapshot(found.user), fetchedAt: now))
+            }
+            guard var match,
                   match.revokedAt == nil,
                   match.expiresAt.map({ $0 > now }) ?? true,
                   match.user.active, match.user.deletedAt == nil else {
@@ -51,6 +61,8 @@ struct BearerAuthenticator: AsyncMiddleware {
             // Record use at most once a minute: no write per request.
             if match.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
                 try await ApiToken.query(on: request.db).filter(\.$id == match.tokenId).set(\.$lastUsedAt, to: now).update()
+                match.lastUsedAt = now
+                cache.put(hash, .init(match: match, user: UserSnapshot(match.user), fetchedAt: now))
             }
             let user = match.user
             let actor = Actor(userId: user.id!, role: user.appRole, memberId: user.memberId, groupId: user.memberId == nil ? nil : match.groupId)
