@@ -278,3 +278,25 @@ struct MemberJSONTests {
         #expect(handWritten == encoded)
     }
 }
+
+@Suite("History tabs for groups, departments and accounts (G-5)")
+struct RecordHistoryTests {
+    @Test("renaming a group or a department shows in that record's history, through the API and on its page")
+    func groupAndDepartmentHistory() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let sales = team.groups["sales"]!
+            _ = try await world.api(.PATCH, "/api/v1/groups/\(sales)", token: team.lead.token, json: JSONBody(["nameEn": "Sales & Key Accounts"]))
+            let events = try await world.api(.GET, "/api/v1/groups/\(sales)/history", token: team.salesRep.token).json(PageOf<AuditEventDTO>.self).items
+            #expect(events.first?.changes.first { $0.field == "nameEn" }?.after == "Sales & Key Accounts")
+            let legal = try #require(try await Department.query(on: world.db).filter(\.$code == "legal").first())
+            _ = try await world.api(.PATCH, "/api/v1/departments/\(legal.id!)", token: team.lead.token, json: JSONBody(["contactName": "周律师"]))
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            #expect(try await web.get("/groups/\(sales)/history").body.string.contains("Sales &amp; Key Accounts"))
+            #expect(try await web.get("/departments/\(legal.id!)/history").body.string.contains("周律师"))
+            #expect(try await world.api(.GET, "/api/v1/users/\(team.salesRep.user)/history", token: team.salesRep.token).status == .ok, "one's own account")
+            #expect(try await world.api(.GET, "/api/v1/users/\(team.hr.user)/history", token: team.salesRep.token).status == .forbidden)
+        }
+    }
+}

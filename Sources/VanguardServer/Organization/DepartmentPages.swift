@@ -12,6 +12,15 @@ struct DepartmentPages: RouteCollection {
         d.get(":id", "edit", use: editForm)
         d.post(":id", use: update)
         d.post(":id", "delete", use: delete)
+        d.get(":id", "history", use: history)
+    }
+
+    func history(req: Request) async throws -> Response {
+        try req.authorize(.read, .department)
+        let id = try req.uuid("id", "department")
+        guard let d = try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("department") }
+        return try await HistoryPage.render(req, entityType: "department", id: id, heading: "\(req.t("history")): \(req.locale == .en ? d.nameEn : d.nameZh)",
+                                            backHref: "/departments", section: "departments")
     }
 
     struct Row: Encodable {

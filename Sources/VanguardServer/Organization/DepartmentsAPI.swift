@@ -79,6 +79,14 @@ struct DepartmentsAPI: RouteCollection {
         d.patch(":id", use: update)
         d.delete(":id", use: delete)
         d.post(":id", "restore", use: restore)
+        d.get(":id", "history", use: history)
+    }
+
+    func history(req: Request) async throws -> Response {
+        try req.authorize(.read, .department)
+        let id = try req.uuid("id", "department")
+        guard try await Department.query(on: req.db).withDeleted().filter(\.$id == id).first() != nil else { throw Problem.notFound("department") }
+        return try await AuditAPI.page(req, entityType: "department", entityId: id, hidden: [])
     }
 
     func list(req: Request) async throws -> Response {

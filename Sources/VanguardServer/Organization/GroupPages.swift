@@ -11,6 +11,15 @@ struct GroupPages: RouteCollection {
         g.get(":id", "edit", use: editForm)
         g.post(":id", use: update)
         g.post(":id", "delete", use: delete)
+        g.get(":id", "history", use: history)
+    }
+
+    func history(req: Request) async throws -> Response {
+        try req.authorize(.read, .group)
+        let id = try req.uuid("id", "group")
+        guard let g = try await TeamGroup.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("group") }
+        return try await HistoryPage.render(req, entityType: "group", id: id, heading: "\(req.t("history")): \(req.locale == .en ? g.nameEn : g.nameZh)",
+                                            backHref: "/org", section: "org")
     }
 
     struct FormContext: Encodable {

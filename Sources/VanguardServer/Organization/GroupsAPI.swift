@@ -97,6 +97,14 @@ struct GroupsAPI: RouteCollection {
         groups.patch(":id", use: update)
         groups.delete(":id", use: delete)
         groups.post(":id", "restore", use: restore)
+        groups.get(":id", "history", use: history)
+    }
+
+    func history(req: Request) async throws -> Response {
+        try req.authorize(.read, .group)
+        let id = try req.uuid("id", "group")
+        guard try await TeamGroup.query(on: req.db).withDeleted().filter(\.$id == id).first() != nil else { throw Problem.notFound("group") }
+        return try await AuditAPI.page(req, entityType: "group", entityId: id, hidden: [])
     }
 
     func list(req: Request) async throws -> PageOf<GroupDTO> {

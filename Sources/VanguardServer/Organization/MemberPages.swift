@@ -113,15 +113,7 @@ struct MemberPages: RouteCollection {
         var canDelete: Bool
         var deleted: Bool
         var tab: String
-        var events: [EventView]
-    }
-
-    struct EventView: Encodable {
-        var when: String
-        var who: String
-        var action: String
-        var actionLabel: String
-        var changes: [AuditChange]
+        var events: [HistoryPage.EventView]
     }
 
     func profile(req: Request) async throws -> Response {
@@ -143,17 +135,9 @@ struct MemberPages: RouteCollection {
         let group = try await m.$group.get(on: req.db)
         let sup = try await m.supervisorId.asyncMap { try await Member.find($0, on: req.db) } ?? nil
         let reports = try await Member.query(on: req.db).filter(\.$supervisorId == id).sort(\.$employeeNo).all()
-        var events: [EventView] = []
+        var events: [HistoryPage.EventView] = []
         if tab == "history" {
-            let hidden = confidential ? [] : MemberDTO.confidentialFields
-            let rows = try await AuditEvent.query(on: req.db).filter(\.$entityType == "member").filter(\.$entityId == id)
-                .sort(\.$occurredAt, .descending).limit(200).all()
-            events = rows.map { e in
-                EventView(when: Self.format(e.occurredAt, locale), who: e.actorName, action: e.action, actionLabel: req.t("action" + e.action.prefix(1).uppercased() + e.action.dropFirst()),
-                          changes: AuditChange.diff(before: e.before, after: e.after, hiding: hidden).map { c in
-                              AuditChange(field: req.t(c.field), before: c.before, after: c.after)
-                          })
-            }
+            events = try await HistoryPage.events(req, entityType: "member", id: id, hidden: confidential ? [] : MemberDTO.confidentialFields)
         }
         let context = ProfileContext(
             member: MemberDTO(m, showConfidential: confidential),

@@ -72,6 +72,14 @@ extension AdminPages {
         }
     }
 
+    func userHistory(req: Request) async throws -> Response {
+        let id = try req.uuid("id", "user")
+        try req.authorize(.read, .user(id: id))
+        guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("user") }
+        return try await HistoryPage.render(req, entityType: "user", id: id, heading: "\(req.t("history")): \(u.email)",
+                                            backHref: "/admin/users", section: "users")
+    }
+
     private func postedUser(_ req: Request) -> [String: String] {
         var values: [String: String] = [:]
         for key in ["email", "displayName", "role", "memberId", "password", "active", "unlock", "version"] {

@@ -11,6 +11,7 @@ struct AdminPages: RouteCollection {
         a.post("users", use: createUser)
         a.get("users", ":id", "edit", use: editUser)
         a.post("users", ":id", use: updateUser)
+        a.get("users", ":id", "history", use: userHistory)
         a.get("audit", use: audit)
         a.get("recycle-bin", use: recycleBin)
         a.post("recycle-bin", ":type", ":id", "restore", use: restore)

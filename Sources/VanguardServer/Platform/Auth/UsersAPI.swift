@@ -84,6 +84,14 @@ struct UsersAPI: RouteCollection {
         users.patch(":id", use: update)
         users.delete(":id", use: delete)
         users.post(":id", "restore", use: restore)
+        users.get(":id", "history", use: history)
+    }
+
+    func history(req: Request) async throws -> Response {
+        let id = try req.uuid("id", "user")
+        try req.authorize(.read, .user(id: id))
+        guard try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() != nil else { throw Problem.notFound("user") }
+        return try await AuditAPI.page(req, entityType: "user", entityId: id, hidden: ["passwordHash"])
     }
 
     func list(req: Request) async throws -> Response {

@@ -117,6 +117,10 @@ enum OpenAPIDocument {
                 "delete": op("delete\(name)", "Move to the recycle bin", tag: tag, params: [id, ifMatch],
                              ok: [("204", noContent)], errors: ["404", "412"] + deleteErrors),
             ]),
+            ("/api/v1/\(path)/{id}/history", [
+                "get": op("\(name.prefix(1).lowercased() + name.dropFirst())History", "The record's history, newest first", tag: tag,
+                          params: [id, param("limit"), param("cursor")], ok: [("200", json("AuditEventPage", "Newest first."))], errors: ["404"]),
+            ]),
             ("/api/v1/\(path)/{id}/restore", [
                 "post": op("restore\(name)", "Restore from the recycle bin", tag: tag, params: [id],
                            ok: [("200", json(name, "Restored.", etag: true))], errors: ["404", "409"]),
@@ -145,8 +149,6 @@ enum OpenAPIDocument {
         p.append(("/api/v1/members/export", ["get": op("exportMembers", "The member list as CSV (UTF-8 with BOM; formula cells neutralised; no confidential fields)",
                                                        tag: "Members", params: [param("q"), query("groupId", S.uuid), query("status", S.enumeration(MemberStatus.allCases.map(\.rawValue))), query("supervisorId", S.uuid)],
                                                        ok: [("200", ["description": "CSV file.", "content": ["text/csv": ["schema": ["type": "string"]]]])], errors: [])]))
-        p.append(("/api/v1/members/{id}/history", ["get": op("memberHistory", "A member's history", tag: "Members", params: [param("id")] + paging,
-                                                             ok: [("200", json("AuditEventPage", "Newest first."))], errors: ["404"])]))
         p += resource("groups", "Group", "Groups", listParams: [], deleteErrors: ["409"])
         p += resource("departments", "Department", "Departments", listParams: [param("q"), sort(["code", "nameEn", "nameZh"])] + paging)
         p += resource("users", "User", "Users", listParams: [param("q"), query("role", S.enumeration(VanguardRoleNames.all)), sort(["email", "displayName"])] + paging,
