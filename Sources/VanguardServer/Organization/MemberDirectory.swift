@@ -17,13 +17,18 @@ enum MemberDirectory {
     }
 
     static func page(_ req: Request, list: ListRequest, strict: Bool) async throws -> [Row] {
+        try await rows(req, strict: strict, sortColumn: MembersAPI.columns[list.sortField]!, descending: list.descending,
+                       after: list.after, limit: list.limit + 1)
+    }
+
+    /// Members matching the request's filters (`q`, `groupId`, `status`, `supervisorId`), sorted,
+    /// after a keyset position. Shared by the list and the export so both filter alike.
+    static func rows(_ req: Request, strict: Bool, sortColumn column: String, descending: Bool,
+                     after: (value: String, id: UUID)?, limit: Int) async throws -> [Row] {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let column = MembersAPI.columns[list.sortField]!
         var q = sql.select().columns(columns.map { SQLColumn($0) }).from(Member.schema)
             .where(SQLColumn("deleted_at"), .is, SQLLiteral.null)
-        if let text = try req.queryText("q") {
-            let pattern = "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        if let pattern = likePattern(try req.queryText("q")) {
             q = q.where(group: { g in
                 var g = g
                 for c in ["name", "name_en", "employee_no", "email"] {
@@ -35,16 +40,15 @@ enum MemberDirectory {
         if let id = try req.queryUUID("groupId", strict: strict) { q = q.where("group_id", .equal, id) }
         if let s = try req.queryChoice("status", from: MemberStatus.allCases.map(\.rawValue), strict: strict) { q = q.where("status", .equal, s) }
         if let id = try req.queryUUID("supervisorId", strict: strict) { q = q.where("supervisor_id", .equal, id) }
-        if let after = list.after {
-            let op: SQLBinaryOperator = list.descending ? .lessThan : .greaterThan
+        if let after {
+            let op: SQLBinaryOperator = descending ? .lessThan : .greaterThan
             q = q.where(group: { g in
                 g.where(SQLColumn(column), op, SQLBind(after.value))
                     .orWhere(group: { $0.where(SQLColumn(column), .equal, SQLBind(after.value)).where(SQLColumn("id"), op, SQLBind(after.id)) })
             })
         }
-        let direction: SQLDirection = list.descending ? .descending : .ascending
-        let rows = try await q.orderBy(column, direction).orderBy("id", direction).limit(list.limit + 1).all()
-        return try rows.map(decode)
+        let direction: SQLDirection = descending ? .descending : .ascending
+        return try await q.orderBy(column, direction).orderBy("id", direction).limit(limit).all().map(decode)
     }
 
     static func decode(_ r: any SQLRow) throws -> Row {
@@ -70,14 +74,17 @@ enum MemberDirectory {
         return Row(dto: dto, idNumber: idNumber)
     }
 
+    /// The value a page's cursor remembers for the sort field.
+    static func sortValue(_ m: MemberDTO, _ field: String) -> String {
+        switch field { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
+    }
+
     /// The page for the API: confidential fields only where the access policy allows.
     static func apiPage(_ req: Request, actor: Actor) async throws -> PageOf<MemberDTO> {
         let list = try ListRequest.parse(req, sortable: MembersAPI.sortable, defaultSort: "name")
         let rows = try await page(req, list: list, strict: true)
         let below = try await actor.memberId.asyncMap { try await MemberService.reports(of: $0, on: req.db) } ?? []
-        return list.page(rows, value: { r in
-            switch list.sortField { case "employeeNo": r.dto.employeeNo; case "hireDate": r.dto.hireDate; default: r.dto.name }
-        }, id: { $0.dto.id }, map: { r in
+        return list.page(rows, value: { sortValue($0.dto, list.sortField) }, id: { $0.dto.id }, map: { r in
             var dto = r.dto
             let facts = MemberFacts(id: dto.id, groupId: dto.groupId, chain: below.contains(dto.id) ? [actor.memberId!] : [])
             if AccessPolicy.canSeeConfidential(actor, facts) { dto.idNumber = r.idNumber }

@@ -64,9 +64,7 @@ struct MemberPages: RouteCollection {
         let groupName = { (id: UUID?) -> String in
             groups.first { $0.id == id }.map { LocalizedText(zhHans: $0.nameZh, en: $0.nameEn)[locale] } ?? "—"
         }
-        let page = list.page(rows, value: { m in
-            switch list.sortField { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
-        }, id: { $0.id }, map: { m in
+        let page = list.page(rows, value: { MemberDirectory.sortValue($0, list.sortField) }, id: { $0.id }, map: { m in
             Row(id: m.id, employeeNo: m.employeeNo, name: m.name, nameEn: m.nameEn, position: m.position, grade: m.grade,
                       group: groupName(m.groupId), supervisor: m.supervisorId.flatMap { names[$0] } ?? "—", status: m.status,
                       statusLabel: req.t(statusKey(m.status)), hireDate: m.hireDate)

@@ -84,15 +84,3 @@ struct MembersAPI: RouteCollection {
         return m
     }
 }
-
-/// The member list's filters, shared by the API and the web page.
-enum MemberQuery {
-    static func filtered(_ req: Request, strict: Bool = true) throws -> QueryBuilder<Member> {
-        let q = Member.query(on: req.db)
-        q.search(try req.queryText("q"), in: ["name", "name_en", "employee_no", "email"])
-        if let id = try req.queryUUID("groupId", strict: strict) { q.filter(\.$group.$id == id) }
-        if let s = try req.queryChoice("status", from: MemberStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == s) }
-        if let id = try req.queryUUID("supervisorId", strict: strict) { q.filter(\.$supervisorId == id) }
-        return q
-    }
-}

@@ -92,14 +92,20 @@ enum Cursor {
     }
 }
 
+/// A case-insensitive "contains" pattern for `lower(column) LIKE ? ESCAPE '\'`, with the user's
+/// own `%`, `_` and `\` searched for literally; nil for an empty search.
+func likePattern(_ text: String?) -> String? {
+    guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+    let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+        .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    return "%\(escaped)%"
+}
+
 extension QueryBuilder {
     /// Case-insensitive "contains" on any of the columns, the same on SQLite and PostgreSQL.
     @discardableResult
     func search(_ text: String?, in columns: [String]) -> Self {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return self }
-        let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        let pattern = "%\(escaped)%"
+        guard let pattern = likePattern(text) else { return self }
         return group(.or) { or in
             for column in columns {
                 or.filter(.sql(SQLQueryString("lower(\(ident: Model.schemaOrAlias).\(ident: column)) LIKE \(bind: pattern) ESCAPE '\\'")))
