@@ -72,17 +72,8 @@ extension AdminPages {
         var values: [String: String] = [:]
         for key in ["name", "kind", "url", "events"] { values[key] = req.formValue(key) ?? "" }
         return try await req.handleForm({ try await webhooksPage(req, values: values, errors: $0, formError: $1, status: .unprocessableEntity) }) {
-            let input = WebhookInput(name: values["name"], kind: values["kind"], url: values["url"], events: values["events"], active: true)
-            try input.validate(creating: true).throwIfAny()
-            let w = Webhook()
-            w.name = input.name!; w.kind = input.kind!; w.url = input.url!
-            w.events = (input.events ?? "").isEmpty ? "*" : input.events!
-            w.active = true
-            w.version = 1
-            try await req.db.writeTransaction { db in
-                try await w.create(on: db)
-                try await Audit.record(.create, "webhook", id: w.id, label: w.name, before: Optional<WebhookDTO>.none, after: WebhookDTO(w), request: req, on: db)
-            }
+            _ = try await WebhooksAPI.create(WebhookInput(name: values["name"], kind: values["kind"], url: values["url"],
+                                                          events: values["events"], active: true), req: req)
             return req.redirect(to: "/admin/webhooks", flash: "webhookSaved")
         }
     }

@@ -16,52 +16,44 @@ enum Audit {
         _ action: AuditAction, _ entityType: String, id: UUID?, label: String,
         before: Before?, after: After?, request: Request, on db: any Database
     ) async throws {
-        // Any audited change may change who a token speaks for (roles, groups, revocations).
-        request.application.tokenCache.clear()
-        let event = AuditEvent()
-        event.occurredAt = request.now
-        event.actorUserId = request.currentUser?.actor.userId
-        event.actorName = request.currentUser?.user.displayName ?? "system"
-        event.action = action.rawValue
-        event.entityType = entityType
-        event.entityId = id
-        event.entityLabel = String(label.prefix(200))
+        let event = make(action, entityType, id: id, label: label, at: request.now,
+                         actorId: request.currentUser?.actor.userId, actorName: request.currentUser?.user.displayName, request: request)
         if let before { event.before = try snapshot(before) }
         if let after { event.after = try snapshot(after) }
-        event.requestId = request.id
-        event.ip = request.remoteAddress?.ipAddress
         try await event.create(on: db)
     }
 
     /// An event with no record snapshot (sign-ins, token changes).
     static func note(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, request: Request,
                      on db: any Database, actorName: String? = nil, actorId: UUID? = nil) async throws {
-        request.application.tokenCache.clear()
-        let event = AuditEvent()
-        event.occurredAt = request.now
-        event.actorUserId = actorId ?? request.currentUser?.actor.userId
-        event.actorName = actorName ?? request.currentUser?.user.displayName ?? "system"
-        event.action = action.rawValue
-        event.entityType = entityType
-        event.entityId = id
-        event.entityLabel = String(label.prefix(200))
-        event.requestId = request.id
-        event.ip = request.remoteAddress?.ipAddress
-        try await event.create(on: db)
+        try await make(action, entityType, id: id, label: label, at: request.now,
+                       actorId: actorId ?? request.currentUser?.actor.userId,
+                       actorName: actorName ?? request.currentUser?.user.displayName, request: request).create(on: db)
     }
 
     /// For work done outside a request (CLI, jobs).
     static func system(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, after: String?,
                        at: Date, on db: any Database) async throws {
+        let event = make(action, entityType, id: id, label: label, at: at, actorId: nil, actorName: nil, request: nil)
+        event.after = after
+        try await event.create(on: db)
+    }
+
+    private static func make(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, at: Date,
+                             actorId: UUID?, actorName: String?, request: Request?) -> AuditEvent {
+        // Any audited change may change who a token speaks for (roles, groups, revocations).
+        request?.application.tokenCache.clear()
         let event = AuditEvent()
         event.occurredAt = at
-        event.actorName = "system"
+        event.actorUserId = actorId
+        event.actorName = actorName ?? "system"
         event.action = action.rawValue
         event.entityType = entityType
         event.entityId = id
         event.entityLabel = String(label.prefix(200))
-        event.after = after
-        try await event.create(on: db)
+        event.requestId = request?.id
+        event.ip = request?.remoteAddress?.ipAddress
+        return event
     }
 
     static func snapshot<T: Encodable>(_ value: T) throws -> String {

@@ -81,17 +81,7 @@ struct WebhooksAPI: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         try req.authorize(.create, .webhook)
-        let input = try req.decodeJSON(WebhookInput.self)
-        try input.validate(creating: true).throwIfAny()
-        let w = Webhook()
-        w.name = input.name!; w.kind = input.kind!; w.url = input.url!
-        w.events = input.events.flatMap { $0.isEmpty ? nil : $0 } ?? "*"
-        w.active = input.active ?? true
-        w.version = 1
-        try await req.db.writeTransaction { db in
-            try await w.create(on: db)
-            try await Audit.record(.create, "webhook", id: w.id, label: w.name, before: Optional<WebhookDTO>.none, after: WebhookDTO(w), request: req, on: db)
-        }
+        let w = try await Self.create(try req.decodeJSON(WebhookInput.self), req: req)
         return try WebhookDTO(w).created(at: "/api/v1/webhooks/\(w.id!)", version: w.version)
     }
 
@@ -126,6 +116,21 @@ struct WebhooksAPI: RouteCollection {
             try await Audit.record(.delete, "webhook", id: w.id, label: w.name, before: WebhookDTO(w), after: Optional<WebhookDTO>.none, request: req, on: db)
         }
         return .noContent
+    }
+
+    /// Adds a webhook (API and admin page alike): checked, stored and audited together.
+    static func create(_ input: WebhookInput, req: Request) async throws -> Webhook {
+        try input.validate(creating: true).throwIfAny()
+        let w = Webhook()
+        w.name = input.name!; w.kind = input.kind!; w.url = input.url!
+        w.events = input.events.flatMap { $0.isEmpty ? nil : $0 } ?? "*"
+        w.active = input.active ?? true
+        w.version = 1
+        try await req.db.writeTransaction { db in
+            try await w.create(on: db)
+            try await Audit.record(.create, "webhook", id: w.id, label: w.name, before: Optional<WebhookDTO>.none, after: WebhookDTO(w), request: req, on: db)
+        }
+        return w
     }
 
     private func find(_ req: Request) async throws -> Webhook {
