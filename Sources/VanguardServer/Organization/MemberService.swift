@@ -8,8 +8,8 @@ import VanguardCore
 /// transaction, whether the change comes from the API, a web form or an import.
 enum MemberService {
     static func facts(_ member: Member, on db: any Database) async throws -> MemberFacts {
-        let lines = try await reportingLines(on: db)
-        return MemberFacts(id: member.id, groupId: member.$group.id, chain: member.id.map(lines.chain(above:)) ?? [])
+        guard let id = member.id else { return MemberFacts(id: nil, groupId: member.$group.id) }
+        return MemberFacts(id: id, groupId: member.$group.id, chain: try await reportingLines(above: id, on: db).chain(above: id))
     }
 
     /// Everyone below `member` in the reporting tree, found by the database (a recursive query that
@@ -25,10 +25,21 @@ enum MemberService {
         return Set(try rows.map { try $0.decode(column: "id", as: UUID.self) })
     }
 
-    static func reportingLines(on db: any Database) async throws -> ReportingLines {
-        let rows = try await Member.query(on: db).field(\.$id).field(\.$supervisorId).filter(\.$supervisorId != nil).all()
+    /// The reporting lines from `start` up to the top, found by the database (a recursive query),
+    /// so one member's chain does not need the whole tree. Deleted members end a chain.
+    static func reportingLines(above start: UUID, on db: any Database) async throws -> ReportingLines {
+        guard let sql = db as? any SQLDatabase else { return ReportingLines(supervisorOf: [:]) }
+        let rows = try await sql.raw("""
+            WITH RECURSIVE up(id, supervisor_id) AS (
+                SELECT id, supervisor_id FROM \(ident: Member.schema) WHERE id = \(bind: start) AND deleted_at IS NULL
+                UNION SELECT m.id, m.supervisor_id FROM \(ident: Member.schema) m JOIN up ON m.id = up.supervisor_id
+                WHERE m.deleted_at IS NULL
+            ) SELECT id, supervisor_id FROM up
+            """).all()
         var map: [UUID: UUID] = [:]
-        for r in rows { if let id = r.id, let s = r.supervisorId { map[id] = s } }
+        for r in rows {
+            if let supervisor = try r.decode(column: "supervisor_id", as: UUID?.self) { map[try r.decode(column: "id", as: UUID.self)] = supervisor }
+        }
         return ReportingLines(supervisorOf: map)
     }
 
@@ -116,8 +127,8 @@ enum MemberService {
             if try await Member.find(supervisorId, on: db) == nil {
                 errors.add("supervisorId", "unknownMember", "No member with this id.")
             } else if let id = m.id {
-                var lines = try await reportingLines(on: db)
-                lines.supervisorOf[id] = nil
+                // Only the proposed supervisor's chain matters: a loop means it reaches this member.
+                let lines = try await reportingLines(above: supervisorId, on: db)
                 if lines.wouldCreateCycle(member: id, supervisor: supervisorId) {
                     errors.add("supervisorId", "reportingCycle", supervisorId == id
                         ? "A member cannot be their own supervisor."
