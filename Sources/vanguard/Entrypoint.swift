@@ -21,9 +21,10 @@ enum Entrypoint {
             try await VanguardCLI.register(app)
             try await app.execute()
         } catch {
+            // The logger has said what went wrong; a stack trace would only bury it.
             app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
         try await app.asyncShutdown()
     }

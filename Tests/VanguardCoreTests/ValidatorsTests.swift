@@ -113,6 +113,37 @@ struct JSONTextTests {
     func dates(seconds: Double) {
         let date = Date(timeIntervalSince1970: seconds)
         let formatter = ISO8601DateFormatter()
-        #expect(JSONText.iso8601(date) == formatter.string(from: Date(timeIntervalSince1970: seconds.rounded(.down))))
+        let expected = formatter.string(from: Date(timeIntervalSince1970: seconds.rounded(.down)))
+        #expect(JSONText.iso8601(date) == expected)
+        var j = JSONText()
+        j.date(date)
+        #expect(String(decoding: j.bytes, as: UTF8.self) == "\"\(expected)\"")
+    }
+
+    @Test("UUIDs are written as uuidString writes them")
+    func uuids() {
+        for id in [UUID(), UUID(uuidString: "00000000-0000-0000-0000-000000000000")!, UUID(uuidString: "FFFFFFFF-ABCD-4EF0-8123-0A0B0C0D0E0F")!] {
+            var j = JSONText()
+            j.uuid(id)
+            #expect(String(decoding: j.bytes, as: UTF8.self) == "\"\(id.uuidString)\"")
+        }
+    }
+}
+
+@Suite("UUID text")
+struct UUIDTextTests {
+    @Test("parses what uuidString writes, in either case")
+    func roundTrip() {
+        for _ in 0..<50 {
+            let id = UUID()
+            #expect(UUIDText.parse(id.uuidString) == id)
+            #expect(UUIDText.parse(id.uuidString.lowercased()) == id)
+        }
+    }
+
+    @Test("refuses what is not a UUID", arguments: ["", "not-a-uuid", "67679C7E-46C7-4E8E-82EB-AD5FAEBDDD9", "67679C7E-46C7-4E8E-82EB-AD5FAEBDDD9G",
+                                                    "67679C7E046C7-4E8E-82EB-AD5FAEBDDD90", "67679C7E-46C7-4E8E-82EB-AD5FAEBDDD90 "])
+    func refuses(text: String) {
+        #expect(UUIDText.parse(text) == nil)
     }
 }

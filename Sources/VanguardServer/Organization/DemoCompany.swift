@@ -121,6 +121,7 @@ enum DemoCompany {
             try await app.db.writeTransaction { db in try await batchRows.create(on: db) }
             made += batch
         }
+        try await app.db.analyze()
     }
 }
 

@@ -48,30 +48,29 @@ enum MemberDirectory {
             })
         }
         let direction: SQLDirection = descending ? .descending : .ascending
-        return try await q.orderBy(column, direction).orderBy("id", direction).limit(limit).all().map(decode)
+        return try await ListRow.all(q.orderBy(column, direction).orderBy("id", direction).limit(limit)).map(decode)
     }
 
-    static func decode(_ r: any SQLRow) throws -> Row {
-        let idNumber = try r.decode(column: "id_number", as: String?.self)
+    static func decode(_ r: ListRow) throws -> Row {
         let dto = MemberDTO(
-            id: try r.decode(column: "id", as: UUID.self),
-            employeeNo: try r.decode(column: "employee_no", as: String.self),
-            name: try r.decode(column: "name", as: String.self),
-            nameEn: try r.decode(column: "name_en", as: String.self),
-            email: try r.decode(column: "email", as: String.self),
-            mobile: try r.decode(column: "mobile", as: String?.self),
-            position: try r.decode(column: "position", as: String.self),
-            grade: try r.decode(column: "grade", as: String.self),
-            hireDate: try r.decode(column: "hire_date", as: String.self),
-            supervisorId: try r.decode(column: "supervisor_id", as: UUID?.self),
-            groupId: try r.decode(column: "group_id", as: UUID?.self),
-            status: try r.decode(column: "status", as: String.self),
+            id: try r.uuid("id"),
+            employeeNo: try r.string("employee_no"),
+            name: try r.string("name"),
+            nameEn: try r.string("name_en"),
+            email: try r.string("email"),
+            mobile: try r.optionalString("mobile"),
+            position: try r.string("position"),
+            grade: try r.string("grade"),
+            hireDate: try r.string("hire_date"),
+            supervisorId: try r.optionalUUID("supervisor_id"),
+            groupId: try r.optionalUUID("group_id"),
+            status: try r.string("status"),
             idNumber: nil,
-            version: try r.decode(column: "version", as: Int.self),
-            createdAt: try r.decode(column: "created_at", as: Date?.self),
-            updatedAt: try r.decode(column: "updated_at", as: Date?.self),
+            version: try r.int("version"),
+            createdAt: try r.optionalDate("created_at"),
+            updatedAt: try r.optionalDate("updated_at"),
             deletedAt: nil)
-        return Row(dto: dto, idNumber: idNumber)
+        return Row(dto: dto, idNumber: try r.optionalString("id_number"))
     }
 
     /// The value a page's cursor remembers for the sort field.
