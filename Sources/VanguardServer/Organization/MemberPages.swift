@@ -9,7 +9,9 @@ struct MemberPages: RouteCollection {
         let m = routes.grouped("members")
         m.get(use: list)
         m.get("new", use: newForm)
-        m.get("export", use: { try await MemberExport.csv(req: $0, strict: false) })
+        m.get("export", use: { try await MemberExport.download(req: $0, strict: false) })
+        m.get("import", use: MemberImportPage.form)
+        m.on(.POST, "import", body: .collect(maxSize: ImportFile.maxBodySize), use: MemberImportPage.submit)
         m.post(use: create)
         m.get(":id", use: profile)
         m.get(":id", "edit", use: editForm)
@@ -50,6 +52,7 @@ struct MemberPages: RouteCollection {
         var nextHref: String?
         var firstHref: String?
         var exportHref: String
+        var exportXlsxHref: String
         var canCreate: Bool
         var filtered: Bool
     }
@@ -95,6 +98,7 @@ struct MemberPages: RouteCollection {
             nextHref: page.nextCursor.map { query(["cursor": $0]) },
             firstHref: list.after == nil ? nil : query(["cursor": ""]),
             exportHref: query(["cursor": "", "sort": ""]).replacingOccurrences(of: "/members", with: "/members/export"),
+            exportXlsxHref: query(["cursor": "", "sort": "", "format": "xlsx"]).replacingOccurrences(of: "/members", with: "/members/export"),
             canCreate: req.allowed(.create, .member(MemberFacts(id: nil, groupId: nil))),
             filtered: !q.isEmpty || !groupId.isEmpty || !status.isEmpty)
         return try await req.page("Organization/members", title: "navMembers", section: "members", context)

@@ -7,7 +7,8 @@ struct MembersAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let members = routes.grouped("members")
         members.get(use: list)
-        members.get("export", use: { try await MemberExport.csv(req: $0, strict: true) })
+        members.get("export", use: { try await MemberExport.download(req: $0, strict: true) })
+        members.on(.POST, "import", body: .collect(maxSize: ImportFile.maxBodySize), use: importFile)
         members.post(use: create)
         members.get(":id", use: show)
         members.patch(":id", use: update)
@@ -39,6 +40,17 @@ struct MembersAPI: RouteCollection {
         }
         let member = try await MemberService.create(input, req: req)
         return try MemberDTO(member, showConfidential: true).created(at: "/api/v1/members/\(member.id!)", version: member.version)
+    }
+
+    /// `POST /api/v1/members/import[?dryRun=true]` with a CSV or XLSX file as the body.
+    func importFile(req: Request) async throws -> MemberImport.Report {
+        try req.authorize(.create, .member(MemberFacts(id: nil, groupId: nil)))
+        let dryRun = try req.queryBool("dryRun") ?? false
+        let table = try ImportFile.table(from: try req.uploadedFile())
+        return try await MemberImport.run(table, dryRun: dryRun, includeConfidential: true, translations: req.application.translations,
+                                          source: .request(req), on: req.db) { m in
+            try req.authorize(.create, .member(MemberFacts(id: nil, groupId: m.$group.id)))
+        }
     }
 
     func update(req: Request) async throws -> Response {

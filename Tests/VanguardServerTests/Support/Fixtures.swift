@@ -136,6 +136,16 @@ final class WebClient {
         return r
     }
 
+    /// Sends any body with its content type, keeping cookies as a browser would.
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, body: Data, contentType: String) async throws -> TestingHTTPResponse {
+        var h = headers()
+        h.replaceOrAdd(name: .contentType, value: contentType)
+        let r = try await world.app.testing().sendRequest(method, path, headers: h, body: ByteBuffer(data: body))
+        absorb(r)
+        return r
+    }
+
     /// Signs in through the real form; returns the answer to the POST.
     @discardableResult
     func signIn(_ email: String, _ password: String = teamPassword) async throws -> TestingHTTPResponse {

@@ -8,6 +8,9 @@ public enum VanguardCLI {
         app.asyncCommands.use(MigrateNow(), as: "migrate")
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(UserCommand(), as: "user")
+        app.asyncCommands.use(ImportCommand(), as: "import")
+        app.asyncCommands.use(ExportCommand(), as: "export")
+        app.asyncCommands.use(BackupCommand(), as: "backup")
         app.lifecycle.use(ServeBootstrap())
     }
 }

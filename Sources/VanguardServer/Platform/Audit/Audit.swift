@@ -4,7 +4,7 @@ import Vapor
 
 /// What happened to a record.
 enum AuditAction: String, Codable, CaseIterable, Sendable {
-    case create, update, delete, restore
+    case create, update, delete, restore, imported
     case signIn, signInFailed, signOut, lockedOut, passwordChanged, tokenCreated, tokenRevoked, setup
     case webhookDelivered, webhookFailed
 }

@@ -10,6 +10,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard request.method == .POST || request.method == .PUT || request.method == .PATCH || request.method == .DELETE else {
             return try await next.respond(to: request)
         }
+        if request.body.data == nil, request.headers.contentType?.type == "multipart" {
+            // A file upload streams in; the token is inside it, so read the body first.
+            _ = try await request.body.collect(max: ImportFile.maxBytes + 64 * 1024).get()
+        }
         let sent = (try? request.content.get(String.self, at: Self.fieldName)) ?? request.headers.first(name: "X-CSRF-Token")
         let expected = request.currentUser?.session?.csrfToken ?? request.cookies[Self.cookieName]?.string
         guard let sent, let expected, !expected.isEmpty, Secrets.equal(sent, expected) else {

@@ -100,6 +100,23 @@ enum OpenAPIDocument {
         return .object(pairs)
     }
 
+    /// An upload of a CSV or XLSX file (raw body or a multipart form's `file`), checked whole before anything is saved.
+    static func importOp(_ id: String, _ summary: String, tag: String) -> JSONValue {
+        var operation = op(id, summary, tag: tag, params: [query("dryRun", S.bool, "Only check the file; save nothing.")],
+                           ok: [("200", json("ImportReport", "What was (or, on a dry run, would be) imported."))], errors: ["409", "413", "415"])
+        let binary: JSONValue = ["schema": ["type": "string", "format": "binary"]]
+        let content: JSONValue = .object([
+            ("text/csv", binary),
+            (Response.xlsxType.description, binary),
+            ("multipart/form-data", ["schema": ["type": "object", "properties": ["file": ["type": "string", "format": "binary"]], "required": ["file"]]]),
+        ])
+        if case .object(var pairs) = operation {
+            pairs.insert(("requestBody", ["required": true, "content": content]), at: pairs.count - 1)
+            operation = .object(pairs)
+        }
+        return operation
+    }
+
     /// The five operations of a soft-deletable resource: list, create, read, change, delete, restore.
     static func resource(_ path: String, _ name: String, _ tag: String, listParams: [JSONValue], patchErrors: [String] = ["409"],
                          deleteErrors: [String] = []) -> [(String, JSONValue)] {
@@ -146,9 +163,13 @@ enum OpenAPIDocument {
         p += resource("members", "Member", "Members", listParams: [param("q"), query("groupId", S.uuid), query("status", S.enumeration(MemberStatus.allCases.map(\.rawValue))),
                                                                    query("supervisorId", S.uuid), sort(MembersAPI.sortable)] + paging,
                       deleteErrors: ["409"])
-        p.append(("/api/v1/members/export", ["get": op("exportMembers", "The member list as CSV (UTF-8 with BOM; formula cells neutralised; no confidential fields)",
-                                                       tag: "Members", params: [param("q"), query("groupId", S.uuid), query("status", S.enumeration(MemberStatus.allCases.map(\.rawValue))), query("supervisorId", S.uuid)],
-                                                       ok: [("200", ["description": "CSV file.", "content": ["text/csv": ["schema": ["type": "string"]]]])], errors: [])]))
+        p.append(("/api/v1/members/export", ["get": op("exportMembers", "The member list as CSV (UTF-8 with BOM; formula cells neutralised) or XLSX; no confidential fields",
+                                                       tag: "Members", params: [param("q"), query("groupId", S.uuid), query("status", S.enumeration(MemberStatus.allCases.map(\.rawValue))),
+                                                                                query("supervisorId", S.uuid), query("format", S.enumeration(["csv", "xlsx"]))],
+                                                       ok: [("200", ["description": "The file.", "content": ["text/csv": ["schema": ["type": "string"]],
+                                                                                                              .init(stringLiteral: Response.xlsxType.description): ["schema": ["type": "string", "format": "binary"]]]])],
+                                                       errors: [])]))
+        p.append(("/api/v1/members/import", ["post": importOp("importMembers", "Add members from a CSV or XLSX file: all rows or none; problems name rows[N].field", tag: "Members")]))
         p += resource("groups", "Group", "Groups", listParams: [], deleteErrors: ["409"])
         p += resource("departments", "Department", "Departments", listParams: [param("q"), sort(["code", "nameEn", "nameZh"])] + paging)
         p += resource("users", "User", "Users", listParams: [param("q"), query("role", S.enumeration(VanguardRoleNames.all)), sort(["email", "displayName"])] + paging,

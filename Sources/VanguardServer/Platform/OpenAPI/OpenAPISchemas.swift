@@ -102,6 +102,8 @@ enum OpenAPISchemas {
             ], required: ["id", "kind", "title", "body", "createdAt"]),
             "NotificationPage": page("Notification"),
             "UnreadCount": object([("unread", int)], required: ["unread"]),
+            "ImportReport": object([("rows", int), ("created", int), ("dryRun", bool), ("ignoredColumns", array(str()))],
+                                   required: ["rows", "created", "dryRun", "ignoredColumns"]),
             "Webhook": object([
                 ("id", uuid), ("name", str()), ("kind", enumeration(WebhookKind.allCases.map(\.rawValue))), ("url", str()),
                 ("events", str()), ("active", bool), ("version", int),
