@@ -71,6 +71,7 @@ def test_a_bad_file_lists_each_problem_by_row_and_column(admin, base_url):
 
 def test_the_xlsx_export_opens_in_a_spreadsheet_reader(admin, base_url):
     session = requests.Session()
+    session.headers["Accept-Language"] = "en"
     for c in admin.get_cookies():
         session.cookies.set(c["name"], c["value"])
     answer = session.get(f"{base_url}/members/export?format=xlsx", timeout=30)
