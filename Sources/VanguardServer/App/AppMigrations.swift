@@ -13,5 +13,5 @@ enum PlatformMigrations {
         CreateUserAccount(), CreateWebSession(), CreateApiToken(), CreateSetupToken(),
         CreateAuditEvent(), CreatePolicyVersion(), CreateAppNotification(), CreateWebhook(),
     ]
-    static let afterOrganization: [any Migration] = []
+    static let afterOrganization: [any Migration] = [CreateIdempotencyKey()]
 }

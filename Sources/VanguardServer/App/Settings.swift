@@ -7,6 +7,8 @@ public struct Settings: Sendable {
         case sqliteFile(path: String)
         case sqliteMemory
         case postgres(url: String)
+
+        public var isPostgres: Bool { if case .postgres = self { true } else { false } }
     }
 
     public var database: DatabaseTarget

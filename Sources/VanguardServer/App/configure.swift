@@ -54,9 +54,12 @@ func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, po
 }
 
 /// Runs migrations and SQLite's one-time settings. WAL lets readers work while one writer writes;
-/// `synchronous` stays FULL so an acknowledged write survives a power cut.
+/// `synchronous` stays FULL (SQLite's default, which our driver keeps; a test checks it) so an
+/// acknowledged write survives a power cut. Tests' "in-memory" SQLite is a temporary file
+/// underneath (the driver cannot share true in-memory databases between connections), so it
+/// gets WAL too and behaves like production.
 public func prepareDatabase(_ app: Application) async throws {
-    if case .sqliteFile = app.settings.database, let sql = app.db as? any SQLDatabase {
+    if !app.settings.database.isPostgres, let sql = app.db as? any SQLDatabase {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
     try await app.autoMigrate()

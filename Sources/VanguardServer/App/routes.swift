@@ -8,7 +8,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1").grouped(BearerAuthenticator())
     api.get("openapi.json", use: OpenAPIDocument.serve)
     try api.register(collection: AuthAPI())
-    let signedInAPI = api.grouped(RequireSignIn())
+    let signedInAPI = api.grouped(RequireSignIn()).grouped(IdempotencyMiddleware())
     try signedInAPI.register(collection: AuthAPI.Protected())
     try signedInAPI.register(collection: MembersAPI())
     try signedInAPI.register(collection: GroupsAPI())

@@ -160,6 +160,7 @@ enum DepartmentService {
         let before = DepartmentDTO(d)
         apply(input, to: d)
         return try await req.db.writeTransaction { db in
+            try await db.requireVersion(Department.schema, id: d.id, d.version)
             try await checkUnique(d, on: db)
             guard d.hasChanges else { return d }
             d.version += 1
@@ -172,6 +173,7 @@ enum DepartmentService {
     static func delete(_ d: Department, req: Request) async throws {
         try ETag.check(req, version: d.version)
         try await req.db.writeTransaction { db in
+            try await db.requireVersion(Department.schema, id: d.id, d.version)
             try await d.delete(on: db)
             try await Audit.record(.delete, "department", id: d.id, label: d.nameEn, before: DepartmentDTO(d), after: Optional<DepartmentDTO>.none, request: req, on: db)
         }

@@ -194,6 +194,7 @@ enum GroupService {
         let before = GroupSnapshot(g)
         apply(input, to: g)
         return try await req.db.writeTransaction { db in
+            try await db.requireVersion(TeamGroup.schema, id: g.id, g.version)
             try await check(g, on: db)
             guard g.hasChanges else { return g }
             g.version += 1
@@ -207,6 +208,7 @@ enum GroupService {
     static func delete(_ g: TeamGroup, req: Request) async throws {
         try ETag.check(req, version: g.version)
         try await req.db.writeTransaction { db in
+            try await db.requireVersion(TeamGroup.schema, id: g.id, g.version)
             let count = try await Member.query(on: db).filter(\.$group.$id == g.id).count()
             if count > 0 {
                 throw Problem.conflict(nil, "group-has-members", "The group still has \(count) member(s); move them to another group first.")

@@ -66,6 +66,7 @@ enum MemberService {
         let before = MemberDTO(member, showConfidential: true)
         apply(input, to: member)
         return try await req.db.writeTransaction { db in
+            try await db.requireVersion(Member.schema, id: member.id, member.version)
             try await checkReferences(member, on: db)
             try await checkUnique(member, on: db)
             guard member.hasChanges else { return member }
@@ -80,6 +81,7 @@ enum MemberService {
     static func delete(_ member: Member, req: Request) async throws {
         try ETag.check(req, version: member.version)
         try await req.db.writeTransaction { db in
+            try await db.requireVersion(Member.schema, id: member.id, member.version)
             let reports = try await Member.query(on: db).filter(\.$supervisorId == member.id).count()
             if reports > 0 {
                 throw Problem.conflict(nil, "has-reports", "\(member.name) still supervises \(reports) member(s); give them another supervisor first.")

@@ -20,12 +20,14 @@ enum Audit {
                          actorId: request.currentUser?.actor.userId, actorName: request.currentUser?.user.displayName, request: request)
         if let before { event.before = try snapshot(before) }
         if let after { event.after = try snapshot(after) }
+        try await request.claimIdempotencyKey(entityType: entityType, entityId: id, on: db)
         try await event.create(on: db)
     }
 
     /// An event with no record snapshot (sign-ins, token changes).
     static func note(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, request: Request,
                      on db: any Database, actorName: String? = nil, actorId: UUID? = nil) async throws {
+        try await request.claimIdempotencyKey(entityType: entityType, entityId: id, on: db)
         try await make(action, entityType, id: id, label: label, at: request.now,
                        actorId: actorId ?? request.currentUser?.actor.userId,
                        actorName: actorName ?? request.currentUser?.user.displayName, request: request).create(on: db)

@@ -132,6 +132,7 @@ struct UsersAPI: RouteCollection {
         if id == me.actor.userId { throw Problem.conflict(nil, "self-delete", "You cannot delete your own account.") }
         try ETag.check(req, version: u.version)
         try await req.db.writeTransaction { db in
+            try await db.requireVersion(UserAccount.schema, id: u.id, u.version)
             try await u.delete(on: db)
             try await WebSession.query(on: db).filter(\.$user.$id == id).delete()
             try await Audit.record(.delete, "user", id: u.id, label: u.email, before: UserDTO(u), after: Optional<UserDTO>.none, request: req, on: db)
@@ -189,6 +190,7 @@ enum UserService {
             u.passwordChangedAt = req.now
         }
         return try await req.db.writeTransaction { db in
+            try await db.requireVersion(UserAccount.schema, id: u.id, u.version)
             try await check(u, on: db)
             guard u.hasChanges else { return u }
             u.version += 1

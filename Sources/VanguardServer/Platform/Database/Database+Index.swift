@@ -21,3 +21,16 @@ extension Database {
         try await sql.raw("ANALYZE").run()
     }
 }
+
+extension Database {
+    /// Compare-and-swap for optimistic concurrency, called first inside a write transaction: the
+    /// row still has the version the request read (else 412), and keeps it until commit. Two
+    /// clients sending the same ETag at once can then never both win. PostgreSQL locks the row
+    /// (`FOR UPDATE`); SQLite's `BEGIN IMMEDIATE` already holds the database's write lock.
+    func requireVersion(_ schema: String, id: UUID?, _ version: Int) async throws {
+        guard let id, let sql = self as? any SQLDatabase else { return }
+        let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        let row = try await sql.raw("SELECT version FROM \(ident: schema) WHERE id = \(bind: id)\(unsafeRaw: lock)").first()
+        guard let current = try row?.decode(column: "version", as: Int.self), current == version else { throw Problem.preconditionFailed }
+    }
+}

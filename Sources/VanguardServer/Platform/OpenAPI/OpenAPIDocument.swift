@@ -28,7 +28,7 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": "/"]],
             "security": [["bearer": []]],
-            "paths": .object(paths),
+            "paths": .object(withIdempotencyKeys(paths)),
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "description": "A personal token from POST /api/v1/auth/token."]],
                 "schemas": S.all,
@@ -40,9 +40,28 @@ enum OpenAPIDocument {
                     "q": ["name": "q", "in": "query", "description": "Case-insensitive text search.", "schema": S.str(200)],
                     "ifMatch": ["name": "If-Match", "in": "header", "description": "The ETag you read; a stale one gets 412.",
                                 "schema": S.str(pattern: ETag.headerPattern)],
+                    "idempotencyKey": ["name": .string(IdempotencyMiddleware.header), "in": "header",
+                                       "description": "Any unique string (a UUID): a retry with the same key gets the first answer again and never makes a second record.",
+                                       "schema": S.str(200, min: 1, pattern: "^[!-~]+$")],
                 ],
             ],
         ]
+    }
+
+    /// Every signed-in POST takes an Idempotency-Key (see `IdempotencyMiddleware`).
+    static func withIdempotencyKeys(_ paths: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        paths.map { path, item in
+            guard case .object(let methods) = item else { return (path, item) }
+            return (path, .object(methods.map { method, operation in
+                guard method == "post", case .object(var pairs) = operation, !pairs.contains(where: { $0.0 == "security" }) else { return (method, operation) }
+                if let i = pairs.firstIndex(where: { $0.0 == "parameters" }), case .array(let params) = pairs[i].1 {
+                    pairs[i].1 = .array(params + [param("idempotencyKey")])
+                } else {
+                    pairs.insert(("parameters", [param("idempotencyKey")]), at: min(3, pairs.count))
+                }
+                return (method, .object(pairs))
+            }))
+        }
     }
 
     // MARK: building blocks

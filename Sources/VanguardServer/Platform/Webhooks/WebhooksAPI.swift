@@ -100,6 +100,7 @@ struct WebhooksAPI: RouteCollection {
         if w.hasChanges {
             w.version += 1
             try await req.db.writeTransaction { db in
+                try await db.requireVersion(Webhook.schema, id: w.id, w.version)
                 try await w.save(on: db)
                 try await Audit.record(.update, "webhook", id: w.id, label: w.name, before: before, after: WebhookDTO(w), request: req, on: db)
             }
@@ -112,6 +113,7 @@ struct WebhooksAPI: RouteCollection {
         let w = try await find(req)
         try ETag.check(req, version: w.version)
         try await req.db.writeTransaction { db in
+            try await db.requireVersion(Webhook.schema, id: w.id, w.version)
             try await w.delete(on: db)
             try await Audit.record(.delete, "webhook", id: w.id, label: w.name, before: WebhookDTO(w), after: Optional<WebhookDTO>.none, request: req, on: db)
         }

@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// What a client on a flaky network and several people editing at once can count on:
+/// a retried write never makes a second record, and no edit silently overwrites another.
+@Suite("Retries and concurrent edits (Idempotency-Key, ETag)")
+struct ReliabilityTests {
+    @Test("a POST retried with the same Idempotency-Key gets the first answer and makes one record")
+    func retryReplays() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let body = world.memberBody("R001")
+            let key = ("Idempotency-Key", "9f1c0a52-6b0e-4a47-9d7c-1f3f6d1f0001")
+            let first = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: body, headers: [key])
+            #expect(first.status == .created)
+            let again = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: body, headers: [key])
+            #expect(again.status == .created)
+            #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(again.body.string == first.body.string)
+            #expect(again.headers.first(name: .location) == first.headers.first(name: .location))
+            #expect(again.headers.first(name: .eTag) == first.headers.first(name: .eTag))
+            #expect(try await Member.query(on: world.db).filter(\.$employeeNo == "R001").count() == 1)
+            #expect(try await AuditEvent.query(on: world.db).filter(\.$entityType == "member").filter(\.$action == "create").count() == 1)
+        }
+    }
+
+    @Test("the same key with another request is refused; a failed request does not use its key up")
+    func keyRules() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let key = ("Idempotency-Key", "key-2")
+            let invalid = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: JSONBody(["name": "x"]), headers: [key])
+            #expect(invalid.status == .unprocessableEntity)
+            let valid = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("R002"), headers: [key])
+            #expect(valid.status == .created, "nothing was written the first time, so the key was still free")
+            let other = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("R003"), headers: [key])
+            #expect(other.status == .unprocessableEntity)
+            #expect(other.problem?.type == "/problems/idempotency-key-reused")
+            let bad = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("R004"), headers: [("Idempotency-Key", "has space")])
+            #expect(bad.status == .badRequest)
+            // Keys are each user's own: the lead's same key is a new request.
+            let lead = try await world.api(.POST, "/api/v1/members", token: team.lead.token, json: world.memberBody("R005"), headers: [key])
+            #expect(lead.status == .created)
+        }
+    }
+
+    @Test("when a write committed but its answer was lost, a retry says so instead of writing again")
+    func lostAnswer() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let key = ("Idempotency-Key", "key-3")
+            let first = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("R006"), headers: [key])
+            #expect(first.status == .created)
+            // What a crash between the commit and storing the answer leaves behind.
+            let row = try #require(try await IdempotencyKey.query(on: world.db).filter(\.$key == "key-3").first())
+            row.status = nil
+            row.body = nil
+            row.createdAt = world.clock.now().addingTimeInterval(-120)
+            try await row.save(on: world.db)
+            let retry = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("R006"), headers: [key])
+            #expect(retry.status == .conflict)
+            #expect(retry.problem?.type == "/problems/idempotent-request-applied")
+            #expect(try await Member.query(on: world.db).filter(\.$employeeNo == "R006").count() == 1)
+        }
+    }
+
+    @Test("two people saving the same version at once: exactly one wins, the other gets 412", arguments: [1, 2, 3])
+    func sameETagRace(round: Int) async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let path = "/api/v1/members/\(team.salesRep.member!)"
+            let etag = try #require(try await world.api(.GET, path, token: team.hr.token).headers.first(name: .eTag))
+            async let a = world.api(.PATCH, path, token: team.hr.token, json: JSONBody(["position": .string("A\(round)")]), headers: [("If-Match", etag)])
+            async let b = world.api(.PATCH, path, token: team.lead.token, json: JSONBody(["position": .string("B\(round)")]), headers: [("If-Match", etag)])
+            let statuses = try await [a.status, b.status].sorted { $0.code < $1.code }
+            #expect(statuses == [.ok, .preconditionFailed])
+            let m = try #require(try await Member.find(team.salesRep.member, on: world.db))
+            #expect(m.version == 2, "one change, one new version")
+            #expect(try await AuditEvent.query(on: world.db).filter(\.$entityId == m.id).filter(\.$action == "update").count() == 1)
+        }
+    }
+
+    @Test("fifty clients adding members at once: every one is saved once, no 'database is locked'")
+    func fiftyWriters() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<50 {
+                    group.addTask {
+                        try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody(String(format: "C%03d", i)),
+                                            headers: [("Idempotency-Key", "fifty-\(i)")]).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses.filter { $0 != .created })")
+            #expect(try await Member.query(on: world.db).filter(\.$employeeNo ~~ "C0").count() == 50)
+            #expect(try await IdempotencyKey.query(on: world.db).count() == 50)
+        }
+    }
+}
