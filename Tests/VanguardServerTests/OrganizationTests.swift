@@ -226,6 +226,31 @@ struct OrganizationTests {
         }
     }
 
+    @Test("the ID number never leaks through a page, an export (CSV or XLSX), the history or a search")
+    func idNumberNeverLeaks() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let id = "11010519491231002X"
+            for person in [team.admin, team.serviceAgent, team.executive, team.serviceLead] {
+                let web = WebClient(world)
+                try await web.signIn(person.email)
+                #expect(!(try await web.get("/members/\(team.salesRep.member!)").body.string.contains(id)), "profile page as \(person.email)")
+                #expect(!(try await web.get("/members/\(team.salesRep.member!)/history").body.string.contains(id)), "history page as \(person.email)")
+                #expect(!(try await web.get("/members?q=\(id)").body.string.contains("member-link")), "searching the list by ID number finds no one (\(person.email))")
+                let found = try await world.api(.GET, "/api/v1/members?q=110105194912", token: person.token).json(PageOf<MemberDTO>.self)
+                #expect(found.items.isEmpty, "searching by ID number finds no one, so it cannot confirm one (\(person.email))")
+            }
+            // Exports never carry it, whoever asks.
+            for person in [team.hr, team.salesRep] {
+                let csv = try await world.api(.GET, "/api/v1/members/export", token: person.token).body.string
+                #expect(!csv.contains(id))
+                let xlsx = try await world.api(.GET, "/api/v1/members/export?format=xlsx", token: person.token)
+                let table = try XLSXReader.table(from: Data(buffer: xlsx.body))
+                #expect(!table.rows.joined().contains(id))
+            }
+        }
+    }
+
     @Test("every change to a member is in their history with who, when, and the fields before and after (G-5)")
     func history() async throws {
         try await withApp { world in

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Testing
 import Vapor
@@ -101,6 +102,17 @@ struct ReliabilityTests {
             #expect(statuses.allSatisfy { $0 == .created }, "\(statuses.filter { $0 != .created })")
             #expect(try await Member.query(on: world.db).filter(\.$employeeNo ~~ "C0").count() == 50)
             #expect(try await IdempotencyKey.query(on: world.db).count() == 50)
+        }
+    }
+
+    @Test("SQLite runs in WAL mode with synchronous FULL: an acknowledged write survives a power cut")
+    func sqliteDurabilitySettings() async throws {
+        try await withApp { world in
+            guard !world.app.settings.database.isPostgres, let sql = world.db as? any SQLDatabase else { return }
+            let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            let sync = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+            #expect(mode == "wal")
+            #expect(sync == 2, "2 is FULL: the WAL is synced at every commit")
         }
     }
 }

@@ -20,8 +20,16 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         guard let user = req.currentUser?.actor.userId else { return try await next.respond(to: req) }
         let fingerprint = Self.fingerprint(req)
         let since = req.now.addingTimeInterval(-Self.lifetime)
-        if let earlier = try await IdempotencyKey.query(on: req.db).filter(\.$userId == user).filter(\.$key == key)
+        if var earlier = try await IdempotencyKey.query(on: req.db).filter(\.$userId == user).filter(\.$key == key)
             .filter(\.$createdAt > since).first() {
+            // A key row is only visible once its write committed; its answer follows within
+            // moments unless the server died in between. Give it those moments.
+            var waited = 0
+            while earlier.status == nil, waited < 20, let again = try await IdempotencyKey.find(earlier.id, on: req.db) {
+                earlier = again
+                if earlier.status == nil { try await Task.sleep(nanoseconds: 100_000_000) }
+                waited += 1
+            }
             return try replay(earlier, fingerprint: fingerprint, req: req)
         }
         req.storage[Pending.self] = Pending(userId: user, key: key, fingerprint: fingerprint)
@@ -38,7 +46,6 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         }
         guard let status = earlier.status else {
             // The write committed but its answer was lost (a crash in between): say where the record is.
-            if req.now.timeIntervalSince(earlier.createdAt) < 30 { throw Self.inProgress }
             var problem = Problem(.conflict, code: "idempotent-request-applied", title: "This request was already applied.",
                                   detail: "The first attempt was saved, but its answer was lost. Fetch the record to see it.")
             if let type = earlier.entityType, let id = earlier.entityId { problem.detail! += " It was \(type) \(id)." }

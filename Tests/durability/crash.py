@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Durability under SIGKILL: acknowledged writes survive, retries never duplicate.
+
+Starts `vanguard serve` on a fresh SQLite data directory (or the empty PostgreSQL database in
+DATABASE_URL), sends WRITES member creations from CLIENTS threads, each with its own
+Idempotency-Key and retried with that same key until the server acknowledges it, while a
+killer thread SIGKILLs the server KILLS times at random moments and restarts it. Then checks:
+
+  * every acknowledged write is present exactly once (and nothing unacknowledged appears twice);
+  * every member has exactly one "create" entry in the history (write and history are atomic);
+  * no idempotency key lacks its member, none is claimed twice;
+  * SQLite: PRAGMA integrity_check is ok.
+
+    Tests/durability/crash.py [--writes 10000] [--kills 50] [--clients 8] [--seed N]
+
+Needs the debug or release binary (VANGUARD_BIN, default .build/debug/vanguard), Python 3
+with `requests`, and `psql` for PostgreSQL. Exit 0 when every check holds.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ADMIN = ("durability@vanguard.test", "Durable#Pass2026")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--writes", type=int, default=10_000)
+    ap.add_argument("--kills", type=int, default=50)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--port", type=int, default=8097)
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("DURABILITY_SEED", time.time())))
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    print(f"durability: {args.writes} writes, {args.kills} kills, {args.clients} clients, seed {args.seed}", flush=True)
+
+    binary = os.environ.get("VANGUARD_BIN", os.path.join(ROOT, ".build/debug/vanguard"))
+    data_dir = tempfile.mkdtemp(prefix="vanguard-durability.")
+    database_url = os.environ.get("DATABASE_URL")
+    env = dict(os.environ, VANGUARD_DATA_DIR=data_dir, VANGUARD_ADMIN_EMAIL=ADMIN[0], VANGUARD_ADMIN_PASSWORD=ADMIN[1],
+               VANGUARD_BCRYPT_COST="4", LOG_LEVEL="warning")
+    base = f"http://127.0.0.1:{args.port}"
+    server = Server(binary, env, args.port, data_dir)
+    try:
+        server.start()
+        token = requests.post(f"{base}/api/v1/auth/token", json={"email": ADMIN[0], "password": ADMIN[1]}, timeout=10).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        next_index = iter(range(args.writes))
+        index_lock = threading.Lock()
+        acknowledged: dict[str, str] = {}  # employeeNo -> how it was acknowledged
+        ack_lock = threading.Lock()
+        retries = [0]
+        done = threading.Event()
+
+        def client() -> None:
+            session = requests.Session()
+            while True:
+                with index_lock:
+                    i = next(next_index, None)
+                if i is None:
+                    return
+                no = f"D{i:06d}"
+                key = str(uuid.uuid4())
+                body = {"employeeNo": no, "name": f"耐久{i}", "email": f"d{i}@durability.test", "position": "专员",
+                        "grade": "P1", "hireDate": "2025-01-01"}
+                while True:
+                    try:
+                        r = session.post(f"{base}/api/v1/members", json=body, timeout=10,
+                                         headers={**headers, "Idempotency-Key": key})
+                    except requests.RequestException:
+                        retries[0] += 1
+                        server.wait_healthy(30)
+                        continue
+                    if r.status_code == 201:
+                        with ack_lock:
+                            acknowledged[no] = "replayed" if r.headers.get("Idempotent-Replayed") else "first"
+                        break
+                    if r.status_code == 409 and "idempotent-request-applied" in r.text:
+                        with ack_lock:
+                            acknowledged[no] = "applied"
+                        break
+                    if r.status_code in (409, 502, 503) or r.status_code >= 500:
+                        retries[0] += 1
+                        time.sleep(0.05)
+                        continue
+                    raise SystemExit(f"unexpected answer {r.status_code} for {no}: {r.text[:300]}")
+
+        def killer() -> None:
+            for n in range(args.kills):
+                if done.wait(rng.uniform(0.05, 0.6)):
+                    return
+                server.kill()
+                server.start()
+                print(f"  kill {n + 1}/{args.kills}: {len(acknowledged)} acknowledged so far", flush=True)
+
+        started = time.time()
+        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        kill_thread = threading.Thread(target=killer)
+        for t in threads:
+            t.start()
+        kill_thread.start()
+        for t in threads:
+            t.join()
+        done.set()
+        kill_thread.join()
+        elapsed = time.time() - started
+        print(f"durability: {len(acknowledged)} writes acknowledged in {elapsed:.1f} s, {retries[0]} retries, "
+              f"{server.kills} kills, {sum(1 for v in acknowledged.values() if v != 'first')} answered from the key store", flush=True)
+
+        server.stop()
+        problems = check(database_url, data_dir, set(acknowledged), args.writes)
+        for p in problems:
+            print(f"FAIL: {p}", flush=True)
+        if not problems:
+            print("durability: every check holds", flush=True)
+        return 1 if problems else 0
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def check(database_url, data_dir, acknowledged, writes) -> list[str]:
+    queries = {
+        "members": "SELECT employee_no, COUNT(*) FROM members WHERE employee_no LIKE 'D%' GROUP BY employee_no",
+        "history": "SELECT COUNT(*) FROM members m WHERE m.employee_no LIKE 'D%' AND "
+                   "(SELECT COUNT(*) FROM audit_events a WHERE a.entity_id = m.id AND a.action = 'create') <> 1",
+        "orphan keys": "SELECT COUNT(*) FROM idempotency_keys k WHERE k.entity_type = 'member' AND NOT EXISTS "
+                       "(SELECT 1 FROM members m WHERE m.id = k.entity_id)",
+        "keys": "SELECT COUNT(*) FROM idempotency_keys",
+    }
+    rows = {name: run_query(database_url, data_dir, sql) for name, sql in queries.items()}
+    counts = {r[0]: int(r[1]) for r in rows["members"]}
+    problems = []
+    missing = sorted(acknowledged - set(counts))
+    if missing:
+        problems.append(f"{len(missing)} acknowledged writes are missing, e.g. {missing[:5]}")
+    doubled = sorted(no for no, c in counts.items() if c != 1)
+    if doubled:
+        problems.append(f"{len(doubled)} members were written more than once, e.g. {doubled[:5]}")
+    if len(acknowledged) != writes:
+        problems.append(f"only {len(acknowledged)} of {writes} writes were acknowledged")
+    if int(rows["history"][0][0]) != 0:
+        problems.append(f"{rows['history'][0][0]} members lack exactly one history entry")
+    if int(rows["orphan keys"][0][0]) != 0:
+        problems.append(f"{rows['orphan keys'][0][0]} idempotency keys point at no member")
+    if int(rows["keys"][0][0]) != len(counts):
+        problems.append(f"{rows['keys'][0][0]} keys for {len(counts)} members")
+    if not database_url:
+        result = run_query(None, data_dir, "PRAGMA integrity_check")
+        if result != [("ok",)]:
+            problems.append(f"integrity_check: {result[:5]}")
+    return problems
+
+
+def run_query(database_url, data_dir, sql):
+    if database_url:
+        out = subprocess.run(["psql", database_url, "-At", "-F", "\t", "-c", sql], capture_output=True, text=True, check=True).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines() if line]
+    with sqlite3.connect(os.path.join(data_dir, "vanguard.sqlite")) as db:
+        return db.execute(sql).fetchall()
+
+
+class Server:
+    def __init__(self, binary, env, port, data_dir):
+        self.binary, self.env, self.port, self.data_dir = binary, env, port, data_dir
+        self.process = None
+        self.kills = 0
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        with self.lock:
+            log = open(os.path.join(self.data_dir, "server.log"), "a")
+            self.process = subprocess.Popen([self.binary, "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
+                                            env=self.env, cwd=ROOT, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        self.wait_healthy(60)
+
+    def wait_healthy(self, timeout) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.02)
+        raise SystemExit(f"the server did not come back within {timeout} s; see {self.data_dir}/server.log")
+
+    def kill(self) -> None:
+        with self.lock:
+            if self.process and self.process.poll() is None:
+                self.process.send_signal(signal.SIGKILL)
+                self.process.wait()
+                self.kills += 1
+
+    def stop(self) -> None:
+        with self.lock:
+            if self.process and self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
