@@ -22,10 +22,11 @@ struct AccessPolicyTests {
         }
     }
 
-    @Test("a group lead changes members of their own group, not another group's")
+    @Test("a group lead changes members of their own group, not another group's, and not their own record")
     func groupLeadScope() {
         let gl = actor(.groupLead, member: salesLead, group: sales)
         #expect(AccessPolicy.decide(gl, .update, .member(repFacts)).isAllowed)
+        #expect(!AccessPolicy.decide(gl, .update, .member(MemberFacts(id: salesLead, groupId: sales))).isAllowed, "no one sets their own grade")
         #expect(!AccessPolicy.decide(gl, .update, .member(MemberFacts(id: otherRep, groupId: service))).isAllowed)
         #expect(!AccessPolicy.decide(gl, .delete, .member(repFacts)).isAllowed)
     }

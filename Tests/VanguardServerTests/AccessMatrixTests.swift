@@ -185,6 +185,47 @@ struct AccessMatrixTests {
         }
     }
 
+    /// Whose member record, for the member routes: the caller's own, a member of the caller's
+    /// group, a member of another group, a deleted one. Written out by hand, not derived from
+    /// the policy under test. nil: the role has no such record (no member profile or group).
+    enum Whose: String, CaseIterable { case own, sameGroup, otherGroup, deleted }
+
+    static let memberRecordAnswers: [(Role, Whose, read: HTTPStatus, update: HTTPStatus)] = [
+        (.admin, .otherGroup, .ok, .ok), (.admin, .deleted, .notFound, .notFound),
+        (.lead, .own, .ok, .ok), (.lead, .otherGroup, .ok, .ok), (.lead, .deleted, .notFound, .notFound),
+        (.groupLead, .own, .ok, .forbidden), (.groupLead, .sameGroup, .ok, .ok), (.groupLead, .otherGroup, .ok, .forbidden),
+        (.groupLead, .deleted, .notFound, .notFound),
+        (.member, .own, .ok, .forbidden), (.member, .sameGroup, .ok, .forbidden), (.member, .otherGroup, .ok, .forbidden),
+        (.member, .deleted, .notFound, .notFound),
+        (.hr, .otherGroup, .ok, .ok), (.hr, .deleted, .notFound, .notFound),
+        (.finance, .otherGroup, .ok, .forbidden), (.finance, .deleted, .notFound, .notFound),
+        (.executive, .otherGroup, .ok, .forbidden), (.executive, .deleted, .notFound, .notFound),
+    ]
+
+    @Test("member records by whose they are: own, same group, other group, deleted", arguments: Role.allCases)
+    func whoseRecord(role: Role) async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let places = try await Self.fixtures(world, team: team, role: role)
+            let me = team.person(role)
+            let records: [Whose: String] = [
+                .own: me.member.map(\.uuidString) ?? "",
+                .sameGroup: role == .member ? team.salesLead.member!.uuidString : team.salesRep.member!.uuidString,
+                .otherGroup: team.serviceAgent.member!.uuidString,
+                .deleted: places["deleted"]!,
+            ]
+            let rows = Self.memberRecordAnswers.filter { $0.0 == role }
+            #expect(!rows.isEmpty)
+            for (_, whose, read, update) in rows {
+                let path = "/api/v1/members/\(records[whose]!)"
+                let got = try await world.api(.GET, path, token: me.token).status
+                #expect(got == read, "\(role.rawValue) reading \(whose.rawValue): \(got.code)")
+                let changed = try await world.api(.PATCH, path, token: me.token, json: JSONBody(["grade": "P4"])).status
+                #expect(changed == update, "\(role.rawValue) changing \(whose.rawValue): \(changed.code)")
+            }
+        }
+    }
+
     @Test("without signing in, every API route but the public ones answers 401 with a problem")
     func signedOut() async throws {
         try await withApp { world in

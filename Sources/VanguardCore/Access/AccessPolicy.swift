@@ -82,7 +82,8 @@ public enum AccessPolicy {
     }
 
     /// The member directory (names, positions, groups, reporting lines) is open to the whole team;
-    /// changing it is HR's and the lead's job, and a group lead keeps their own group's records.
+    /// changing it is HR's and the lead's job, and a group lead keeps their own group's records,
+    /// except their own (their grade and position are set by HR or the lead, not by themselves).
     private static func canTouchMember(_ actor: Actor, _ action: Action, _ facts: MemberFacts) -> Bool {
         switch action {
         case .read:
@@ -92,6 +93,7 @@ public enum AccessPolicy {
         case .update:
             if [.admin, .lead, .hr].contains(actor.role) { return true }
             return actor.role == .groupLead && actor.groupId != nil && actor.groupId == facts.groupId
+                && (facts.id == nil || facts.id != actor.memberId)
         }
     }
 
