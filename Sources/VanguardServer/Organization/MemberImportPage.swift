@@ -27,7 +27,6 @@ enum MemberImportPage {
         var message: String
     }
 
-
     struct Report: Encodable {
         var rows: Int
         var ignoredColumns: String
