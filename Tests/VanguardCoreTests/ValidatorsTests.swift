@@ -146,4 +146,14 @@ struct UUIDTextTests {
     func refuses(text: String) {
         #expect(UUIDText.parse(text) == nil)
     }
+
+    @Test("company phones: mobiles, landlines with area code and 400 numbers pass; short or lettered ones do not")
+    func phones() {
+        for ok in ["13812345678", "+86 138 1234 5678", "021-6888 1234", "010-12345678", "0755-2345678", "400-820-1234", "(021) 68881234", "+44 20 7946 0958"] {
+            #expect(Validators.phone(ok) == nil, "\(ok)")
+        }
+        for bad in ["12345", "12812345678", "6888 1234", "021-6888-12345678", "tel:13812345678", "138+12345678", "99999999999"] {
+            #expect(Validators.phone(bad)?.code == "invalidPhone", "\(bad)")
+        }
+    }
 }

@@ -35,6 +35,31 @@ public enum Resource: Sendable, Equatable {
     case webhook
     /// A record owned by a member within a group (later chapters: customers, deals, tickets).
     case ownedRecord(owner: UUID?, group: UUID?, sharedWith: [UUID])
+    /// A sales record (customer, contact, activity, opportunity…) and the customer it belongs to.
+    case salesRecord(SalesFacts)
+}
+
+/// Who a sales record belongs to: its owner and their group, and the customer's owner and group
+/// (a record about a customer is readable by whoever may read the customer).
+public struct SalesFacts: Sendable, Equatable {
+    public var owner: UUID?
+    public var group: UUID?
+    public var customerOwner: UUID?
+    public var customerGroup: UUID?
+
+    public init(owner: UUID?, group: UUID?, customerOwner: UUID? = nil, customerGroup: UUID? = nil) {
+        self.owner = owner
+        self.group = group
+        self.customerOwner = customerOwner
+        self.customerGroup = customerGroup
+    }
+}
+
+/// Which rows of a list someone may read: all, those owned by a member or by anyone in a group, or none.
+public enum RecordScope: Sendable, Equatable {
+    case all
+    case owners(member: UUID?, group: UUID?)
+    case nothing
 }
 
 public struct MemberFacts: Sendable, Equatable {
@@ -77,6 +102,8 @@ public enum AccessPolicy {
             allowed = actor.role == .admin
         case .ownedRecord(let owner, let group, let shared):
             allowed = canTouchOwned(actor, action, owner: owner, group: group, shared: shared)
+        case .salesRecord(let facts):
+            allowed = canTouchSales(actor, action, facts)
         }
         return allowed ? .allow : .deny(reason(actor, action, resource))
     }
@@ -116,6 +143,26 @@ public enum AccessPolicy {
         }
     }
 
+    /// Sales records belong to their owner, their group lead, the lead and admins. Executives and
+    /// finance read them all (finance follows receivables and credit, RSK-S2). A record about a
+    /// customer can be read by whoever may read that customer.
+    private static func canTouchSales(_ actor: Actor, _ action: Action, _ f: SalesFacts) -> Bool {
+        if action == .read, [.executive, .finance].contains(actor.role) { return true }
+        if canTouchOwned(actor, action, owner: f.owner, group: f.group, shared: []) { return true }
+        guard action == .read, f.customerOwner != nil || f.customerGroup != nil else { return false }
+        return canTouchOwned(actor, .read, owner: f.customerOwner, group: f.customerGroup, shared: [])
+    }
+
+    /// The rows of a sales list someone may read, matching `decide(_, .read, .salesRecord)`: a
+    /// list shows a row when its owner (or its customer's owner) is in scope.
+    public static func salesScope(_ actor: Actor) -> RecordScope {
+        switch actor.role {
+        case .admin, .lead, .executive, .finance: return .all
+        case .groupLead: return .owners(member: actor.memberId, group: actor.groupId)
+        case .member, .hr: return actor.memberId.map { .owners(member: $0, group: nil) } ?? .nothing
+        }
+    }
+
     private static func reason(_ actor: Actor, _ action: Action, _ resource: Resource) -> String {
         "The role \(actor.role.rawValue) may not \(action.rawValue) this \(resource.kindName)."
     }
@@ -133,6 +180,7 @@ extension Resource {
         case .policyPack: "policy pack"
         case .webhook: "webhook"
         case .ownedRecord: "record"
+        case .salesRecord: "sales record"
         }
     }
 }

@@ -57,8 +57,10 @@ public struct PolicyPack: Sendable, Codable, Equatable {
     public var departments: [Department]
     public var security: Security?
     public var roles: [RoleInfo]?
+    public var sales: SalesPolicy?
 
     public var effectiveSecurity: Security { security ?? .defaults }
+    public var effectiveSales: SalesPolicy { sales ?? SalesPolicy() }
 
     /// Checks the pack an admin is about to save: what would break the organisation if accepted.
     public func problems() -> [FieldError] {
@@ -73,6 +75,7 @@ public struct PolicyPack: Sendable, Codable, Equatable {
             if s.lockoutThreshold < 1 { errors.append(.init(field: "security.lockoutThreshold", code: "tooSmall", message: "Must be at least 1.")) }
             if s.sessionIdleMinutes < 1 { errors.append(.init(field: "security.sessionIdleMinutes", code: "tooSmall", message: "Must be at least 1.")) }
         }
+        if let sales { errors += sales.problems() }
         return errors
     }
 }

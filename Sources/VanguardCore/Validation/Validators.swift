@@ -34,20 +34,43 @@ public enum Validators {
         return ok ? nil : FieldError(field: field, code: "invalidMobile", message: "Not a mainland China mobile number (11 digits starting 13–19).")
     }
 
+    /// A company's phone: a mainland mobile, or a landline with area code ("021-6888 1234",
+    /// "400-820-1234"), or an international number starting with +. Only digits, spaces, -, ( ) and a leading +.
+    public static func phone(_ value: String, field: String = "phone") -> FieldError? {
+        let bad = FieldError(field: field, code: "invalidPhone", message: "Not a phone number (a mobile, or a landline with its area code).")
+        let allowed = Set("0123456789 -()+")
+        guard value.allSatisfy(allowed.contains), value.filter({ $0 == "+" }).count <= 1, !value.contains("+") || value.hasPrefix("+") else { return bad }
+        let digits = value.filter(\.isASCIIDigit)
+        let national = digits.hasPrefix("86") && value.hasPrefix("+") ? String(digits.dropFirst(2)) : digits
+        if national.count == 11 && national.hasPrefix("1") { return prcMobile(national, field: field) == nil ? nil : bad }
+        if value.hasPrefix("+") && !value.hasPrefix("+86") { return (8...15).contains(digits.count) ? nil : bad }
+        // Landlines: area code 0xx/0xxx + 7–8 digits, or 400/800 service numbers (10 digits).
+        let landline = national.hasPrefix("0") && (10...12).contains(national.count)
+        let service = (national.hasPrefix("400") || national.hasPrefix("800")) && national.count == 10
+        return landline || service ? nil : bad
+    }
+
     /// The 18-character Unified Social Credit Code (GB 32100-2015), including its check character.
     public static func uscc(_ value: String, field: String = "uscc") -> FieldError? {
-        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
-        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
         let chars = Array(value.uppercased())
         let bad = FieldError(field: field, code: "invalidUSCC", message: "Not a valid Unified Social Credit Code (18 characters with a check character).")
-        guard chars.count == 18 else { return bad }
+        guard chars.count == 18, let check = usccCheckCharacter(String(chars[0..<17])) else { return bad }
+        return check == chars[17] ? nil : bad
+    }
+
+    /// The check character for the first 17 characters of a credit code (GB 32100-2015), or nil
+    /// when they use characters outside its alphabet.
+    public static func usccCheckCharacter(_ first17: String) -> Character? {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let chars = Array(first17.uppercased())
+        guard chars.count == 17 else { return nil }
         var sum = 0
         for i in 0..<17 {
-            guard let v = alphabet.firstIndex(of: chars[i]) else { return bad }
+            guard let v = alphabet.firstIndex(of: chars[i]) else { return nil }
             sum += v * weights[i]
         }
-        let check = (31 - sum % 31) % 31
-        return alphabet[check] == chars[17] ? nil : bad
+        return alphabet[(31 - sum % 31) % 31]
     }
 
     /// The 18-digit resident identity number (GB 11643-1999): a valid birth date and ISO 7064 check digit.

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import VanguardCore
+
+/// The customer file's rules (SP-1, SAL-2): classification and score from the policy pack, and
+/// spotting the same customer entered twice.
+@Suite("Customer file: classification, scoring and duplicates (SP-1)")
+struct CustomerFileTests {
+    let rules = CustomerClassification.standard
+
+    @Test("a large buyer found by referral is class A; a micro shop from a cold call is C (SP-1)")
+    func classes() {
+        let big = ProspectFacts(size: .large, expectedAnnualYuan: 2_000_000, source: .referral)
+        #expect(rules.score(big) == 100)
+        #expect(rules.classFor(score: rules.score(big)) == "A")
+        let small = ProspectFacts(size: .micro, expectedAnnualYuan: 10_000, source: .phoneMarketing)
+        // 10×30 + 10×50 + 40×20 = 1600 / 100 = 16
+        #expect(rules.score(small) == 16)
+        #expect(rules.classFor(score: 16) == "C")
+    }
+
+    @Test("the score is the weighted points, and the class bands meet exactly at their minimum")
+    func bands() {
+        // medium 70×30 + 300k 70×50 + trade show 70×20 = 7000/100 = 70 → A at exactly 70
+        let f = ProspectFacts(size: .medium, expectedAnnualYuan: 300_000, source: .tradeShow)
+        #expect(rules.score(f) == 70)
+        #expect(rules.classFor(score: 70) == "A")
+        #expect(rules.classFor(score: 69) == "B")
+        #expect(rules.classFor(score: 40) == "B")
+        #expect(rules.classFor(score: 39) == "C")
+        // one yuan under a band falls to the band below
+        #expect(rules.score(ProspectFacts(size: .medium, expectedAnnualYuan: 299_999, source: .tradeShow)) == 55)
+    }
+
+    @Test("unknown size or source scores nothing for that factor rather than failing")
+    func missingFactors() {
+        #expect(rules.score(ProspectFacts(size: nil, expectedAnnualYuan: 0, source: nil)) == 5)
+    }
+
+    @Test("a pack with all-zero weights or no classes is refused")
+    func badRules() {
+        var r = rules
+        r.weights = .init(size: 0, potential: 0, source: 0)
+        r.classes = []
+        #expect(Set(r.problems(field: "c").map(\.code)) == ["invalidWeights", "required"])
+    }
+
+    @Test("names that differ only in legal form, width, case or spacing are the same customer")
+    func nameKeys() {
+        #expect(DuplicateCustomers.nameKey("上海星辰科技有限公司") == DuplicateCustomers.nameKey("上海星辰科技"))
+        #expect(DuplicateCustomers.nameKey("上海 星辰 科技（集团）股份有限公司") == "上海星辰科技")
+        #expect(DuplicateCustomers.nameKey("ＡＢＣ Trading Co., Ltd.") == "abctrading")
+        #expect(DuplicateCustomers.nameKey("abc trading company limited") == "abctrading")
+    }
+
+    @Test("similar names: one inside the other, or one character apart, but not short coincidences")
+    func similarNames() {
+        #expect(DuplicateCustomers.similar("上海星辰科技", "上海星辰科技南京分"))
+        #expect(DuplicateCustomers.similar("上海星辰科技", "上海星晨科技"))
+        #expect(!DuplicateCustomers.similar("星辰", "星辰科技"), "two characters are too short to mean anything")
+        #expect(!DuplicateCustomers.similar("上海星辰科技", "北京月光贸易"))
+    }
+
+    @Test("the same credit code or phone is a duplicate whatever the name; reasons come strongest first")
+    func reasons() {
+        let a = DuplicateCustomers.Candidate(name: "星辰科技", uscc: "91310000MA1FL8XX0X", phones: ["+86 138-1234-5678"])
+        let b = DuplicateCustomers.Candidate(name: "上海星辰科技有限公司", uscc: "91310000ma1fl8xx0x", phones: ["13812345678"])
+        #expect(DuplicateCustomers.reasons(a, b) == [.sameUSCC, .samePhone, .similarName])
+        let c = DuplicateCustomers.Candidate(name: "月光贸易", uscc: nil, phones: [])
+        #expect(DuplicateCustomers.reasons(a, c).isEmpty)
+    }
+}
+
+@Suite("Sales records: who may read and change them")
+struct SalesAccessTests {
+    let lead = UUID(), salesLead = UUID(), rep = UUID(), otherRep = UUID(), agent = UUID()
+    let sales = UUID(), service = UUID()
+
+    func actor(_ role: Role, member: UUID? = nil, group: UUID? = nil) -> Actor {
+        Actor(userId: UUID(), role: role, memberId: member, groupId: group)
+    }
+
+    @Test("a rep keeps their own customers; the group lead sees the group's; finance and executives read all")
+    func owners() {
+        let repsCustomer = SalesFacts(owner: rep, group: sales)
+        let repActor = actor(.member, member: rep, group: sales)
+        #expect(AccessPolicy.decide(repActor, .update, .salesRecord(repsCustomer)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.member, member: otherRep, group: sales), .read, .salesRecord(repsCustomer)).isAllowed,
+                "a colleague does not browse another rep's customers")
+        #expect(AccessPolicy.decide(actor(.groupLead, member: salesLead, group: sales), .update, .salesRecord(repsCustomer)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.groupLead, member: UUID(), group: service), .read, .salesRecord(repsCustomer)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.finance), .read, .salesRecord(repsCustomer)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.finance), .update, .salesRecord(repsCustomer)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.executive), .update, .salesRecord(repsCustomer)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.hr), .read, .salesRecord(repsCustomer)).isAllowed)
+    }
+
+    @Test("an agent's note on a rep's customer is readable by the rep, but only the agent may change it")
+    func recordOnSomeoneElsesCustomer() {
+        let note = SalesFacts(owner: agent, group: service, customerOwner: rep, customerGroup: sales)
+        let repActor = actor(.member, member: rep, group: sales)
+        #expect(AccessPolicy.decide(repActor, .read, .salesRecord(note)).isAllowed)
+        #expect(!AccessPolicy.decide(repActor, .update, .salesRecord(note)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.member, member: agent, group: service), .update, .salesRecord(note)).isAllowed)
+    }
+
+    @Test("a list's scope shows exactly the rows the policy lets each role read")
+    func scopeAgreesWithDecide() {
+        let records: [SalesFacts] = [
+            SalesFacts(owner: rep, group: sales), SalesFacts(owner: otherRep, group: sales),
+            SalesFacts(owner: agent, group: service), SalesFacts(owner: nil, group: nil),
+        ]
+        let actors = [actor(.admin), actor(.lead, member: lead), actor(.groupLead, member: salesLead, group: sales),
+                      actor(.member, member: rep, group: sales), actor(.hr), actor(.finance), actor(.executive)]
+        for a in actors {
+            for r in records {
+                let inScope: Bool
+                switch AccessPolicy.salesScope(a) {
+                case .all: inScope = true
+                case .nothing: inScope = false
+                case .owners(let m, let g): inScope = (m != nil && r.owner == m) || (g != nil && r.group == g)
+                }
+                #expect(inScope == AccessPolicy.decide(a, .read, .salesRecord(r)).isAllowed, "\(a.role) on \(String(describing: r.owner))")
+            }
+        }
+    }
+}
