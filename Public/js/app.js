@@ -3,7 +3,7 @@
 (() => {
   "use strict";
 
-  const GOTO = { o: "/org", m: "/members", d: "/departments", a: "/admin/audit", n: "/notifications" };
+  const GOTO = { o: "/org", m: "/members", d: "/departments", a: "/admin/audit", n: "/notifications", c: "/customers", p: "/pipeline", t: "/my-day" };
   const SEQUENCE_TIMEOUT_MS = 1500;
 
   const isTyping = (el) => {
@@ -279,7 +279,53 @@
     });
   };
 
+  /* 9. Pipeline board: drag a deal card onto another stage's column. The card's own move form
+     (which works without JavaScript) is submitted with the new stage, so the server's stage
+     rules decide and a refusal comes back with its reason. */
+  const initBoard = () => {
+    const board = document.getElementById("board");
+    if (!board) return;
+    let dragged = null;
+    board.addEventListener("dragstart", (event) => {
+      const card = event.target instanceof Element ? event.target.closest(".deal-card") : null;
+      if (!card) return;
+      dragged = card;
+      card.classList.add("dragging");
+      if (event.dataTransfer) { event.dataTransfer.effectAllowed = "move"; event.dataTransfer.setData("text/plain", card.dataset.id || ""); }
+    });
+    board.addEventListener("dragend", () => { if (dragged) dragged.classList.remove("dragging"); dragged = null; });
+    board.addEventListener("dragover", (event) => {
+      const column = event.target instanceof Element ? event.target.closest(".column") : null;
+      if (column && dragged) { event.preventDefault(); column.classList.add("drop-target"); }
+    });
+    board.addEventListener("dragleave", (event) => {
+      const column = event.target instanceof Element ? event.target.closest(".column") : null;
+      if (column) column.classList.remove("drop-target");
+    });
+    board.addEventListener("drop", (event) => {
+      const column = event.target instanceof Element ? event.target.closest(".column") : null;
+      if (!column || !dragged) return;
+      event.preventDefault();
+      column.classList.remove("drop-target");
+      const form = dragged.querySelector("form.move");
+      const select = form ? form.querySelector("select[name=stage]") : null;
+      if (!form || !select || select.value === column.dataset.stage) return;
+      select.value = column.dataset.stage;
+      if (column.classList.contains("outcome-lost")) {
+        const reason = form.querySelector("input[name=lossReason]");
+        const text = window.prompt(reason ? reason.getAttribute("placeholder") || "" : "");
+        if (text === null) return;
+        if (reason) reason.value = text;
+      }
+      const back = document.createElement("input");
+      back.type = "hidden"; back.name = "back"; back.value = window.location.pathname + window.location.search;
+      form.appendChild(back);
+      submitForm(form);
+    });
+  };
+
   const init = () => {
+    initBoard();
     initNavToggle();
     initForms();
     initAutosubmit();

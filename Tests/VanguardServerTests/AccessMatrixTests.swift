@@ -25,6 +25,10 @@ struct AccessMatrixTests {
     static let everyone = Set(Role.allCases)
     static let people: Set<Role> = [.admin, .lead, .hr]
     static let leaders: Set<Role> = [.admin, .lead]
+    /// Who sells: owners of customers and deals, their group lead, the lead and admins.
+    static let sellers: Set<Role> = [.admin, .lead, .groupLead, .member]
+    /// Who reads the sales rep's records: the sellers, and finance and executives (read only).
+    static let salesReaders: Set<Role> = sellers.union([.finance, .executive])
 
     static let api: [Row] = [
         Row(method: .GET, path: "/api/v1/me", allowed: everyone),
@@ -75,6 +79,34 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/policy", allowed: everyone),
         Row(method: .PUT, path: "/api/v1/policy", allowed: [.admin], body: JSONBody(["yaml": "not: [valid"])),
         Row(method: .DELETE, path: "/api/v1/auth/tokens/{token}", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/customers", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/customers/duplicates", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/customers", allowed: sellers, body: JSONBody(["name": "矩阵客户", "source": "visit"])),
+        Row(method: .GET, path: "/api/v1/customers/{customer}", allowed: salesReaders),
+        Row(method: .PATCH, path: "/api/v1/customers/{customer}", allowed: sellers, body: JSONBody(["region": "上海"])),
+        Row(method: .GET, path: "/api/v1/customers/{customer}/history", allowed: salesReaders),
+        Row(method: .DELETE, path: "/api/v1/customers/{spareCustomer}", allowed: sellers),
+        Row(method: .POST, path: "/api/v1/customers/{deletedCustomer}/restore", allowed: sellers),
+        Row(method: .POST, path: "/api/v1/customers/{customer}/merge", allowed: sellers, body: JSONBody(["duplicateId": "{twinCustomer}"])),
+        Row(method: .GET, path: "/api/v1/contacts", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/contacts", allowed: sellers, body: JSONBody(["customerId": "{customer}", "name": "王经理"])),
+        Row(method: .GET, path: "/api/v1/contacts/{contact}", allowed: salesReaders),
+        Row(method: .PATCH, path: "/api/v1/contacts/{contact}", allowed: sellers, body: JSONBody(["title": "采购"])),
+        Row(method: .DELETE, path: "/api/v1/contacts/{spareContact}", allowed: sellers),
+        Row(method: .GET, path: "/api/v1/activities", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/activities/my-day", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/activities", allowed: sellers,
+            body: JSONBody(["customerId": "{customer}", "kind": "call", "occurredOn": "2026-09-20", "summary": "电话"])),
+        Row(method: .GET, path: "/api/v1/activities/{activity}", allowed: salesReaders),
+        Row(method: .PATCH, path: "/api/v1/activities/{activity}", allowed: sellers, body: JSONBody(["nextStep": "回访"])),
+        Row(method: .DELETE, path: "/api/v1/activities/{spareActivity}", allowed: sellers),
+        Row(method: .GET, path: "/api/v1/opportunities", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/opportunities/board", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/opportunities", allowed: sellers, body: JSONBody(["customerId": "{customer}", "title": "矩阵商机", "amount": 1000])),
+        Row(method: .GET, path: "/api/v1/opportunities/{deal}", allowed: salesReaders),
+        Row(method: .PATCH, path: "/api/v1/opportunities/{deal}", allowed: sellers, body: JSONBody(["amount": 2000])),
+        Row(method: .GET, path: "/api/v1/opportunities/{deal}/history", allowed: salesReaders),
+        Row(method: .DELETE, path: "/api/v1/opportunities/{spareDeal}", allowed: sellers),
     ]
 
     static let webPages: [Row] = [
@@ -125,6 +157,25 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/admin/webhooks", allowed: [.admin], body: JSONBody(["name": ""]), web: true),
         Row(method: .POST, path: "/admin/webhooks/{webhook}/delete", allowed: [.admin], web: true),
         Row(method: .POST, path: "/departments/{otherDepartment}/delete", allowed: leaders, web: true),
+        Row(method: .GET, path: "/customers", allowed: everyone, web: true),
+        Row(method: .GET, path: "/customers/new", allowed: sellers, web: true),
+        Row(method: .POST, path: "/customers", allowed: sellers, body: JSONBody(["name": ""]), web: true),
+        Row(method: .GET, path: "/customers/{customer}", allowed: salesReaders, web: true),
+        Row(method: .GET, path: "/customers/{customer}/history", allowed: salesReaders, web: true),
+        Row(method: .GET, path: "/customers/{customer}/edit", allowed: sellers, web: true),
+        Row(method: .POST, path: "/customers/{customer}", allowed: sellers, body: JSONBody(["name": ""]), web: true),
+        Row(method: .POST, path: "/customers/{webSpareCustomer}/delete", allowed: sellers, web: true),
+        Row(method: .POST, path: "/customers/{customer}/contacts", allowed: sellers, body: JSONBody(["name": ""]), web: true),
+        Row(method: .POST, path: "/customers/{customer}/activities", allowed: sellers, body: JSONBody(["summary": ""]), web: true),
+        Row(method: .GET, path: "/pipeline", allowed: everyone, web: true),
+        Row(method: .GET, path: "/my-day", allowed: everyone, web: true),
+        Row(method: .POST, path: "/activities/{activity}/done", allowed: sellers, web: true),
+        Row(method: .GET, path: "/opportunities/new", allowed: sellers, web: true),
+        Row(method: .POST, path: "/opportunities", allowed: sellers, body: JSONBody(["title": ""]), web: true),
+        Row(method: .GET, path: "/opportunities/{deal}/edit", allowed: sellers, web: true),
+        Row(method: .POST, path: "/opportunities/{deal}", allowed: sellers, body: JSONBody(["title": ""]), web: true),
+        Row(method: .POST, path: "/opportunities/{deal}/stage", allowed: sellers, body: JSONBody(["stage": "visited"]), web: true),
+        // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
     ]
 
@@ -163,17 +214,24 @@ struct AccessMatrixTests {
             for row in Self.api + Self.webPages {
                 var path = row.path
                 for (key, value) in places { path = path.replacingOccurrences(of: "{\(key)}", with: value) }
+                let body = row.body.map { b in
+                    JSONBody(b.values.mapValues { v -> JSONBodyValue in
+                        guard case .string(var text) = v else { return v }
+                        for (key, value) in places { text = text.replacingOccurrences(of: "{\(key)}", with: value) }
+                        return .string(text)
+                    })
+                }
                 let status: HTTPStatus
                 if row.web {
                     if row.method == .GET {
                         status = try await web.get(path).status
                     } else {
                         var form = [String: String]()
-                        for (k, v) in row.body?.values ?? [:] { if case .string(let s) = v { form[k] = s } }
+                        for (k, v) in body?.values ?? [:] { if case .string(let s) = v { form[k] = s } }
                         status = try await web.post(path, form: form, csrf: csrf).status
                     }
                 } else {
-                    status = try await world.api(row.method, path, token: me.token, json: row.body).status
+                    status = try await world.api(row.method, path, token: me.token, json: body).status
                 }
                 if row.allowed.contains(role) {
                     #expect(status != .forbidden && status != .unauthorized && status.code < 500,
@@ -270,6 +328,7 @@ struct AccessMatrixTests {
         try await spareToken.create(on: db)
         let note = AppNotification(userId: me.user, kind: "test", title: "Hello", body: "World", link: nil, createdAt: world.clock.now())
         try await note.create(on: db)
+        let sales = try await salesFixtures(world, team: team)
         let hook = Webhook()
         hook.name = "Ops"; hook.kind = "generic"; hook.url = "https://example.invalid/hook"; hook.events = "*"; hook.active = true; hook.version = 1
         try await hook.create(on: db)
@@ -280,6 +339,93 @@ struct AccessMatrixTests {
             "spareDepartment": try await Department.query(on: db).filter(\.$code == "administration").first()!.id!.uuidString,
             "otherDepartment": try await Department.query(on: db).filter(\.$code == "production").first()!.id!.uuidString,
             "type": "department", "token": spareToken.id!.uuidString, "notification": note.id!.uuidString, "webhook": hook.id!.uuidString,
+        ].merging(sales) { a, _ in a }
+    }
+
+    /// The sales rep's records for the sales routes: customers (one to keep, one to delete, one
+    /// deleted, a twin to merge), a contact, an activity and a deal, each with a spare to delete.
+    static func salesFixtures(_ world: TestWorld, team: Team) async throws -> [String: String] {
+        let db = world.db
+        let rep = team.salesRep.member
+        func customer(_ name: String, deleted: Bool = false) async throws -> Customer {
+            let c = Customer()
+            c.name = name; c.nameKey = DuplicateCustomers.nameKey(name); c.kind = "company"; c.region = ""; c.source = "visit"
+            c.status = "prospect"; c.expectedAnnualYuan = 0; c.score = 5; c.customerClass = "C"; c.address = ""; c.notes = ""
+            c.ownerMemberId = rep; c.version = 1
+            try await c.create(on: db)
+            if deleted { try await c.delete(on: db) }
+            return c
+        }
+        let kept = try await customer("矩阵甲公司"), spare = try await customer("矩阵乙公司"), webSpare = try await customer("矩阵丁公司")
+        let gone = try await customer("矩阵丙公司", deleted: true), twin = try await customer("矩阵甲")
+        func contact() async throws -> Contact {
+            let c = ContactService.new()
+            c.$customer.id = kept.id!; c.name = "联系人"
+            try await c.create(on: db)
+            return c
+        }
+        func activity() async throws -> SalesActivity {
+            let a = ActivityService.new(owner: rep)
+            a.$customer.id = kept.id!; a.kind = "call"; a.occurredOn = "2026-09-01"; a.summary = "电话"
+            try await a.create(on: db)
+            return a
+        }
+        func deal() async throws -> Opportunity {
+            let o = OpportunityService.new(owner: rep, now: world.clock.now())
+            o.$customer.id = kept.id!; o.title = "商机"; o.stage = "prospect"
+            try await o.create(on: db)
+            return o
+        }
+        return [
+            "customer": kept.id!.uuidString, "spareCustomer": spare.id!.uuidString, "deletedCustomer": gone.id!.uuidString,
+            "twinCustomer": twin.id!.uuidString, "webSpareCustomer": webSpare.id!.uuidString, "contact": try await contact().id!.uuidString, "spareContact": try await contact().id!.uuidString,
+            "activity": try await activity().id!.uuidString, "spareActivity": try await activity().id!.uuidString,
+            "deal": try await deal().id!.uuidString, "spareDeal": try await deal().id!.uuidString,
         ]
+    }
+
+    /// Whose customer, for the customer routes (issue 3, item 5), written out by hand.
+    static let customerRecordAnswers: [(Role, Whose, read: HTTPStatus, update: HTTPStatus)] = [
+        (.admin, .otherGroup, .ok, .ok), (.admin, .deleted, .notFound, .notFound),
+        (.lead, .own, .ok, .ok), (.lead, .otherGroup, .ok, .ok), (.lead, .deleted, .notFound, .notFound),
+        (.groupLead, .own, .ok, .ok), (.groupLead, .sameGroup, .ok, .ok), (.groupLead, .otherGroup, .forbidden, .forbidden),
+        (.groupLead, .deleted, .notFound, .notFound),
+        (.member, .own, .ok, .ok), (.member, .sameGroup, .forbidden, .forbidden), (.member, .otherGroup, .forbidden, .forbidden),
+        (.member, .deleted, .notFound, .notFound),
+        (.hr, .otherGroup, .forbidden, .forbidden), (.hr, .deleted, .notFound, .notFound),
+        (.finance, .otherGroup, .ok, .forbidden), (.finance, .deleted, .notFound, .notFound),
+        (.executive, .otherGroup, .ok, .forbidden), (.executive, .deleted, .notFound, .notFound),
+    ]
+
+    @Test("customers by whose they are: own, same group, other group, deleted", arguments: Role.allCases)
+    func whoseCustomer(role: Role) async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let me = team.person(role)
+            func customer(_ owner: UUID?, deleted: Bool = false) async throws -> String {
+                let c = Customer()
+                c.name = "客户\(UUID().uuidString.prefix(6))"; c.nameKey = DuplicateCustomers.nameKey(c.name); c.kind = "company"; c.region = ""
+                c.source = "visit"; c.status = "prospect"; c.expectedAnnualYuan = 0; c.score = 5; c.customerClass = "C"; c.address = ""; c.notes = ""
+                c.ownerMemberId = owner; c.version = 1
+                try await c.create(on: world.db)
+                if deleted { try await c.delete(on: world.db) }
+                return c.id!.uuidString
+            }
+            let records: [Whose: String] = [
+                .own: try await customer(me.member),
+                .sameGroup: try await customer(role == .member ? team.salesLead.member : team.salesRep.member),
+                .otherGroup: try await customer(team.serviceAgent.member),
+                .deleted: try await customer(team.salesRep.member, deleted: true),
+            ]
+            let rows = Self.customerRecordAnswers.filter { $0.0 == role }
+            #expect(!rows.isEmpty)
+            for (_, whose, read, update) in rows {
+                let path = "/api/v1/customers/\(records[whose]!)"
+                let got = try await world.api(.GET, path, token: me.token).status
+                #expect(got == read, "\(role.rawValue) reading \(whose.rawValue): \(got.code)")
+                let changed = try await world.api(.PATCH, path, token: me.token, json: JSONBody(["region": "杭州"])).status
+                #expect(changed == update, "\(role.rawValue) changing \(whose.rawValue): \(changed.code)")
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ import Fluent
 /// table is a new migration appended to its chapter's list.
 enum AppMigrations {
     static var all: [any Migration] {
-        PlatformMigrations.all + OrganizationMigrations.all + PlatformMigrations.afterOrganization
+        PlatformMigrations.all + OrganizationMigrations.all + PlatformMigrations.afterOrganization + SalesMigrations.all
     }
 }
 

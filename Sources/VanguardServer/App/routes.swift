@@ -18,6 +18,10 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: NotificationsAPI())
     try signedInAPI.register(collection: WebhooksAPI())
     try signedInAPI.register(collection: PolicyAPI())
+    try signedInAPI.register(collection: CustomersAPI())
+    try signedInAPI.register(collection: ContactsAPI())
+    try signedInAPI.register(collection: ActivitiesAPI())
+    try signedInAPI.register(collection: OpportunitiesAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
     try web.register(collection: AuthPages())
@@ -30,4 +34,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AccountPages())
     try signedIn.register(collection: AdminPages())
     try signedIn.register(collection: NotificationPages())
+    try signedIn.register(collection: CustomerPages())
+    try signedIn.register(collection: PipelinePages())
 }

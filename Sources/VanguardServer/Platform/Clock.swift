@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import VanguardCore
 
 /// The time source. Tests pass a controllable clock so lock-outs, idle timeouts and SLA clocks
 /// can be checked without waiting.
@@ -39,4 +40,19 @@ extension Application {
 
 extension Request {
     public var now: Date { application.clock.now() }
+}
+
+extension Request {
+    /// Today's date where the team works (China Standard Time): due dates and "my day" use it.
+    var today: CivilDate { CivilDate.on(now) }
+}
+
+extension CivilDate {
+    /// The calendar date of an instant in China Standard Time (UTC+8, no daylight saving).
+    static func on(_ date: Date) -> CivilDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
 }

@@ -174,8 +174,9 @@ struct JSONBody: Encodable {
     }
 }
 
-enum JSONBodyValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
-    case string(String), int(Int), bool(Bool), null
+enum JSONBodyValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+    case string(String), int(Int), double(Double), bool(Bool), null
+    init(floatLiteral value: Double) { self = .double(value) }
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .int(value) }
     init(booleanLiteral value: Bool) { self = .bool(value) }
@@ -186,6 +187,7 @@ enum JSONBodyValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerL
         switch self {
         case .string(let s): try c.encode(s)
         case .int(let i): try c.encode(i)
+        case .double(let d): try c.encode(d)
         case .bool(let b): try c.encode(b)
         case .null: try c.encodeNil()
         }

@@ -54,6 +54,9 @@ extension Request {
             .init(href: "/org", label: table["navOrg"] ?? "Organisation", active: section == "org"),
             .init(href: "/members", label: table["navMembers"] ?? "Members", active: section == "members"),
             .init(href: "/departments", label: table["navDepartments"] ?? "Departments", active: section == "departments"),
+            .init(href: "/my-day", label: table["navMyDay"] ?? "My day", active: section == "my-day"),
+            .init(href: "/customers", label: table["navCustomers"] ?? "Customers", active: section == "customers"),
+            .init(href: "/pipeline", label: table["navPipeline"] ?? "Pipeline", active: section == "pipeline"),
         ]
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {

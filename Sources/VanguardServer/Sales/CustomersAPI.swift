@@ -1,0 +1,166 @@
+import Fluent
+import FluentSQL
+import SQLKit
+import Vapor
+import VanguardCore
+
+/// `/api/v1/customers`: the customer file (SP-1, SAL-2).
+struct CustomersAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let customers = routes.grouped("customers")
+        customers.get(use: list)
+        customers.get("duplicates", use: duplicates)
+        customers.post(use: create)
+        customers.get(":id", use: show)
+        customers.patch(":id", use: update)
+        customers.delete(":id", use: delete)
+        customers.post(":id", "restore", use: restore)
+        customers.post(":id", "merge", use: merge)
+        customers.get(":id", "history", use: history)
+    }
+
+    static let sortable = ["name", "score", "class"]
+
+    func list(req: Request) async throws -> PageOf<CustomerDTO> {
+        let user = try req.requireUser()
+        let list = try ListRequest.parse(req, sortable: Self.sortable, defaultSort: "name")
+        let rows = try await CustomerList.query(req, scope: AccessPolicy.salesScope(user.actor), list: list, strict: true)
+        return list.page(rows, value: { CustomerList.sortValue($0, list.sortField) }, id: { $0.id }, map: CustomerDTO.init)
+    }
+
+    struct DuplicateDTO: Content {
+        var customer: CustomerDTO?
+        var id: UUID
+        var name: String
+        var reasons: [String]
+    }
+
+    /// `GET /api/v1/customers/duplicates?name=&uscc=&phone=`: who this might already be, before saving.
+    /// Records the caller may not read are named only by id, so the check leaks nothing.
+    func duplicates(req: Request) async throws -> [DuplicateDTO] {
+        _ = try req.requireUser()
+        guard let name = try req.queryText("name") else { throw Request.queryProblem("name", "required", "Give the name to check.") }
+        let found = try await CustomerService.duplicates(name: name, uscc: try req.queryText("uscc", max: 18), phone: try req.queryText("phone", max: 40),
+                                                         excluding: try req.queryUUID("excludeId"), on: req.db)
+        var answer: [DuplicateDTO] = []
+        for (c, reasons) in found.prefix(20) {
+            let readable = req.allowed(.read, .salesRecord(try await CustomerService.facts(c, on: req.db)))
+            answer.append(DuplicateDTO(customer: readable ? CustomerDTO(c) : nil, id: c.id!, name: readable ? c.name : "", reasons: reasons.map(\.rawValue)))
+        }
+        return answer
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let input = try req.decodeJSON(CustomerInput.self)
+        let owner = input.ownerId.applied(to: user.actor.memberId)
+        try req.authorize(.create, .salesRecord(SalesFacts(owner: owner, group: try await CustomerService.groupOf(owner, on: req.db))))
+        let c = try await CustomerService.create(input, allowDuplicates: try req.queryBool("allowDuplicates") ?? false, req: req)
+        return try CustomerDTO(c).created(at: "/api/v1/customers/\(c.id!)", version: c.version)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let c = try await CustomerService.find(req)
+        try req.authorize(.read, .salesRecord(try await CustomerService.facts(c, on: req.db)))
+        return try CustomerDTO(c).response(version: c.version)
+    }
+
+    func update(req: Request) async throws -> Response {
+        let c = try await CustomerService.find(req)
+        try req.authorize(.update, .salesRecord(try await CustomerService.facts(c, on: req.db)))
+        let input = try req.decodeJSON(CustomerInput.self)
+        if case .value(let owner) = input.ownerId {
+            // Handing a customer to someone needs the right over the new owner's records too.
+            try req.authorize(.update, .salesRecord(SalesFacts(owner: owner, group: try await CustomerService.groupOf(owner, on: req.db))))
+        }
+        let updated = try await CustomerService.update(c, input, req: req)
+        return try CustomerDTO(updated).response(version: updated.version)
+    }
+
+    func delete(req: Request) async throws -> HTTPStatus {
+        let c = try await CustomerService.find(req)
+        try req.authorize(.delete, .salesRecord(try await CustomerService.facts(c, on: req.db)))
+        try await CustomerService.delete(c, req: req)
+        return .noContent
+    }
+
+    func restore(req: Request) async throws -> Response {
+        let c = try await CustomerService.find(req, withDeleted: true)
+        try req.authorize(.restore, .salesRecord(try await CustomerService.facts(c, on: req.db)))
+        guard c.deletedAt != nil else { throw Problem.conflict(nil, "not-deleted", "This customer is not deleted.") }
+        guard c.mergedIntoId == nil else { throw Problem.conflict(nil, "merged", "This customer was merged into another record; open that one.") }
+        try await CustomerService.restore(c, req: req)
+        return try CustomerDTO(c).response(version: c.version)
+    }
+
+    struct MergeInput: Content {
+        var duplicateId: UUID
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(allowed: ["duplicateId"])
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            duplicateId = try c.decode(UUID.self, forKey: .duplicateId)
+        }
+    }
+
+    /// `POST /api/v1/customers/{id}/merge` `{"duplicateId": …}`: the duplicate is folded into this customer.
+    func merge(req: Request) async throws -> Response {
+        let survivor = try await CustomerService.find(req)
+        try req.authorize(.update, .salesRecord(try await CustomerService.facts(survivor, on: req.db)))
+        let input = try req.decodeJSON(MergeInput.self)
+        guard let duplicate = try await Customer.find(input.duplicateId, on: req.db) else {
+            throw Problem.invalid("duplicateId", "unknownCustomer", "No customer with this id.")
+        }
+        try req.authorize(.delete, .salesRecord(try await CustomerService.facts(duplicate, on: req.db)))
+        let merged = try await CustomerService.merge(duplicate, into: survivor, req: req)
+        return try CustomerDTO(merged).response(version: merged.version)
+    }
+
+    func history(req: Request) async throws -> Response {
+        let c = try await CustomerService.find(req, withDeleted: true)
+        try req.authorize(.read, .salesRecord(try await CustomerService.facts(c, on: req.db)))
+        return try await AuditAPI.page(req, entityType: "customer", entityId: c.id!, hidden: [])
+    }
+}
+
+/// The customer list's query, shared by the API, the page and the export: search by a name
+/// fragment (Chinese or Latin), phone digits or credit code, filters, the reader's scope.
+enum CustomerList {
+    static func query(_ req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer] {
+        let q = Customer.query(on: req.db).inSalesScope(scope)
+        try filter(q, req, strict: strict)
+        let column = ["name": "name", "score": "score", "class": "class"][list.sortField]!
+        let bind: (String) -> DatabaseQuery.Value = list.sortField == "score" ? { .bind(Int($0) ?? 0) } : { .bind($0) }
+        return try await list.apply(to: q, column: column, bind: bind).all()
+    }
+
+    static func filter(_ q: QueryBuilder<Customer>, _ req: Request, strict: Bool) throws {
+        if let text = try req.queryText("q") {
+            let digits = text.filter(\.isNumber)
+            let looksLikePhone = digits.count >= 4 && text.allSatisfy { $0.isNumber || " -+()".contains($0) }
+            q.group(.or) { or in
+                if let pattern = likePattern(text) {
+                    or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
+                }
+                if looksLikePhone, let pattern = likePattern(DuplicateCustomers.phoneKey(text)) {
+                    or.filter(.sql(SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\'")))
+                    or.filter(.sql(SQLQueryString("\(ident: Customer.schema).id IN (SELECT customer_id FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\' AND deleted_at IS NULL)")))
+                }
+                if text.count >= 6, text.allSatisfy({ $0.isLetter || $0.isNumber }) {
+                    or.filter(.sql(SQLQueryString("\(ident: Customer.schema).uscc LIKE \(bind: text.uppercased() + "%")")))
+                }
+            }
+        }
+        if let v = try req.queryUUID("ownerId", strict: strict) { q.filter(\.$ownerMemberId == v) }
+        if let v = try req.queryText("class", max: 10) { q.filter(\.$customerClass == v) }
+        if let v = try req.queryChoice("status", from: CustomerStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == v) }
+        if let v = try req.queryChoice("source", from: SourceChannel.allCases.map(\.rawValue), strict: strict) { q.filter(\.$source == v) }
+        if let v = try req.queryChoice("kind", from: CustomerKind.allCases.map(\.rawValue), strict: strict) { q.filter(\.$kind == v) }
+        if let v = try req.queryText("industry", max: 50) { q.filter(\.$industry == v) }
+        if let v = try req.queryText("region", max: 100) { q.filter(\.$region == v) }
+    }
+
+    static func sortValue(_ c: Customer, _ field: String) -> String {
+        switch field { case "score": String(c.score); case "class": c.customerClass; default: c.name }
+    }
+}

@@ -1,0 +1,123 @@
+import Fluent
+import Foundation
+import Vapor
+import VanguardCore
+
+/// The sales part of `serve --demo`: a few hundred customers of the sales group with contacts,
+/// visits and calls, follow-ups due today and overdue, and a believable pipeline. Deterministic,
+/// loaded once, written straight to the tables in one transaction (the same rules as the API:
+/// classes and scores from the policy pack, no deal past a stage its facts do not allow).
+enum SalesDemo {
+    static func load(_ app: Application, customers count: Int = 300, seed: UInt64 = 7) async throws {
+        let db = app.db
+        guard try await Customer.query(on: db).withDeleted().count() == 0 else { return }
+        guard let salesGroup = try await TeamGroup.query(on: db).filter(\.$key == "sales").first() else { return }
+        let sellers = try await Member.query(on: db).filter(\.$group.$id == salesGroup.id!).sort(\.$employeeNo).all()
+        guard !sellers.isEmpty else { return }
+        let pack = try await app.policy.current(on: db).effectiveSales
+        let rules = pack.effectiveClassification
+        let industries = pack.effectiveIndustries.map(\.key)
+        let now = app.clock.now()
+        let today = CivilDate.on(now)
+        let cities = ["上海", "北京", "深圳", "杭州", "苏州", "南京", "成都", "武汉", "厦门", "青岛", "宁波", "合肥", "长沙", "西安", "天津", "广州"]
+        let words = ["星辰", "海岸", "金石", "云帆", "青禾", "长江", "天府", "蓝海", "松石", "瑞丰", "恒信", "华腾", "明德", "嘉禾", "博远", "致远", "锦程", "中科", "新源", "安泰"]
+        let trades = ["科技", "电子", "机电", "食品", "物流", "医疗器械", "建筑工程", "贸易", "软件", "精密制造", "新材料", "环保设备"]
+        let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高")
+        let given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂")
+        let titles = ["采购经理", "总经理", "技术总监", "财务主管", "行政经理", "项目经理"]
+        let sources = SourceChannel.allCases
+        let sizes = CustomerSize.allCases
+        try await db.writeTransaction { db in
+            var names = Set<String>()
+            var rng = SplitMix64(seed: seed)
+            func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+            func day(_ offset: Int) -> String { CivilDate.on(now.addingTimeInterval(Double(offset) * 86_400)).description }
+            for i in 0..<count {
+                var name = ""
+                repeat { name = pick(cities) + pick(words) + pick(trades) + "有限公司" } while !names.insert(DuplicateCustomers.nameKey(name)).inserted && names.count < 5_000
+                let owner = sellers[i % sellers.count]
+                let c = Customer()
+                c.name = name
+                c.nameKey = DuplicateCustomers.nameKey(name)
+                c.kind = CustomerKind.company.rawValue
+                let region = String(format: "%06d", 110_000 + Int(rng.next() % 700_000))
+                let body = "91" + region + String((0..<9).map { _ in pick(Array("0123456789ABCDEFGHJKLMNPQRTUWXY")) })
+                c.uscc = body + String(Validators.usccCheckCharacter(body)!)
+                c.industry = pick(industries)
+                c.region = String(name.prefix(2))
+                c.size = pick(sizes).rawValue
+                c.source = pick(sources).rawValue
+                c.status = CustomerStatus.prospect.rawValue
+                c.expectedAnnualYuan = Int64([20_000, 80_000, 150_000, 400_000, 900_000, 2_000_000][Int(rng.next() % 6)])
+                c.score = rules.score(ProspectFacts(size: c.size.flatMap(CustomerSize.init), expectedAnnualYuan: c.expectedAnnualYuan, source: SourceChannel(rawValue: c.source)))
+                c.customerClass = rules.classFor(score: c.score)
+                c.phone = String(format: "0%d-%08d", [21, 10, 755, 571, 512, 25, 28, 27][Int(rng.next() % 8)], 60_000_000 + Int(rng.next() % 30_000_000))
+                c.phoneKey = c.phone.map(DuplicateCustomers.phoneKey)
+                c.address = c.region + "市" + pick(["高新区", "经开区", "工业园", "滨江路", "人民路"]) + "\(1 + rng.next() % 300)号"
+                c.notes = ""
+                c.ownerMemberId = owner.id
+                c.version = 1
+                try await c.create(on: db)
+                for k in 0..<(1 + Int(rng.next() % 3)) {
+                    let p = ContactService.new()
+                    p.$customer.id = c.id!
+                    p.name = String(pick(surnames)) + String(pick(given)) + (rng.next() % 2 == 0 ? String(pick(given)) : "")
+                    p.title = pick(titles)
+                    p.mobile = "13\(rng.next() % 10)" + String(format: "%08d", Int(rng.next() % 100_000_000))
+                    p.phoneKey = p.mobile
+                    p.email = "contact\(i)_\(k)@example.cn"
+                    p.wechat = "wx_\(i)_\(k)"
+                    p.birthday = String(format: "%04d-%02d-%02d", 1965 + Int(rng.next() % 30), 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28))
+                    p.birthdayCalendar = rng.next() % 4 == 0 ? BirthdayCalendar.lunar.rawValue : BirthdayCalendar.gregorian.rawValue
+                    p.isPrimary = k == 0
+                    try await p.create(on: db)
+                }
+                let needs = pick(["需要替换老旧设备，预算在第四季度", "希望缩短交付周期，关注售后响应", "计划扩建产线，需要整体方案", "对价格敏感，需要分期付款"])
+                var dealId: UUID?
+                if i % 3 != 2 {
+                    // Two deals in three customers: most early in the pipeline, some at proposal, a few lost.
+                    let roll = rng.next() % 10
+                    let stage = roll < 4 ? "prospect" : roll < 7 ? "visited" : roll < 9 ? "proposal" : "lost"
+                    let o = OpportunityService.new(owner: owner.id, now: now.addingTimeInterval(-Double(rng.next() % 40) * 86_400))
+                    o.$customer.id = c.id!
+                    o.title = pick(["年度采购", "设备更新", "二期扩建", "试点项目", "框架协议", "备件采购"])
+                    o.amountFen = Int64(10_000 + rng.next() % 490_000) * 100
+                    o.expectedClose = day(Int(rng.next() % 120) - 20)
+                    o.source = c.source
+                    o.stage = stage
+                    if stage == "proposal" || stage == "lost" { o.needs = needs }
+                    if stage == "lost" { o.lossReason = pick(["预算冻结", "选择了竞争对手", "需求取消"]); o.closedOn = day(-Int(rng.next() % 20)) }
+                    try await o.create(on: db)
+                    dealId = o.id
+                    let line = ["prospect", "visited", "proposal"]
+                    var previous: String?
+                    for s in line.prefix((line.firstIndex(of: stage) ?? 2) + 1) + (stage == "lost" ? ["lost"] : []) {
+                        let change = StageChange()
+                        change.$opportunity.id = o.id!
+                        change.fromStage = previous
+                        change.toStage = s
+                        change.changedAt = o.stageChangedAt
+                        change.amountFen = o.amountFen
+                        try await change.create(on: db)
+                        previous = s
+                    }
+                }
+                for k in 0..<(1 + Int(rng.next() % 3)) {
+                    let a = ActivityService.new(owner: owner.id)
+                    a.$customer.id = c.id!
+                    a.opportunityId = dealId
+                    a.kind = pick([ActivityKind.call, .visit, .visit, .tradeShow, .email]).rawValue
+                    a.occurredOn = day(-Int(rng.next() % 60))
+                    a.summary = pick(["电话沟通采购计划", "上门拜访，演示产品", "展会交流，交换名片", "发送产品资料", "与技术负责人会面"])
+                    a.needs = k == 0 ? needs : ""
+                    a.nextStep = pick(["发送报价", "安排技术交流", "回访确认需求", "寄送样品"])
+                    // Spread follow-ups around today so every rep's day has some due and some overdue.
+                    a.nextStepOn = day(Int(rng.next() % 15) - 7)
+                    try await a.create(on: db)
+                }
+            }
+        }
+        try await db.analyze()
+        app.logger.info("Demo sales data loaded: \(count) customers for \(sellers.count) sellers (as of \(today)).")
+    }
+}

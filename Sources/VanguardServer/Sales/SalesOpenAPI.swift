@@ -1,0 +1,140 @@
+import Vapor
+import VanguardCore
+
+/// The sales chapter's part of the OpenAPI document.
+enum SalesOpenAPI {
+    typealias S = OpenAPISchemas
+    typealias D = OpenAPIDocument
+
+    static let money: JSONValue = ["type": "number", "minimum": 0, "maximum": .int(1_000_000_000_000), "multipleOf": .number(0.01)]
+    static let date = S.str(format: "date")
+    static let nullableDate = S.str(format: "date", nullable: true)
+    static let stages = Pipeline.standard.stages.map(\.key)
+    static let sources = SourceChannel.allCases.map(\.rawValue)
+
+    static var paths: [(String, JSONValue)] {
+        let sort = { (fields: [String]) in D.query("sort", S.enumeration(fields.flatMap { [$0, "-" + $0] }), "Field to sort by; prefix - for descending.") }
+        let paging = [D.param("limit"), D.param("cursor")]
+        let id = D.param("id"), ifMatch = D.param("ifMatch")
+        var p = D.resource("customers", "Customer", "Customers", listParams: [
+            D.param("q"), D.query("ownerId", S.uuid), D.query("class", S.str(10)), D.query("status", S.enumeration(CustomerStatus.allCases.map(\.rawValue))),
+            D.query("source", S.enumeration(sources)), D.query("kind", S.enumeration(CustomerKind.allCases.map(\.rawValue))),
+            D.query("industry", S.str(50)), D.query("region", S.str(100)), sort(CustomersAPI.sortable),
+        ] + paging, deleteErrors: ["409"])
+        if let i = p.firstIndex(where: { $0.0 == "/api/v1/customers" }), case .object(var ops) = p[i].1,
+           let j = ops.firstIndex(where: { $0.0 == "post" }), case .object(var op) = ops[j].1 {
+            // Creating takes `allowDuplicates` to confirm a near-duplicate is a different customer.
+            op.insert(("parameters", [D.query("allowDuplicates", S.bool, "Save even though the customer looks like an existing one.")]), at: 3)
+            ops[j].1 = .object(op)
+            p[i].1 = .object(ops)
+        }
+        p += [
+            ("/api/v1/customers/duplicates", ["get": D.op("findDuplicateCustomers", "Existing customers that look like this one (same credit code, phone or near-same name)",
+                                                         tag: "Customers", params: [D.query("name", S.str(200, min: 1)), D.query("uscc", S.str(18)), D.query("phone", S.str(40)), D.query("excludeId", S.uuid)],
+                                                         ok: [("200", ["description": "Strongest match first.", "content": ["application/json": ["schema": S.array(S.ref("DuplicateCustomer"))]]])], errors: [])]),
+            ("/api/v1/customers/{id}/merge", ["post": D.op("mergeCustomers", "Fold a duplicate into this customer: its contacts, activities and deals move here", tag: "Customers",
+                                                          params: [id, ifMatch], body: "CustomerMerge", ok: [("200", D.json("Customer", "The surviving customer.", etag: true))],
+                                                          errors: ["404", "412", "413", "415"])]),
+        ]
+        p += small("contacts", "Contact", "Contacts", listParams: [D.param("q"), D.query("customerId", S.uuid), sort(["name"])] + paging)
+        p += small("activities", "Activity", "Activities", listParams: [
+            D.query("customerId", S.uuid), D.query("opportunityId", S.uuid), D.query("ownerId", S.uuid),
+            D.query("kind", S.enumeration(ActivityKind.allCases.map(\.rawValue))), D.query("due", S.enumeration(["today", "overdue", "open"])),
+            sort(["occurredOn", "nextStepOn"]),
+        ] + paging)
+        p.append(("/api/v1/activities/my-day", ["get": D.op("myDay", "My next steps due today and overdue (SP-2)", tag: "Activities",
+                                                          ok: [("200", D.json("MyDay", "Today's and overdue next steps."))], errors: [])]))
+        let dealFilters = [D.query("stage", S.str(40)), D.query("ownerId", S.uuid), D.query("customerId", S.uuid), D.param("q"),
+                           D.query("closeFrom", date), D.query("closeTo", date)]
+        p += D.resource("opportunities", "Opportunity", "Opportunities", listParams: dealFilters + [sort(OpportunitiesAPI.sortable)] + paging)
+            .filter { !$0.0.hasSuffix("/restore") }
+        p.append(("/api/v1/opportunities/board", ["get": D.op("pipelineBoard", "The pipeline as a kanban board: one column per stage with totals", tag: "Opportunities",
+                                                             params: dealFilters, ok: [("200", D.json("PipelineBoard", "The columns."))], errors: [])]))
+        return p
+    }
+
+    /// List, create, read, change, delete: records without history or restore of their own.
+    static func small(_ path: String, _ name: String, _ tag: String, listParams: [JSONValue]) -> [(String, JSONValue)] {
+        D.resource(path, name, tag, listParams: listParams).filter { !$0.0.hasSuffix("/restore") && !$0.0.hasSuffix("/history") }
+    }
+
+    static var schemas: [(String, JSONValue)] {
+        let kinds = CustomerKind.allCases.map(\.rawValue), statuses = CustomerStatus.allCases.map(\.rawValue)
+        let sizes = CustomerSize.allCases.map(\.rawValue)
+        let customerInput: [(String, JSONValue)] = [
+            ("name", S.str(200, min: 1, pattern: #"\S"#)), ("kind", S.enumeration(kinds)),
+            ("uscc", S.str(18, pattern: "^([0-9A-HJ-NPQRTUWXY]{18})?$", nullable: true)),
+            ("industry", S.str(50, nullable: true)), ("region", S.str(100)), ("size", S.enumeration(sizes, nullable: true)),
+            ("source", S.enumeration(sources)), ("status", S.enumeration(statuses)),
+            ("expectedAnnualYuan", ["type": "integer", "minimum": 0, "maximum": .int(1_000_000_000_000)]),
+            ("phone", S.str(40, nullable: true)), ("email", S.str(254, format: "email", nullable: true)),
+            ("address", S.str(300)), ("notes", S.str(5000)), ("ownerId", S.nullableUUID),
+        ]
+        let contactInput: [(String, JSONValue)] = [
+            ("customerId", S.uuid), ("name", S.str(100, min: 1, pattern: #"\S"#)), ("title", S.str(100)),
+            ("mobile", S.str(20, pattern: S.mobilePattern, nullable: true)), ("email", S.str(254, format: "email", nullable: true)),
+            ("wechat", S.str(64, nullable: true)), ("birthday", nullableDate),
+            ("birthdayCalendar", S.enumeration(BirthdayCalendar.allCases.map(\.rawValue))), ("isPrimary", S.bool), ("notes", S.str(2000)),
+        ]
+        let activityInput: [(String, JSONValue)] = [
+            ("customerId", S.uuid), ("contactId", S.nullableUUID), ("opportunityId", S.nullableUUID),
+            ("kind", S.enumeration(ActivityKind.allCases.map(\.rawValue))), ("occurredOn", date),
+            ("summary", S.str(2000, min: 1, pattern: #"\S"#)), ("needs", S.str(2000)), ("nextStep", S.str(500)),
+            ("nextStepOn", nullableDate), ("nextStepDone", S.bool),
+        ]
+        let dealInput: [(String, JSONValue)] = [
+            ("customerId", S.uuid), ("title", S.str(200, min: 1, pattern: #"\S"#)), ("ownerId", S.nullableUUID),
+            ("stage", S.enumeration(stages)), ("amount", money), ("probability", ["type": "integer", "minimum": 0, "maximum": 100, "nullable": true]),
+            ("expectedClose", nullableDate), ("needs", S.str(5000)), ("lossReason", S.str(1000, nullable: true)), ("source", S.enumeration(sources)),
+        ]
+        let deal = S.object([
+            ("id", S.uuid), ("customerId", S.uuid), ("title", S.str()), ("ownerId", S.uuid), ("stage", S.str()), ("amount", ["type": "number"]),
+            ("probability", S.int), ("weightedAmount", ["type": "number"]), ("expectedClose", S.str()), ("needs", S.str()),
+            ("lossReason", S.str()), ("source", S.str()), ("stageChangedAt", S.dateTime), ("closedOn", S.str()), ("version", S.int),
+            ("createdAt", S.dateTime), ("updatedAt", S.dateTime),
+        ], required: ["id", "customerId", "title", "stage", "amount", "probability", "weightedAmount", "needs", "source", "stageChangedAt", "version"])
+        let activity = S.object([
+            ("id", S.uuid), ("customerId", S.uuid), ("contactId", S.uuid), ("opportunityId", S.uuid), ("kind", S.str()), ("occurredOn", S.str()),
+            ("ownerId", S.uuid), ("summary", S.str()), ("needs", S.str()), ("nextStep", S.str()), ("nextStepOn", S.str()), ("nextStepDone", S.bool),
+            ("version", S.int), ("createdAt", S.dateTime), ("updatedAt", S.dateTime),
+        ], required: ["id", "customerId", "kind", "occurredOn", "summary", "needs", "nextStep", "nextStepDone", "version"])
+        return [
+            ("Customer", S.object([
+                ("id", S.uuid), ("name", S.str()), ("kind", S.enumeration(kinds)), ("uscc", S.str()), ("industry", S.str()), ("region", S.str()),
+                ("size", S.str()), ("source", S.str()), ("status", S.enumeration(statuses)), ("expectedAnnualYuan", S.int), ("score", S.int),
+                ("class", S.str()), ("phone", S.str()), ("email", S.str()), ("address", S.str()), ("notes", S.str()), ("ownerId", S.uuid),
+                ("mergedIntoId", S.uuid), ("version", S.int), ("createdAt", S.dateTime), ("updatedAt", S.dateTime), ("deletedAt", S.dateTime),
+            ], required: ["id", "name", "kind", "region", "source", "status", "expectedAnnualYuan", "score", "class", "address", "notes", "version"])),
+            ("CustomerPage", S.page("Customer")),
+            ("CustomerCreate", S.object(customerInput, required: ["name", "source"], closed: true)),
+            ("CustomerPatch", S.object(customerInput, required: [], closed: true)),
+            ("CustomerMerge", S.object([("duplicateId", S.uuid)], required: ["duplicateId"], closed: true)),
+            ("DuplicateCustomer", S.object([("customer", S.ref("Customer")), ("id", S.uuid), ("name", S.str()), ("reasons", S.array(S.enumeration(["sameUSCC", "samePhone", "sameName", "similarName"])))],
+                                           required: ["id", "name", "reasons"])),
+            ("Contact", S.object([
+                ("id", S.uuid), ("customerId", S.uuid), ("name", S.str()), ("title", S.str()), ("mobile", S.str()), ("email", S.str()),
+                ("wechat", S.str()), ("birthday", S.str()), ("birthdayCalendar", S.str()), ("isPrimary", S.bool), ("notes", S.str()),
+                ("version", S.int), ("createdAt", S.dateTime), ("updatedAt", S.dateTime),
+            ], required: ["id", "customerId", "name", "title", "birthdayCalendar", "isPrimary", "notes", "version"])),
+            ("ContactPage", S.page("Contact")),
+            ("ContactCreate", S.object(contactInput, required: ["customerId", "name"], closed: true)),
+            ("ContactPatch", S.object(contactInput, required: [], closed: true)),
+            ("Activity", activity),
+            ("ActivityPage", S.page("Activity")),
+            ("ActivityCreate", S.object(activityInput, required: ["customerId", "kind", "occurredOn", "summary"], closed: true)),
+            ("ActivityPatch", S.object(activityInput, required: [], closed: true)),
+            ("MyDay", S.object([("today", S.array(S.ref("Activity"))), ("overdue", S.array(S.ref("Activity")))], required: ["today", "overdue"])),
+            ("Opportunity", deal),
+            ("OpportunityPage", S.page("Opportunity")),
+            ("OpportunityCreate", S.object(dealInput, required: ["customerId", "title"], closed: true)),
+            ("OpportunityPatch", S.object(dealInput, required: [], closed: true)),
+            ("PipelineBoard", S.object([
+                ("columns", S.array(S.object([
+                    ("stage", S.str()), ("name", S.str()), ("probability", S.int), ("outcome", S.enumeration(["open", "won", "lost"])),
+                    ("count", S.int), ("amount", ["type": "number"]), ("weightedAmount", ["type": "number"]), ("items", S.array(S.ref("Opportunity"))),
+                ], required: ["stage", "name", "probability", "outcome", "count", "amount", "weightedAmount", "items"]))),
+                ("amount", ["type": "number"]), ("weightedAmount", ["type": "number"]),
+            ], required: ["columns", "amount", "weightedAmount"])),
+        ]
+    }
+}
