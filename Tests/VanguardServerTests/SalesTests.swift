@@ -251,6 +251,8 @@ struct SalesTests {
             #expect(board.columns.map(\.count) == [1, 1, 1, 0, 0, 0])
             #expect(board.amount == 350000)
             #expect(board.weightedAmount == 100000 * 0.1 + 50000 * 0.2 + 200000 * 0.4)
+            #expect(try await world.api(.GET, "/api/v1/opportunities/board?closeTo=", token: token).status == .badRequest, "an empty date is not a date")
+            #expect(try await world.api(.GET, "/api/v1/opportunities/board?closeFrom=2027-01-01", token: token).json(PipelineBoard.self).amount == 0)
             #expect(try await world.api(.GET, "/api/v1/opportunities/board", token: team.serviceAgent.token).json(PipelineBoard.self).amount == 0,
                     "another group's deals are not on my board")
             let precise = try await world.api(.POST, "/api/v1/opportunities", token: token, json: JSONBody([

@@ -307,7 +307,7 @@ enum OpportunityList {
         if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customer.$id == v) }
         q.search(try req.queryText("q"), in: ["title"])
         for (name, op) in [("closeFrom", DatabaseQuery.Filter.Method.greaterThanOrEqual), ("closeTo", .lessThanOrEqual)] {
-            guard let raw = try req.queryText(name, max: 10) else { continue }
+            guard let raw = req.queryString(name), !(raw.isEmpty && !strict) else { continue }
             guard CivilDate(raw) != nil else { throw Request.queryProblem(name, "invalidDate", "Use a date as yyyy-MM-dd.") }
             q.filter(\.$expectedClose, op, raw)
         }
