@@ -37,6 +37,8 @@ public enum Resource: Sendable, Equatable {
     case ownedRecord(owner: UUID?, group: UUID?, sharedWith: [UUID])
     /// A sales record (customer, contact, activity, opportunity…) and the customer it belongs to.
     case salesRecord(SalesFacts)
+    /// The price list (SAL-3): everyone reads it; the lead and admins keep it.
+    case priceList
 }
 
 /// Who a sales record belongs to: its owner and their group, and the customer's owner and group
@@ -104,6 +106,8 @@ public enum AccessPolicy {
             allowed = canTouchOwned(actor, action, owner: owner, group: group, shared: shared)
         case .salesRecord(let facts):
             allowed = canTouchSales(actor, action, facts)
+        case .priceList:
+            allowed = action == .read || [.admin, .lead].contains(actor.role)
         }
         return allowed ? .allow : .deny(reason(actor, action, resource))
     }
@@ -181,6 +185,7 @@ extension Resource {
         case .webhook: "webhook"
         case .ownedRecord: "record"
         case .salesRecord: "sales record"
+        case .priceList: "price list"
         }
     }
 }

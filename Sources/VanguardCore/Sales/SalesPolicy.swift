@@ -13,6 +13,8 @@ public struct SalesPolicy: Sendable, Codable, Equatable {
     public var stages: [PipelineStage]?
     public var classification: CustomerClassification?
     public var industries: [Industry]?
+    /// The discount above which the lead approves a quote (RSK-S1).
+    public var quotes: QuotePolicy?
 
     public init(stages: [PipelineStage]? = nil, classification: CustomerClassification? = nil, industries: [Industry]? = nil) {
         self.stages = stages
@@ -23,6 +25,7 @@ public struct SalesPolicy: Sendable, Codable, Equatable {
     public var pipeline: Pipeline { stages.map(Pipeline.init(stages:)) ?? .standard }
     public var effectiveClassification: CustomerClassification { classification ?? .standard }
     public var effectiveIndustries: [Industry] { industries ?? Self.standardIndustries }
+    public var effectiveQuotes: QuotePolicy { quotes ?? .default }
 
     public func problems() -> [FieldError] {
         var errors = effectiveClassification.problems(field: "sales.classification")

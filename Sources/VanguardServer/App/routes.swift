@@ -22,6 +22,8 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: ContactsAPI())
     try signedInAPI.register(collection: ActivitiesAPI())
     try signedInAPI.register(collection: OpportunitiesAPI())
+    try signedInAPI.register(collection: ProductsAPI())
+    try signedInAPI.register(collection: QuotesAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
     try web.register(collection: AuthPages())
@@ -36,4 +38,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: NotificationPages())
     try signedIn.register(collection: CustomerPages())
     try signedIn.register(collection: PipelinePages())
+    try signedIn.register(collection: QuotePages())
 }

@@ -78,7 +78,7 @@ struct ActivityInput: Content {
         e.check("nextStep", Validators.maxLength(nextStep, 500, field: "nextStep"))
         if let k = kind, !k.isEmpty { e.choice("kind", k, ActivityKind.allCases.map(\.rawValue)) }
         if let d = occurredOn, !d.isEmpty, CivilDate(d) == nil { e.add("occurredOn", "invalidDate", "Use a real date as yyyy-MM-dd.") }
-        if case .value(let d) = nextStepOn, !d.isEmpty, CivilDate(d) == nil { e.add("nextStepOn", "invalidDate", "Use a real date as yyyy-MM-dd.") }
+        if case .value(let d) = nextStepOn, CivilDate(d) == nil { e.add("nextStepOn", "invalidDate", "Use a real date as yyyy-MM-dd.") }
         return e
     }
 }

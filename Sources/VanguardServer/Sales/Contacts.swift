@@ -75,10 +75,11 @@ struct ContactInput: Content {
         e.check("name", Validators.maxLength(name, 100, field: "name"))
         e.check("title", Validators.maxLength(title, 100, field: "title"))
         e.check("notes", Validators.maxLength(notes, 2000, field: "notes"))
-        if case .value(let v) = mobile, !v.isEmpty { e.check("mobile", Validators.prcMobile(v)) }
-        if case .value(let v) = email, !v.isEmpty { e.check("email", Validators.email(v)) }
+        // An empty text is not a value: clearing a field is `null`.
+        if case .value(let v) = mobile { e.check("mobile", Validators.prcMobile(v)) }
+        if case .value(let v) = email { e.check("email", Validators.email(v)) }
         if case .value(let v) = wechat { e.check("wechat", Validators.maxLength(v, 64, field: "wechat")) }
-        if case .value(let v) = birthday, !v.isEmpty, CivilDate(v) == nil { e.add("birthday", "invalidDate", "Use a real date as yyyy-MM-dd.") }
+        if case .value(let v) = birthday, CivilDate(v) == nil { e.add("birthday", "invalidDate", "Use a real date as yyyy-MM-dd.") }
         e.choice("birthdayCalendar", birthdayCalendar, BirthdayCalendar.allCases.map(\.rawValue))
         return e
     }

@@ -120,10 +120,10 @@ struct CustomerInput: Content {
         e.choice("source", source.flatMap { $0.isEmpty ? nil : $0 }, SourceChannel.allCases.map(\.rawValue))
         e.choice("status", status, CustomerStatus.allCases.map(\.rawValue))
         if case .value(let v) = size { e.choice("size", v, CustomerSize.allCases.map(\.rawValue)) }
-        if case .value(let v) = industry { e.choice("industry", v, industries) }
+        if case .value(let v) = industry, !v.isEmpty { e.choice("industry", v, industries) }
         if case .value(let v) = uscc, !v.isEmpty { e.check("uscc", Validators.uscc(v)) }
         if case .value(let v) = phone, !v.isEmpty { e.check("phone", Validators.phone(v)) }
-        if case .value(let v) = email, !v.isEmpty { e.check("email", Validators.email(v)) }
+        if case .value(let v) = email { e.check("email", Validators.email(v)) }
         if let v = expectedAnnualYuan, v < 0 || v > 1_000_000_000_000 {
             e.add("expectedAnnualYuan", "outOfRange", "From 0 to 1,000,000,000,000 yuan.")
         }

@@ -87,9 +87,13 @@ struct CustomerPages: RouteCollection {
     struct ContactRow: Encodable { var id: UUID; var name: String; var title: String; var mobile: String; var email: String; var wechat: String; var birthday: String; var isPrimary: Bool }
     struct ActivityRow: Encodable { var id: UUID; var kind: String; var occurredOn: String; var owner: String; var summary: String; var needs: String; var nextStep: String; var nextStepOn: String; var done: Bool }
     struct DealRow: Encodable { var id: UUID; var title: String; var stage: String; var amount: String; var expectedClose: String; var owner: String }
+    struct QuoteRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var net: String; var validUntil: String }
 
     struct ShowContext: Encodable {
         var customer: CustomerDTO
+        /// Separate because the DTO's JSON key is `class`, a word templates should not lean on.
+        var customerClass: String
+        var expectedAnnual: String
         var kindLabel: String
         var industry: String
         var size: String
@@ -99,6 +103,7 @@ struct CustomerPages: RouteCollection {
         var contacts: [ContactRow]
         var activities: [ActivityRow]
         var deals: [DealRow]
+        var quotes: [QuoteRow]
         var canEdit: Bool
         var canLog: Bool
         var tab: String
@@ -119,11 +124,13 @@ struct CustomerPages: RouteCollection {
         let contacts = try await Contact.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$isPrimary, .descending).sort(\.$name).all()
         let activities = try await SalesActivity.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$occurredOn, .descending).sort(\.$createdAt, .descending).limit(100).all()
         let deals = try await Opportunity.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$createdAt, .descending).all()
+        let quotes = try await Quote.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$createdAt, .descending).limit(50).all()
         let names = try await SalesNames.members([c.ownerMemberId].compactMap { $0 } + activities.compactMap(\.ownerMemberId) + deals.compactMap(\.ownerMemberId), on: req.db)
         let pipeline = sales.pipeline
         let events = tab == "history" ? try await HistoryPage.events(req, entityType: "customer", id: c.id!, hidden: []) : []
         let context = ShowContext(
-            customer: CustomerDTO(c), kindLabel: req.t("kind_" + c.kind),
+            customer: CustomerDTO(c), customerClass: c.customerClass,
+            expectedAnnual: String(SalesNames.yuan(c.expectedAnnualYuan * 100).dropLast(3)), kindLabel: req.t("kind_" + c.kind),
             industry: c.industry.flatMap { key in sales.effectiveIndustries.first { $0.key == key }?.name[req.locale] } ?? "—",
             size: c.size.map { req.t("size_" + $0) } ?? "—", source: req.t("source_" + c.source), statusLabel: req.t("customer_" + c.status),
             owner: c.ownerMemberId.flatMap { names[$0] } ?? "—",
@@ -133,6 +140,8 @@ struct CustomerPages: RouteCollection {
                                                      summary: $0.summary, needs: $0.needs, nextStep: $0.nextStep, nextStepOn: $0.nextStepOn ?? "", done: $0.nextStepDoneAt != nil) },
             deals: deals.map { DealRow(id: $0.id!, title: $0.title, stage: pipeline.stage($0.stage)?.name[req.locale] ?? $0.stage,
                                        amount: SalesNames.yuan($0.amountFen), expectedClose: $0.expectedClose ?? "—", owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—") },
+            quotes: quotes.map { QuoteRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("quote_" + $0.status),
+                                          net: SalesNames.yuan($0.netFen), validUntil: $0.validUntil) },
             canEdit: c.deletedAt == nil && req.allowed(.update, .salesRecord(facts)),
             canLog: c.deletedAt == nil && req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))),
             tab: tab, events: events,
@@ -178,8 +187,9 @@ struct CustomerPages: RouteCollection {
             var input = ContactInput()
             input.customerId = c.id
             input.name = v["name"]; input.title = v["title"]; input.notes = ""
-            input.mobile = .value(v["mobile"]!); input.email = .value(v["email"]!); input.wechat = .value(v["wechat"]!)
-            input.birthday = .value(v["birthday"]!); input.birthdayCalendar = v["birthdayCalendar"].flatMap { $0.isEmpty ? nil : $0 }
+            func text(_ key: String) -> Patch<String> { (v[key] ?? "").isEmpty ? .null : .value(v[key]!) }
+            input.mobile = text("mobile"); input.email = text("email"); input.wechat = text("wechat")
+            input.birthday = text("birthday"); input.birthdayCalendar = v["birthdayCalendar"].flatMap { $0.isEmpty ? nil : $0 }
             input.isPrimary = v["isPrimary"] == "true"
             _ = try await ContactService.save(ContactService.new(), input, creating: true, req: req)
             return req.redirect(to: "/customers/\(c.id!)#contacts", flash: "contactSaved")
@@ -200,7 +210,7 @@ struct CustomerPages: RouteCollection {
             var input = ActivityInput()
             input.customerId = c.id
             input.kind = v["kind"]; input.occurredOn = v["occurredOn"]; input.summary = v["summary"]; input.needs = v["needs"]; input.nextStep = v["nextStep"]
-            input.nextStepOn = .value(v["nextStepOn"]!)
+            input.nextStepOn = (v["nextStepOn"] ?? "").isEmpty ? .null : .value(v["nextStepOn"]!)
             _ = try await ActivityService.save(ActivityService.new(owner: user.actor.memberId), input, creating: true, req: req)
             return req.redirect(to: "/customers/\(c.id!)#activities", flash: "activitySaved")
         }

@@ -92,7 +92,7 @@ struct OpportunityInput: Content {
             }
         }
         if case .value(let p) = probability, !(0...100).contains(p) { e.add("probability", "outOfRange", "From 0 to 100.") }
-        if case .value(let d) = expectedClose, !d.isEmpty, CivilDate(d) == nil { e.add("expectedClose", "invalidDate", "Use a real date as yyyy-MM-dd.") }
+        if case .value(let d) = expectedClose, CivilDate(d) == nil { e.add("expectedClose", "invalidDate", "Use a real date as yyyy-MM-dd.") }
         return e
     }
 }
@@ -113,11 +113,15 @@ enum OpportunityService {
         try await req.application.policy.current(on: req.db).effectiveSales.pipeline
     }
 
-    /// What the stage rules need to know about a deal. Quotes and contracts come with their own
-    /// records; until a deal has them, the stages that require them stay closed.
+    /// What the stage rules need to know about a deal: a quote counts once the customer has it
+    /// (sent or accepted). Contracts come with their own records; until then "won" stays closed.
     static func stageFacts(_ o: Opportunity, on db: any Database) async throws -> OpportunityFacts {
-        OpportunityFacts(hasNeeds: !o.needs.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                         hasQuote: false, hasSignedContract: false, lossReason: o.lossReason)
+        let quoted = try await o.id.asyncMap { id in
+            try await Quote.query(on: db).filter(\.$opportunity.$id == id)
+                .filter(\.$status ~~ [QuoteStatus.sent.rawValue, QuoteStatus.accepted.rawValue]).count() > 0
+        } ?? false
+        return OpportunityFacts(hasNeeds: !o.needs.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                                hasQuote: quoted, hasSignedContract: false, lossReason: o.lossReason)
     }
 
     static func new(owner: UUID?, now: Date) -> Opportunity {

@@ -197,8 +197,8 @@ struct PipelinePages: RouteCollection {
         if !amount.isEmpty { if let d = Double(amount) { input.amount = d } else { errors.add("amount", "wrongType", "Enter an amount in yuan, like 12000.50.") } }
         let p = v["probability"] ?? ""
         if p.isEmpty { input.probability = .null } else if let n = Int(p) { input.probability = .value(n) } else { errors.add("probability", "wrongType", "Enter a whole number from 0 to 100.") }
-        input.expectedClose = .value(v["expectedClose"] ?? "")
-        input.lossReason = .value(v["lossReason"] ?? "")
+        input.expectedClose = (v["expectedClose"] ?? "").isEmpty ? .null : .value(v["expectedClose"]!)
+        input.lossReason = (v["lossReason"] ?? "").isEmpty ? .null : .value(v["lossReason"]!)
         try errors.throwIfAny()
         return input
     }

@@ -28,6 +28,17 @@ enum SalesDemo {
         let sources = SourceChannel.allCases
         let sizes = CustomerSize.allCases
         try await db.writeTransaction { db in
+            // The price list quotes are built from (SAL-3).
+            for (code, name, nameEn, category, unit, yuan) in [
+                ("CNC-200", "数控机床 CNC-200", "CNC machine CNC-200", "设备", "台", 120_000), ("CNC-350", "数控机床 CNC-350", "CNC machine CNC-350", "设备", "台", 198_000),
+                ("ROB-A6", "六轴机器人 A6", "Six-axis robot A6", "设备", "台", 86_000), ("CTRL-X1", "控制系统 X1", "Controller X1", "系统", "套", 32_000),
+                ("SVC-INSTALL", "安装调试服务", "Installation and commissioning", "服务", "次", 8_000), ("SVC-CARE", "年度维保", "Annual maintenance", "服务", "年", 15_000),
+                ("SPARE-KIT", "备件包", "Spare parts kit", "备件", "套", 2_600), ("TRAIN-OP", "操作培训", "Operator training", "服务", "人天", 1_200),
+            ] {
+                let p = ProductService.new()
+                p.code = code; p.name = name; p.nameEn = nameEn; p.category = category; p.unit = unit; p.listPriceFen = Int64(yuan) * 100
+                try await p.create(on: db)
+            }
             var names = Set<String>()
             var rng = SplitMix64(seed: seed)
             func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }

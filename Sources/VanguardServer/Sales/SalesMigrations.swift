@@ -2,7 +2,8 @@ import Fluent
 
 /// The sales chapter's tables. Migrations never change once landed: append new ones.
 enum SalesMigrations {
-    static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange()]
+    static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange(),
+                                       CreateProduct(), CreateQuote()]
 }
 
 struct CreateCustomer: AsyncMigration {

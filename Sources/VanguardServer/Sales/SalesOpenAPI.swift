@@ -50,6 +50,12 @@ enum SalesOpenAPI {
             .filter { !$0.0.hasSuffix("/restore") }
         p.append(("/api/v1/opportunities/board", ["get": D.op("pipelineBoard", "The pipeline as a kanban board: one column per stage with totals", tag: "Opportunities",
                                                              params: dealFilters, ok: [("200", D.json("PipelineBoard", "The columns."))], errors: [])]))
+        p += D.resource("products", "Product", "Price list", listParams: [D.param("q"), D.query("active", S.bool), D.query("category", S.str(100)),
+                                                                          sort(ProductsAPI.sortable)] + paging)
+        p += D.resource("quotes", "Quote", "Quotes", listParams: [D.query("opportunityId", S.uuid), D.query("customerId", S.uuid),
+                                                                   D.query("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue))),
+                                                                   sort(QuotesAPI.sortable)] + paging, deleteErrors: ["409"])
+            .filter { !$0.0.hasSuffix("/restore") }
         return p
     }
 
@@ -86,6 +92,15 @@ enum SalesOpenAPI {
             ("customerId", S.uuid), ("title", S.str(200, min: 1, pattern: #"\S"#)), ("ownerId", S.nullableUUID),
             ("stage", S.enumeration(stages)), ("amount", money), ("probability", ["type": "integer", "minimum": 0, "maximum": 100, "nullable": true]),
             ("expectedClose", nullableDate), ("needs", S.str(5000)), ("lossReason", S.str(1000, nullable: true)), ("source", S.enumeration(sources)),
+        ]
+        let percent: JSONValue = ["type": "number", "minimum": 0, "maximum": 100, "multipleOf": .number(0.01)]
+        let productInput: [(String, JSONValue)] = [
+            ("code", S.str(40, min: 1, pattern: "^[A-Za-z0-9._-]+$")), ("name", S.str(200, min: 1, pattern: #"\S"#)), ("nameEn", S.str(200)),
+            ("category", S.str(100)), ("unit", S.str(20, min: 1, pattern: #"\S"#)), ("listPrice", money), ("description", S.str(2000)), ("active", S.bool),
+        ]
+        let quoteInput: [(String, JSONValue)] = [
+            ("opportunityId", S.uuid), ("validUntil", date), ("lines", ["type": "array", "items": S.ref("QuoteLineInput"), "minItems": 1, "maxItems": 200]),
+            ("extraDiscountPercent", percent), ("serviceTerms", S.str(5000)), ("notes", S.str(5000)),
         ]
         let deal = S.object([
             ("id", S.uuid), ("customerId", S.uuid), ("title", S.str()), ("ownerId", S.uuid), ("stage", S.str()), ("amount", ["type": "number"]),
@@ -128,6 +143,34 @@ enum SalesOpenAPI {
             ("OpportunityPage", S.page("Opportunity")),
             ("OpportunityCreate", S.object(dealInput, required: ["customerId", "title"], closed: true)),
             ("OpportunityPatch", S.object(dealInput, required: [], closed: true)),
+            ("Product", S.object([
+                ("id", S.uuid), ("code", S.str()), ("name", S.str()), ("nameEn", S.str()), ("category", S.str()), ("unit", S.str()),
+                ("listPrice", ["type": "number"]), ("description", S.str()), ("active", S.bool), ("version", S.int),
+                ("createdAt", S.dateTime), ("updatedAt", S.dateTime), ("deletedAt", S.dateTime),
+            ], required: ["id", "code", "name", "nameEn", "category", "unit", "listPrice", "description", "active", "version"])),
+            ("ProductPage", S.page("Product")),
+            ("ProductCreate", S.object(productInput, required: ["code", "name", "unit", "listPrice"], closed: true)),
+            ("ProductPatch", S.object(productInput, required: [], closed: true)),
+            ("QuoteLine", S.object([
+                ("productId", S.uuid), ("productCode", S.str()), ("description", S.str()), ("unit", S.str()), ("quantity", S.str()),
+                ("unitPrice", ["type": "number"]), ("discountPercent", ["type": "number"]), ("net", ["type": "number"]),
+            ], required: ["productCode", "description", "unit", "quantity", "unitPrice", "discountPercent", "net"])),
+            ("QuoteLineInput", S.object([
+                ("productId", S.uuid), ("productCode", S.str(40)), ("description", S.str(500)), ("unit", S.str(20)),
+                ("quantity", S.str(20, min: 1, pattern: #"^[0-9]{1,12}(\.[0-9]{1,3})?$"#)), ("unitPrice", money), ("discountPercent", percent),
+            ], required: ["quantity"], closed: true)),
+            ("Quote", S.object([
+                ("id", S.uuid), ("number", S.str()), ("opportunityId", S.uuid), ("customerId", S.uuid), ("ownerId", S.uuid),
+                ("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue))), ("validUntil", S.str()), ("extraDiscountPercent", ["type": "number"]),
+                ("serviceTerms", S.str()), ("notes", S.str()), ("lines", S.array(S.ref("QuoteLine"))), ("subtotal", ["type": "number"]),
+                ("discount", ["type": "number"]), ("net", ["type": "number"]), ("effectiveDiscountPercent", ["type": "number"]),
+                ("approvalNeeded", S.bool), ("approvalReason", S.str()), ("approvedAt", S.dateTime), ("sentAt", S.dateTime),
+                ("version", S.int), ("createdAt", S.dateTime), ("updatedAt", S.dateTime),
+            ], required: ["id", "number", "opportunityId", "customerId", "status", "validUntil", "extraDiscountPercent", "serviceTerms", "notes",
+                          "lines", "subtotal", "discount", "net", "effectiveDiscountPercent", "approvalNeeded", "version"])),
+            ("QuotePage", S.page("Quote")),
+            ("QuoteCreate", S.object(quoteInput, required: ["opportunityId", "validUntil", "lines"], closed: true)),
+            ("QuotePatch", S.object(quoteInput + [("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue)))], required: [], closed: true)),
             ("PipelineBoard", S.object([
                 ("columns", S.array(S.object([
                     ("stage", S.str()), ("name", S.str()), ("probability", S.int), ("outcome", S.enumeration(["open", "won", "lost"])),

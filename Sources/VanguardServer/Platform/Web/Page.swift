@@ -57,6 +57,7 @@ extension Request {
             .init(href: "/my-day", label: table["navMyDay"] ?? "My day", active: section == "my-day"),
             .init(href: "/customers", label: table["navCustomers"] ?? "Customers", active: section == "customers"),
             .init(href: "/pipeline", label: table["navPipeline"] ?? "Pipeline", active: section == "pipeline"),
+            .init(href: "/products", label: table["navProducts"] ?? "Price list", active: section == "products"),
         ]
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
