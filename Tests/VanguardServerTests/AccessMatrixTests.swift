@@ -120,6 +120,15 @@ struct AccessMatrixTests {
         Row(method: .PATCH, path: "/api/v1/quotes/{quote}", allowed: sellers, body: JSONBody(["notes": "矩阵"])),
         Row(method: .GET, path: "/api/v1/quotes/{quote}/history", allowed: salesReaders),
         Row(method: .DELETE, path: "/api/v1/quotes/{spareQuote}", allowed: sellers),
+        Row(method: .GET, path: "/api/v1/contracts", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/contracts", allowed: sellers, body: JSONBody(["quoteId": "{quote}"])),
+        Row(method: .GET, path: "/api/v1/contracts/{contract}", allowed: salesReaders),
+        Row(method: .PATCH, path: "/api/v1/contracts/{contract}", allowed: sellers, body: JSONBody(["paymentTerms": "月结30天"])),
+        Row(method: .PUT, path: "/api/v1/contracts/{contract}/review", allowed: sellers, body: JSONBody(["marks": "x"])),
+        Row(method: .POST, path: "/api/v1/contracts/{contract}/approvals", allowed: [.admin, .lead, .groupLead]),
+        Row(method: .PUT, path: "/api/v1/contracts/{contract}/signed-file", allowed: sellers, body: JSONBody(["not": "a file"])),
+        Row(method: .GET, path: "/api/v1/contracts/{contract}/signed-file", allowed: salesReaders),
+        Row(method: .GET, path: "/api/v1/contracts/{contract}/history", allowed: salesReaders),
     ]
 
     static let webPages: [Row] = [
@@ -197,6 +206,15 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/quotes/{quote}/edit", allowed: sellers, web: true),
         Row(method: .POST, path: "/quotes/{quote}", allowed: sellers, body: JSONBody(["validUntil": ""]), web: true),
         Row(method: .POST, path: "/quotes/{quote}/status", allowed: sellers, body: JSONBody(["status": "pendingApproval"]), web: true),
+        Row(method: .GET, path: "/contracts/new?quoteId={quote}", allowed: sellers, web: true),
+        Row(method: .POST, path: "/contracts", allowed: sellers, body: JSONBody(["quoteId": "{quote}", "title": ""]), web: true),
+        Row(method: .GET, path: "/contracts/{contract}", allowed: salesReaders, web: true),
+        Row(method: .POST, path: "/contracts/{contract}", allowed: sellers, body: JSONBody(["title": ""]), web: true),
+        Row(method: .POST, path: "/contracts/{contract}/review", allowed: sellers, body: JSONBody(["verdict_parties": "passed"]), web: true),
+        Row(method: .POST, path: "/contracts/{contract}/approve", allowed: [.admin, .lead, .groupLead], web: true),
+        Row(method: .POST, path: "/contracts/{contract}/status", allowed: sellers, body: JSONBody(["status": "inReview"]), web: true),
+        Row(method: .POST, path: "/contracts/{contract}/signed-file", allowed: sellers, web: true),
+        Row(method: .GET, path: "/contracts/{contract}/signed-file", allowed: salesReaders, web: true),
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
     ]
@@ -414,10 +432,21 @@ struct AccessMatrixTests {
             try await q.create(on: db)
             return q
         }
+        let theQuote = try await quote()
+        let contract = Contract()
+        contract.number = "C-MATRIX"; contract.$opportunity.id = theDeal.id!; contract.customerId = kept.id!; contract.quoteId = theQuote.id!
+        contract.ownerMemberId = rep; contract.title = "矩阵合同"; contract.amountFen = 100_00; contract.paymentTerms = ""; contract.deliveryTerms = ""
+        contract.status = "draft"; contract.version = 1
+        try await contract.create(on: db)
+        let file = ContractFile()
+        file.$contract.id = contract.id!; file.fileName = "c.pdf"; file.contentType = "application/pdf"; file.size = 4; file.data = Data("%PDF".utf8)
+        file.uploadedAt = world.clock.now()
+        try await file.create(on: db)
         return [
+            "contract": contract.id!.uuidString,
             "product": try await product("P-1").id!.uuidString, "spareProduct": try await product("P-2").id!.uuidString,
             "deletedProduct": try await product("P-3", deleted: true).id!.uuidString,
-            "quote": try await quote().id!.uuidString, "spareQuote": try await quote().id!.uuidString,
+            "quote": theQuote.id!.uuidString, "spareQuote": try await quote().id!.uuidString,
             "customer": kept.id!.uuidString, "spareCustomer": spare.id!.uuidString, "deletedCustomer": gone.id!.uuidString,
             "twinCustomer": twin.id!.uuidString, "webSpareCustomer": webSpare.id!.uuidString, "contact": try await contact().id!.uuidString, "spareContact": try await contact().id!.uuidString,
             "activity": try await activity().id!.uuidString, "spareActivity": try await activity().id!.uuidString,

@@ -39,6 +39,8 @@ public enum Resource: Sendable, Equatable {
     case salesRecord(SalesFacts)
     /// The price list (SAL-3): everyone reads it; the lead and admins keep it.
     case priceList
+    /// Approving a contract (RSK-S3): the team lead, admins, or the group lead of the contract owner's group.
+    case contractApproval(SalesFacts)
 }
 
 /// Who a sales record belongs to: its owner and their group, and the customer's owner and group
@@ -108,6 +110,8 @@ public enum AccessPolicy {
             allowed = canTouchSales(actor, action, facts)
         case .priceList:
             allowed = action == .read || [.admin, .lead].contains(actor.role)
+        case .contractApproval(let f):
+            allowed = [.admin, .lead].contains(actor.role) || (actor.role == .groupLead && f.group != nil && f.group == actor.groupId)
         }
         return allowed ? .allow : .deny(reason(actor, action, resource))
     }
@@ -186,6 +190,7 @@ extension Resource {
         case .ownedRecord: "record"
         case .salesRecord: "sales record"
         case .priceList: "price list"
+        case .contractApproval: "contract approval"
         }
     }
 }

@@ -15,6 +15,8 @@ public struct SalesPolicy: Sendable, Codable, Equatable {
     public var industries: [Industry]?
     /// The discount above which the lead approves a quote (RSK-S1).
     public var quotes: QuotePolicy?
+    /// The contract checklist and the amount from which a second approver is needed (RSK-S3).
+    public var contracts: ContractPolicy?
 
     public init(stages: [PipelineStage]? = nil, classification: CustomerClassification? = nil, industries: [Industry]? = nil) {
         self.stages = stages
@@ -26,6 +28,7 @@ public struct SalesPolicy: Sendable, Codable, Equatable {
     public var effectiveClassification: CustomerClassification { classification ?? .standard }
     public var effectiveIndustries: [Industry] { industries ?? Self.standardIndustries }
     public var effectiveQuotes: QuotePolicy { quotes ?? .default }
+    public var effectiveContracts: ContractPolicy { contracts ?? .default }
 
     public func problems() -> [FieldError] {
         var errors = effectiveClassification.problems(field: "sales.classification")

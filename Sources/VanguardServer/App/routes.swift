@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: OpportunitiesAPI())
     try signedInAPI.register(collection: ProductsAPI())
     try signedInAPI.register(collection: QuotesAPI())
+    try signedInAPI.register(collection: ContractsAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
     try web.register(collection: AuthPages())
@@ -39,4 +40,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: CustomerPages())
     try signedIn.register(collection: PipelinePages())
     try signedIn.register(collection: QuotePages())
+    try signedIn.register(collection: ContractPages())
 }

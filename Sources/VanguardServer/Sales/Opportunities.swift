@@ -114,14 +114,17 @@ enum OpportunityService {
     }
 
     /// What the stage rules need to know about a deal: a quote counts once the customer has it
-    /// (sent or accepted). Contracts come with their own records; until then "won" stays closed.
+    /// (sent or accepted); a contract once it is signed.
     static func stageFacts(_ o: Opportunity, on db: any Database) async throws -> OpportunityFacts {
         let quoted = try await o.id.asyncMap { id in
             try await Quote.query(on: db).filter(\.$opportunity.$id == id)
                 .filter(\.$status ~~ [QuoteStatus.sent.rawValue, QuoteStatus.accepted.rawValue]).count() > 0
         } ?? false
+        let signed = try await o.id.asyncMap { id in
+            try await Contract.query(on: db).filter(\.$opportunity.$id == id).filter(\.$status == ContractStatus.signed.rawValue).count() > 0
+        } ?? false
         return OpportunityFacts(hasNeeds: !o.needs.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                                hasQuote: quoted, hasSignedContract: false, lossReason: o.lossReason)
+                                hasQuote: quoted, hasSignedContract: signed, lossReason: o.lossReason)
     }
 
     static func new(owner: UUID?, now: Date) -> Opportunity {
@@ -206,6 +209,34 @@ enum OpportunityService {
                                        after: CustomerDTO(customer), request: req, on: db)
             }
             return o
+        }
+    }
+
+    /// Moves a deal already checked by the rules, inside the caller's transaction: the stage, its
+    /// record for the funnel, the history entry, and a first win turning the prospect into a customer.
+    static func recordMove(_ o: Opportunity, to stage: String, pipeline: Pipeline, now: Date, today: String, req: Request, on db: any Database) async throws {
+        let before = OpportunityDTO(o, pipeline: pipeline)
+        let from = o.stage
+        o.stage = stage
+        o.stageChangedAt = now
+        o.closedOn = pipeline.stage(stage)?.outcome == .open ? nil : today
+        o.version += 1
+        try await o.save(on: db)
+        let change = StageChange()
+        change.$opportunity.id = o.id!
+        change.fromStage = from
+        change.toStage = stage
+        change.changedAt = now
+        change.changedBy = req.currentUser?.actor.userId
+        change.amountFen = o.amountFen
+        try await change.create(on: db)
+        try await Audit.record(.update, "opportunity", id: o.id, label: o.title, before: before, after: OpportunityDTO(o, pipeline: pipeline), request: req, on: db)
+        if pipeline.stage(stage)?.outcome == .won, let customer = try await Customer.find(o.$customer.id, on: db), customer.status == CustomerStatus.prospect.rawValue {
+            let customerBefore = CustomerDTO(customer)
+            customer.status = CustomerStatus.customer.rawValue
+            customer.version += 1
+            try await customer.save(on: db)
+            try await Audit.record(.update, "customer", id: customer.id, label: customer.name, before: customerBefore, after: CustomerDTO(customer), request: req, on: db)
         }
     }
 

@@ -70,6 +70,8 @@ struct PipelinePages: RouteCollection {
         } catch let p as Problem where [.conflict, .unprocessableEntity, .preconditionFailed].contains(p.status) {
             let message = req.locale == .en ? (p.detail ?? p.title) : "\(req.t("stageMoveRefused")) \(p.detail ?? "")"
             return req.redirect(to: back, flash: message, kind: "error")
+        } catch let e as FieldErrors {
+            return req.redirect(to: back, flash: e.all.map(\.message).joined(separator: " "), kind: "error")
         }
         return req.redirect(to: back, flash: "stageMoved")
     }

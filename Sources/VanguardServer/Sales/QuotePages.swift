@@ -106,6 +106,8 @@ struct QuotePages: RouteCollection {
             _ = try await QuoteService.update(q, input, req: req)
         } catch let p as Problem where [.conflict, .unprocessableEntity, .preconditionFailed].contains(p.status) {
             return req.redirect(to: "/quotes/\(q.id!)", flash: p.detail ?? p.title, kind: "error")
+        } catch let e as FieldErrors {
+            return req.redirect(to: "/quotes/\(q.id!)", flash: e.all.map(\.message).joined(separator: " "), kind: "error")
         }
         return req.redirect(to: "/quotes/\(q.id!)", flash: "quoteStatusChanged")
     }

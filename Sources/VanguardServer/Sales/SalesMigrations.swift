@@ -3,7 +3,7 @@ import Fluent
 /// The sales chapter's tables. Migrations never change once landed: append new ones.
 enum SalesMigrations {
     static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange(),
-                                       CreateProduct(), CreateQuote()]
+                                       CreateProduct(), CreateQuote(), CreateContract()]
 }
 
 struct CreateCustomer: AsyncMigration {

@@ -56,6 +56,37 @@ enum SalesOpenAPI {
                                                                    D.query("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue))),
                                                                    sort(QuotesAPI.sortable)] + paging, deleteErrors: ["409"])
             .filter { !$0.0.hasSuffix("/restore") }
+        let binary: JSONValue = ["schema": ["type": "string", "format": "binary"]]
+        p += [
+            ("/api/v1/contracts", [
+                "get": D.op("listContracts", "Contracts", tag: "Contracts", params: [D.query("opportunityId", S.uuid), D.query("customerId", S.uuid),
+                            D.query("status", S.enumeration(ContractStatus.allCases.map(\.rawValue))), sort(["number"])] + paging,
+                            ok: [("200", D.json("ContractPage", "One page."))], errors: []),
+                "post": D.op("createContract", "Make a contract from an accepted quote", tag: "Contracts", body: "ContractCreate",
+                             ok: [("201", D.json("Contract", "Created.", etag: true, location: true))], errors: ["409", "413", "415"]),
+            ]),
+            ("/api/v1/contracts/{id}", [
+                "get": D.op("getContract", "One contract with its checklist and approvals", tag: "Contracts", params: [id], ok: [("200", D.json("Contract", "The contract.", etag: true))], errors: ["404"]),
+                "patch": D.op("updateContract", "Change terms (before approval) or move the status", tag: "Contracts", params: [id, ifMatch], body: "ContractPatch",
+                              ok: [("200", D.json("Contract", "Changed.", etag: true))], errors: ["404", "409", "412", "413", "415"]),
+            ]),
+            ("/api/v1/contracts/{id}/review", ["put": D.op("reviewContract", "Record the reviewer's verdicts on checklist items", tag: "Contracts", params: [id, ifMatch], body: "ContractReview",
+                                                         ok: [("200", D.json("Contract", "Reviewed.", etag: true))], errors: ["404", "409", "412", "413", "415"])]),
+            ("/api/v1/contracts/{id}/approvals", ["post": D.op("approveContract", "Approve (not the owner; two approvers from the policy's amount)", tag: "Contracts", params: [id],
+                                                             ok: [("200", D.json("Contract", "Approved.", etag: true))], errors: ["404", "409", "413", "415"])]),
+            ("/api/v1/contracts/{id}/signed-file", [
+                "put": {
+                    guard case .object(var op) = D.op("attachSignedContract", "Attach the signed copy (PDF, PNG or JPEG, at most 10 MB)", tag: "Contracts", params: [id],
+                                                      ok: [("200", D.json("Contract", "Attached.", etag: true))], errors: ["404", "409", "413", "415"]) else { return .object([]) }
+                    op.insert(("requestBody", ["required": true, "content": .object([("application/pdf", binary), ("image/png", binary), ("image/jpeg", binary)])]), at: op.count - 1)
+                    return .object(op)
+                }(),
+                "get": D.op("downloadSignedContract", "The signed copy", tag: "Contracts", params: [id],
+                            ok: [("200", ["description": "The file.", "content": ["application/pdf": binary, "image/png": binary, "image/jpeg": binary]])], errors: ["404"]),
+            ]),
+            ("/api/v1/contracts/{id}/history", ["get": D.op("contractHistory", "The contract's history, newest first", tag: "Contracts", params: [id, D.param("limit"), D.param("cursor")],
+                                                          ok: [("200", D.json("AuditEventPage", "Newest first."))], errors: ["404"])]),
+        ]
         return p
     }
 
@@ -171,6 +202,23 @@ enum SalesOpenAPI {
             ("QuotePage", S.page("Quote")),
             ("QuoteCreate", S.object(quoteInput, required: ["opportunityId", "validUntil", "lines"], closed: true)),
             ("QuotePatch", S.object(quoteInput + [("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue)))], required: [], closed: true)),
+            ("Contract", S.object([
+                ("id", S.uuid), ("number", S.str()), ("opportunityId", S.uuid), ("customerId", S.uuid), ("quoteId", S.uuid), ("ownerId", S.uuid),
+                ("title", S.str()), ("amount", ["type": "number"]), ("paymentTerms", S.str()), ("deliveryTerms", S.str()),
+                ("status", S.enumeration(ContractStatus.allCases.map(\.rawValue))), ("signedOn", S.str()),
+                ("checklist", S.array(S.object([("itemKey", S.str()), ("name", S.str()), ("required", S.bool), ("verdict", S.enumeration(ReviewVerdict.allCases.map(\.rawValue))),
+                                                ("note", S.str()), ("reviewer", S.str()), ("reviewedAt", S.dateTime)], required: ["itemKey", "name", "required", "verdict"]))),
+                ("reviewPassed", S.bool),
+                ("approvals", S.array(S.object([("userId", S.uuid), ("approver", S.str()), ("note", S.str()), ("approvedAt", S.dateTime)], required: ["userId", "approver", "note", "approvedAt"]))),
+                ("approvalsNeeded", S.int), ("signedFile", S.str()), ("version", S.int), ("createdAt", S.dateTime), ("updatedAt", S.dateTime),
+            ], required: ["id", "number", "opportunityId", "customerId", "quoteId", "title", "amount", "paymentTerms", "deliveryTerms", "status",
+                          "checklist", "reviewPassed", "approvals", "approvalsNeeded", "version"])),
+            ("ContractPage", S.page("Contract")),
+            ("ContractCreate", S.object([("quoteId", S.uuid), ("title", S.str(200)), ("paymentTerms", S.str(5000)), ("deliveryTerms", S.str(5000))], required: ["quoteId"], closed: true)),
+            ("ContractPatch", S.object([("title", S.str(200, min: 1, pattern: #"\S"#)), ("paymentTerms", S.str(5000)), ("deliveryTerms", S.str(5000)),
+                                        ("status", S.enumeration(ContractStatus.allCases.map(\.rawValue)))], required: [], closed: true)),
+            ("ContractReview", S.object([("marks", S.array(S.object([("itemKey", S.str(60)), ("verdict", S.enumeration(ReviewVerdict.allCases.map(\.rawValue))), ("note", S.str(1000))],
+                                                                   required: ["itemKey", "verdict"], closed: true)))], required: ["marks"], closed: true)),
             ("PipelineBoard", S.object([
                 ("columns", S.array(S.object([
                     ("stage", S.str()), ("name", S.str()), ("probability", S.int), ("outcome", S.enumeration(["open", "won", "lost"])),

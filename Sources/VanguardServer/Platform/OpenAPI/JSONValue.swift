@@ -6,6 +6,7 @@ enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByIn
     case string(String)
     case int(Int)
     case number(Double)
+    case null
     case bool(Bool)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -28,6 +29,7 @@ enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByIn
         case .string(let s): var c = encoder.singleValueContainer(); try c.encode(s)
         case .int(let i): var c = encoder.singleValueContainer(); try c.encode(i)
         case .number(let d): var c = encoder.singleValueContainer(); try c.encode(d)
+        case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
         case .bool(let b): var c = encoder.singleValueContainer(); try c.encode(b)
         case .array(let a): var c = encoder.unkeyedContainer(); for v in a { try c.encode(v) }
         case .object(let pairs):

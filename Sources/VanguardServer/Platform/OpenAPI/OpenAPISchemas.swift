@@ -20,7 +20,8 @@ enum OpenAPISchemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
     static func enumeration(_ values: [String], nullable: Bool = false) -> JSONValue {
-        nullable ? ["type": "string", "enum": .array(values.map { .string($0) }), "nullable": true]
+        // OpenAPI 3.0: a nullable enum must list null among its values, or validators refuse null.
+        nullable ? ["type": "string", "enum": .array(values.map { .string($0) } + [.null]), "nullable": true]
                  : ["type": "string", "enum": .array(values.map { .string($0) })]
     }
 
