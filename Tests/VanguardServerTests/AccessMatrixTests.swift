@@ -129,6 +129,21 @@ struct AccessMatrixTests {
         Row(method: .PUT, path: "/api/v1/contracts/{contract}/signed-file", allowed: sellers, body: JSONBody(["not": "a file"])),
         Row(method: .GET, path: "/api/v1/contracts/{contract}/signed-file", allowed: salesReaders),
         Row(method: .GET, path: "/api/v1/contracts/{contract}/history", allowed: salesReaders),
+        Row(method: .GET, path: "/api/v1/orders", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/orders", allowed: sellers, body: JSONBody(["contractId": "{contract}", "plannedDelivery": "2026-10-01"])),
+        Row(method: .GET, path: "/api/v1/orders/{order}", allowed: salesReaders),
+        Row(method: .PATCH, path: "/api/v1/orders/{order}", allowed: sellers, body: JSONBody(["notes": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/orders/{order}/history", allowed: salesReaders),
+        Row(method: .POST, path: "/api/v1/orders/{order}/after-sales", allowed: salesReaders, body: JSONBody(["description": "异响"])),
+        Row(method: .GET, path: "/api/v1/invoices", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/invoices", allowed: [.admin, .lead, .finance],
+            body: JSONBody(["customerId": "{customer}", "amount": 100, "issuedOn": "2026-09-01", "dueOn": "2026-10-01"])),
+        Row(method: .GET, path: "/api/v1/payments", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/payments", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": 100, "receivedOn": "2026-09-01"])),
+        Row(method: .GET, path: "/api/v1/credit-assessments", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/credit-assessments", allowed: [.admin, .lead, .finance],
+            body: JSONBody(["customerId": "{customer}", "yearsInBusiness": 5, "registeredCapital": 1000000, "industryRisk": "low"])),
+        Row(method: .GET, path: "/api/v1/receivables/ageing", allowed: everyone),
     ]
 
     static let webPages: [Row] = [
@@ -215,6 +230,18 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/contracts/{contract}/status", allowed: sellers, body: JSONBody(["status": "inReview"]), web: true),
         Row(method: .POST, path: "/contracts/{contract}/signed-file", allowed: sellers, web: true),
         Row(method: .GET, path: "/contracts/{contract}/signed-file", allowed: salesReaders, web: true),
+        Row(method: .GET, path: "/orders", allowed: everyone, web: true),
+        Row(method: .GET, path: "/orders/new?contractId={contract}", allowed: sellers, web: true),
+        Row(method: .POST, path: "/orders", allowed: sellers, body: JSONBody(["contractId": "{contract}", "plannedDelivery": ""]), web: true),
+        Row(method: .GET, path: "/orders/{order}", allowed: salesReaders, web: true),
+        Row(method: .POST, path: "/orders/{order}", allowed: sellers, body: JSONBody(["notes": "矩阵"]), web: true),
+        Row(method: .POST, path: "/orders/{order}/status", allowed: sellers, body: JSONBody(["status": "delivered"]), web: true),
+        Row(method: .POST, path: "/orders/{order}/after-sales", allowed: salesReaders, body: JSONBody(["description": "异响"]), web: true),
+        Row(method: .GET, path: "/receivables", allowed: everyone, web: true),
+        Row(method: .POST, path: "/receivables/invoices", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": "100", "issuedOn": "2026-09-01", "dueOn": "2026-10-01"]), web: true),
+        Row(method: .POST, path: "/receivables/payments", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": "100", "receivedOn": "2026-09-01"]), web: true),
+        Row(method: .POST, path: "/customers/{customer}/credit", allowed: [.admin, .lead, .finance],
+            body: JSONBody(["yearsInBusiness": "5", "registeredCapital": "1000000", "industryRisk": "low"]), web: true),
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
     ]
@@ -442,7 +469,12 @@ struct AccessMatrixTests {
         file.$contract.id = contract.id!; file.fileName = "c.pdf"; file.contentType = "application/pdf"; file.size = 4; file.data = Data("%PDF".utf8)
         file.uploadedAt = world.clock.now()
         try await file.create(on: db)
+        let order = SalesOrder()
+        order.number = "SO-MATRIX"; order.contractId = contract.id!; order.opportunityId = theDeal.id!; order.customerId = kept.id!; order.ownerMemberId = rep
+        order.amountFen = 100_00; order.status = "open"; order.plannedDelivery = "2026-10-01"; order.creditDecision = "allowed"; order.notes = ""; order.version = 1
+        try await order.create(on: db)
         return [
+            "order": order.id!.uuidString,
             "contract": contract.id!.uuidString,
             "product": try await product("P-1").id!.uuidString, "spareProduct": try await product("P-2").id!.uuidString,
             "deletedProduct": try await product("P-3", deleted: true).id!.uuidString,

@@ -41,6 +41,11 @@ public enum Resource: Sendable, Equatable {
     case priceList
     /// Approving a contract (RSK-S3): the team lead, admins, or the group lead of the contract owner's group.
     case contractApproval(SalesFacts)
+    /// A customer's invoices, payments and credit assessments (RSK-S2): read like the customer;
+    /// recorded by finance, the team lead and admins.
+    case receivables(SalesFacts)
+    /// Placing an order the credit rules refuse, with a reason (RSK-S2): the team lead alone.
+    case creditOverride
 }
 
 /// Who a sales record belongs to: its owner and their group, and the customer's owner and group
@@ -110,6 +115,10 @@ public enum AccessPolicy {
             allowed = canTouchSales(actor, action, facts)
         case .priceList:
             allowed = action == .read || [.admin, .lead].contains(actor.role)
+        case .receivables(let f):
+            allowed = action == .read ? canTouchSales(actor, .read, f) : [.admin, .lead, .finance].contains(actor.role)
+        case .creditOverride:
+            allowed = actor.role == .lead
         case .contractApproval(let f):
             allowed = [.admin, .lead].contains(actor.role) || (actor.role == .groupLead && f.group != nil && f.group == actor.groupId)
         }
@@ -191,6 +200,8 @@ extension Resource {
         case .salesRecord: "sales record"
         case .priceList: "price list"
         case .contractApproval: "contract approval"
+        case .receivables: "customer's receivables"
+        case .creditOverride: "credit override"
         }
     }
 }

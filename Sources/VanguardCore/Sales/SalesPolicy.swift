@@ -17,6 +17,8 @@ public struct SalesPolicy: Sendable, Codable, Equatable {
     public var quotes: QuotePolicy?
     /// The contract checklist and the amount from which a second approver is needed (RSK-S3).
     public var contracts: ContractPolicy?
+    /// Credit factors, weights, ratings and limits, and the overdue days that stop new orders (RSK-S2).
+    public var credit: CreditPolicy?
 
     public init(stages: [PipelineStage]? = nil, classification: CustomerClassification? = nil, industries: [Industry]? = nil) {
         self.stages = stages
@@ -29,6 +31,7 @@ public struct SalesPolicy: Sendable, Codable, Equatable {
     public var effectiveIndustries: [Industry] { industries ?? Self.standardIndustries }
     public var effectiveQuotes: QuotePolicy { quotes ?? .default }
     public var effectiveContracts: ContractPolicy { contracts ?? .default }
+    public var effectiveCredit: CreditPolicy { credit ?? .default }
 
     public func problems() -> [FieldError] {
         var errors = effectiveClassification.problems(field: "sales.classification")

@@ -25,6 +25,8 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: ProductsAPI())
     try signedInAPI.register(collection: QuotesAPI())
     try signedInAPI.register(collection: ContractsAPI())
+    try signedInAPI.register(collection: OrdersAPI())
+    try signedInAPI.register(collection: ReceivablesAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
     try web.register(collection: AuthPages())
@@ -41,4 +43,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PipelinePages())
     try signedIn.register(collection: QuotePages())
     try signedIn.register(collection: ContractPages())
+    try signedIn.register(collection: OrderPages())
 }

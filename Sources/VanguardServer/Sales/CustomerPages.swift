@@ -104,6 +104,7 @@ struct CustomerPages: RouteCollection {
         var activities: [ActivityRow]
         var deals: [DealRow]
         var quotes: [QuoteRow]
+        var credit: CreditView
         var canEdit: Bool
         var canLog: Bool
         var tab: String
@@ -142,6 +143,7 @@ struct CustomerPages: RouteCollection {
                                        amount: SalesNames.yuan($0.amountFen), expectedClose: $0.expectedClose ?? "—", owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—") },
             quotes: quotes.map { QuoteRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("quote_" + $0.status),
                                           net: SalesNames.yuan($0.netFen), validUntil: $0.validUntil) },
+            credit: try await CreditView.load(c, facts: facts, req: req),
             canEdit: c.deletedAt == nil && req.allowed(.update, .salesRecord(facts)),
             canLog: c.deletedAt == nil && req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))),
             tab: tab, events: events,

@@ -3,7 +3,8 @@ import Fluent
 /// The sales chapter's tables. Migrations never change once landed: append new ones.
 enum SalesMigrations {
     static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange(),
-                                       CreateProduct(), CreateQuote(), CreateContract()]
+                                       CreateProduct(), CreateQuote(), CreateContract(),
+                                       CreateOrdersAndReceivables()]
 }
 
 struct CreateCustomer: AsyncMigration {

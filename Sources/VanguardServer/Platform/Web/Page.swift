@@ -57,6 +57,8 @@ extension Request {
             .init(href: "/my-day", label: table["navMyDay"] ?? "My day", active: section == "my-day"),
             .init(href: "/customers", label: table["navCustomers"] ?? "Customers", active: section == "customers"),
             .init(href: "/pipeline", label: table["navPipeline"] ?? "Pipeline", active: section == "pipeline"),
+            .init(href: "/orders", label: table["navOrders"] ?? "Orders", active: section == "orders"),
+            .init(href: "/receivables", label: table["navReceivables"] ?? "Receivables", active: section == "receivables"),
             .init(href: "/products", label: table["navProducts"] ?? "Price list", active: section == "products"),
         ]
         var adminNav: [Layout.NavItem] = []

@@ -1,0 +1,29 @@
+import Fluent
+import Vapor
+import VanguardCore
+
+/// The credit card on a customer's page (RSK-S2): the newest assessment, what the customer owes
+/// and has on order, and the form finance and the lead use to assess again.
+struct CreditView: Encodable {
+    var rating: String?
+    var score: Int?
+    var limit: String?
+    var nextReview: String?
+    var valid: Bool
+    var outstanding: String
+    var uninvoiced: String
+    var oldestOverdueDays: Int
+    var canAssess: Bool
+    var risks: [FormField.Option]
+
+    static func load(_ c: Customer, facts: SalesFacts, req: Request) async throws -> CreditView {
+        let today = req.today
+        let latest = try await Ledger.latestAssessment(customer: c.id!, on: req.db)
+        let ageing = try await Ledger.ageing(customer: c.id!, asOf: today, on: req.db)
+        return CreditView(rating: latest?.rating, score: latest?.score, limit: latest.map { SalesNames.yuan($0.limitFen) }, nextReview: latest?.nextReview,
+                          valid: latest?.rule?.isValid(on: today) ?? false, outstanding: SalesNames.yuan(ageing.totalOutstanding.fen),
+                          uninvoiced: SalesNames.yuan(try await Ledger.uninvoiced(customer: c.id!, on: req.db).fen), oldestOverdueDays: ageing.oldestOverdueDays,
+                          canAssess: req.allowed(.create, .receivables(facts)),
+                          risks: IndustryRisk.allCases.map { FormField.Option(value: $0.rawValue, label: req.t("risk_" + $0.rawValue), selected: $0 == .medium) })
+    }
+}
