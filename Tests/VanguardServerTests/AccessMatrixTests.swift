@@ -144,6 +144,16 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/api/v1/credit-assessments", allowed: [.admin, .lead, .finance],
             body: JSONBody(["customerId": "{customer}", "yearsInBusiness": 5, "registeredCapital": 1000000, "industryRisk": "low"])),
         Row(method: .GET, path: "/api/v1/receivables/ageing", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/targets", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/targets/{period}", allowed: everyone),
+        Row(method: .PUT, path: "/api/v1/targets/{period}", allowed: leaders, body: JSONBody(["team": 0])),
+        Row(method: .POST, path: "/api/v1/targets/{period}/forecast-commits", allowed: leaders),
+        Row(method: .GET, path: "/api/v1/reports/sales", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/feedback", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/feedback", allowed: sellers, body: JSONBody(["summary": "矩阵反馈", "category": "product"])),
+        Row(method: .GET, path: "/api/v1/feedback/{feedback}", allowed: salesReaders),
+        Row(method: .PATCH, path: "/api/v1/feedback/{feedback}", allowed: sellers, body: JSONBody(["detail": "更多"])),
+        Row(method: .GET, path: "/api/v1/feedback/{feedback}/history", allowed: salesReaders),
     ]
 
     static let webPages: [Row] = [
@@ -238,6 +248,13 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/orders/{order}/status", allowed: sellers, body: JSONBody(["status": "delivered"]), web: true),
         Row(method: .POST, path: "/orders/{order}/after-sales", allowed: salesReaders, body: JSONBody(["description": "异响"]), web: true),
         Row(method: .GET, path: "/receivables", allowed: everyone, web: true),
+        Row(method: .GET, path: "/targets", allowed: everyone, web: true),
+        Row(method: .POST, path: "/targets/{period}", allowed: leaders, body: JSONBody(["target_team": "0"]), web: true),
+        Row(method: .POST, path: "/targets/{period}/commit", allowed: leaders, web: true),
+        Row(method: .GET, path: "/reports/sales", allowed: everyone, web: true),
+        Row(method: .GET, path: "/feedback", allowed: everyone, web: true),
+        Row(method: .POST, path: "/feedback", allowed: sellers, body: JSONBody(["summary": ""]), web: true),
+        Row(method: .POST, path: "/feedback/{feedback}", allowed: sellers, body: JSONBody(["response": "已处理"]), web: true),
         Row(method: .POST, path: "/receivables/invoices", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": "100", "issuedOn": "2026-09-01", "dueOn": "2026-10-01"]), web: true),
         Row(method: .POST, path: "/receivables/payments", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": "100", "receivedOn": "2026-09-01"]), web: true),
         Row(method: .POST, path: "/customers/{customer}/credit", allowed: [.admin, .lead, .finance],
@@ -473,7 +490,12 @@ struct AccessMatrixTests {
         order.number = "SO-MATRIX"; order.contractId = contract.id!; order.opportunityId = theDeal.id!; order.customerId = kept.id!; order.ownerMemberId = rep
         order.amountFen = 100_00; order.status = "open"; order.plannedDelivery = "2026-10-01"; order.creditDecision = "allowed"; order.notes = ""; order.version = 1
         try await order.create(on: db)
+        let feedback = FeedbackService.new(owner: rep)
+        feedback.customerId = kept.id; feedback.category = "product"; feedback.summary = "矩阵反馈"
+        try await feedback.create(on: db)
         return [
+            "feedback": feedback.id!.uuidString,
+            "period": "2026-Q4",
             "order": order.id!.uuidString,
             "contract": contract.id!.uuidString,
             "product": try await product("P-1").id!.uuidString, "spareProduct": try await product("P-2").id!.uuidString,

@@ -15,7 +15,9 @@
 # Tests/browser/requirements.txt); VANGUARD_VENV points elsewhere.
 # Tunables (environment):
 #   FUZZ_MAX_EXAMPLES   examples per operation and phase      (default 25)
-#   FUZZ_WORKERS        concurrent workers                    (default 2)
+#   FUZZ_WORKERS        concurrent workers                    (default 1: with threads, CPython
+#                       3.11's compile() sometimes fails inside schemathesis with "AST constructor
+#                       recursion depth mismatch", a crash of the tool, not a finding)
 #   FUZZ_SEED           fixed seed, to replay a run           (default: random, printed)
 #   FUZZ_EXCLUDE_CHECKS comma-separated checks to skip        (default: none)
 #   FUZZ_TIMEOUT        hard limit for the whole run, seconds (default 900)
@@ -127,7 +129,7 @@ args=(
     --header "Authorization: Bearer $TOKEN"
     --checks all
     --max-examples "${FUZZ_MAX_EXAMPLES:-25}"
-    --workers "${FUZZ_WORKERS:-2}"
+    --workers "${FUZZ_WORKERS:-1}"
     --exclude-name-regex "$EXCLUDE_REGEX"
     --request-timeout 30
     --wait-for-schema 30

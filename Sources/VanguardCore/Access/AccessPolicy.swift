@@ -46,6 +46,8 @@ public enum Resource: Sendable, Equatable {
     case receivables(SalesFacts)
     /// Placing an order the credit rules refuse, with a reason (RSK-S2): the team lead alone.
     case creditOverride
+    /// Sales targets (SAL-1, LEAD-1): the whole team sees them; the team lead and admins set them.
+    case targets
 }
 
 /// Who a sales record belongs to: its owner and their group, and the customer's owner and group
@@ -119,6 +121,8 @@ public enum AccessPolicy {
             allowed = action == .read ? canTouchSales(actor, .read, f) : [.admin, .lead, .finance].contains(actor.role)
         case .creditOverride:
             allowed = actor.role == .lead
+        case .targets:
+            allowed = action == .read || [.admin, .lead].contains(actor.role)
         case .contractApproval(let f):
             allowed = [.admin, .lead].contains(actor.role) || (actor.role == .groupLead && f.group != nil && f.group == actor.groupId)
         }
@@ -202,6 +206,7 @@ extension Resource {
         case .contractApproval: "contract approval"
         case .receivables: "customer's receivables"
         case .creditOverride: "credit override"
+        case .targets: "sales targets"
         }
     }
 }

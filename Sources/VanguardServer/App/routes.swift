@@ -27,6 +27,9 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: ContractsAPI())
     try signedInAPI.register(collection: OrdersAPI())
     try signedInAPI.register(collection: ReceivablesAPI())
+    try signedInAPI.register(collection: TargetsAPI())
+    try signedInAPI.register(collection: SalesReportsAPI())
+    try signedInAPI.register(collection: FeedbackAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
     try web.register(collection: AuthPages())
@@ -44,4 +47,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: QuotePages())
     try signedIn.register(collection: ContractPages())
     try signedIn.register(collection: OrderPages())
+    try signedIn.register(collection: SalesReportPages())
+    try signedIn.register(collection: FeedbackPages())
 }

@@ -243,6 +243,7 @@ enum CreditService {
             throw Problem.invalid("industryRisk", "invalidChoice", "One of: \(IndustryRisk.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         e.check("notes", Validators.maxLength(input.notes, 2000, field: "notes"))
+        if !(0...500).contains(input.yearsInBusiness) { e.add("yearsInBusiness", "outOfRange", "From 0 to 500 years.") }
         let today = req.today
         let ledger = try await Ledger.ageing(customer: customer.id!, asOf: today, on: req.db)
         let factors = CreditFactors(onTimeShare: input.onTimeShare, overdueAmount: Ledger.overdue(ledger), yearsInBusiness: input.yearsInBusiness,

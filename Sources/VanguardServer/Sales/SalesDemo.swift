@@ -144,6 +144,18 @@ enum SalesDemo {
         try await db.writeTransaction { db in
             var rng = SplitMix64(seed: seed)
             func day(_ offset: Int) -> String { CivilDate.on(now.addingTimeInterval(Double(offset) * 86_400)).description }
+            // This quarter's targets (SAL-1): the sales group's split evenly across its people.
+            let today = CivilDate.on(now)
+            if let quarter = TargetPeriod.quarter(today.year, (today.month - 1) / 3 + 1), let group = sellers.first?.$group.id {
+                let each: Int64 = 1_200_000_00
+                let rows: [(String, UUID?, Int64)] = [("team", nil, each * Int64(sellers.count)), ("group", group, each * Int64(sellers.count))]
+                    + sellers.map { ("person", $0.id, each) }
+                for (level, id, fen) in rows {
+                    let t = SalesTarget()
+                    t.period = quarter.description; t.level = level; t.subjectId = id; t.amountFen = fen
+                    try await t.create(on: db)
+                }
+            }
             for (i, c) in customers.enumerated() {
                 let yuan = Int64(50_000 + rng.next() % 450_000)
                 let deal = OpportunityService.new(owner: c.ownerMemberId, now: now.addingTimeInterval(-Double(60 + i) * 86_400))

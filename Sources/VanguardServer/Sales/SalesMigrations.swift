@@ -4,7 +4,7 @@ import Fluent
 enum SalesMigrations {
     static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange(),
                                        CreateProduct(), CreateQuote(), CreateContract(),
-                                       CreateOrdersAndReceivables()]
+                                       CreateOrdersAndReceivables(), CreateTargets(), CreateFeedback()]
 }
 
 struct CreateCustomer: AsyncMigration {

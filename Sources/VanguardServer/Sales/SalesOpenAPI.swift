@@ -57,6 +57,8 @@ enum SalesOpenAPI {
                                                                    sort(QuotesAPI.sortable)] + paging, deleteErrors: ["409"])
             .filter { !$0.0.hasSuffix("/restore") }
         let binary: JSONValue = ["schema": ["type": "string", "format": "binary"]]
+        let periodSchema = S.str(8, min: 4, pattern: "^[0-9]{4}(-Q[1-4]|-M(0[1-9]|1[0-2]))?$")
+        let periodParam: JSONValue = ["name": "period", "in": "path", "required": true, "schema": periodSchema]
         p += [
             ("/api/v1/contracts", [
                 "get": D.op("listContracts", "Contracts", tag: "Contracts", params: [D.query("opportunityId", S.uuid), D.query("customerId", S.uuid),
@@ -120,6 +122,33 @@ enum SalesOpenAPI {
             ]),
             ("/api/v1/receivables/ageing", ["get": D.op("receivablesAgeing", "Outstanding by age bucket, per customer and in total", tag: "Receivables",
                                                       params: [D.query("customerId", S.uuid)], ok: [("200", D.json("Ageing", "The ageing."))], errors: []),]),
+            ("/api/v1/targets", ["get": D.op("currentTargets", "This quarter's targets with attainment and forecast", tag: "Targets",
+                                            ok: [("200", D.json("TargetReport", "The breakdown."))], errors: [])]),
+            ("/api/v1/targets/{period}", [
+                "get": D.op("targets", "A period's targets, attainment from won deals, weighted forecast, committed forecast and its accuracy", tag: "Targets",
+                            params: [periodParam], ok: [("200", D.json("TargetReport", "The breakdown."))], errors: []),
+                "put": D.op("setTargets", "Set the whole breakdown (team → groups → people); refused unless every split adds up", tag: "Targets",
+                            params: [periodParam], body: "TargetSet", ok: [("200", D.json("TargetReport", "Saved."))], errors: ["413", "415"]),
+            ]),
+            ("/api/v1/targets/{period}/forecast-commits", ["post": D.op("commitForecast", "Record today's forecast as the lead's commitment", tag: "Targets",
+                                                                      params: [periodParam], ok: [("200", D.json("TargetReport", "Committed."))], errors: [])]),
+            ("/api/v1/reports/sales", ["get": D.op("salesReport", "Funnel, win rate and time in each stage for a period", tag: "Reports",
+                                                 params: [D.query("period", periodSchema)], ok: [("200", D.json("SalesReport", "The report."))], errors: [])]),
+            ("/api/v1/feedback", [
+                "get": D.op("listFeedback", "Customer feedback and market information", tag: "Feedback",
+                            params: [D.param("q"), D.query("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))), D.query("category", S.enumeration(FeedbackCategory.allCases.map(\.rawValue))),
+                                     D.query("departmentId", S.uuid), D.query("customerId", S.uuid), D.query("tag", S.str(30)), sort(["summary"])] + paging,
+                            ok: [("200", D.json("FeedbackPage", "One page."))], errors: []),
+                "post": D.op("createFeedback", "Record feedback (SAL-5)", tag: "Feedback", body: "FeedbackCreate",
+                             ok: [("201", D.json("Feedback", "Recorded.", etag: true, location: true))], errors: ["413", "415"]),
+            ]),
+            ("/api/v1/feedback/{id}", [
+                "get": D.op("getFeedback", "One feedback item", tag: "Feedback", params: [id], ok: [("200", D.json("Feedback", "The item.", etag: true))], errors: ["404"]),
+                "patch": D.op("updateFeedback", "Route, answer or close feedback", tag: "Feedback", params: [id, ifMatch], body: "FeedbackPatch",
+                              ok: [("200", D.json("Feedback", "Changed.", etag: true))], errors: ["404", "412", "413", "415"]),
+            ]),
+            ("/api/v1/feedback/{id}/history", ["get": D.op("feedbackHistory", "The item's history", tag: "Feedback", params: [id, D.param("limit"), D.param("cursor")],
+                                                         ok: [("200", D.json("AuditEventPage", "Newest first."))], errors: ["404"])]),
             ("/api/v1/contracts/{id}/history", ["get": D.op("contractHistory", "The contract's history, newest first", tag: "Contracts", params: [id, D.param("limit"), D.param("cursor")],
                                                           ok: [("200", D.json("AuditEventPage", "Newest first."))], errors: ["404"])]),
         ]
@@ -168,6 +197,11 @@ enum SalesOpenAPI {
         let quoteInput: [(String, JSONValue)] = [
             ("opportunityId", S.uuid), ("validUntil", date), ("lines", ["type": "array", "items": S.ref("QuoteLineInput"), "minItems": 1, "maxItems": 200]),
             ("extraDiscountPercent", percent), ("serviceTerms", S.str(5000)), ("notes", S.str(5000)),
+        ]
+        let feedbackInput: [(String, JSONValue)] = [
+            ("customerId", S.nullableUUID), ("source", S.enumeration(FeedbackSource.allCases.map(\.rawValue))), ("category", S.enumeration(FeedbackCategory.allCases.map(\.rawValue))),
+            ("departmentId", S.nullableUUID), ("tags", ["type": "array", "maxItems": 10, "items": S.str(30, min: 1, pattern: "^[^,]+$")]),
+            ("summary", S.str(300, min: 1, pattern: #"\S"#)), ("detail", S.str(5000)), ("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))), ("response", S.str(5000)),
         ]
         let deal = S.object([
             ("id", S.uuid), ("customerId", S.uuid), ("title", S.str()), ("ownerId", S.uuid), ("stage", S.str()), ("amount", ["type": "number"]),
@@ -294,6 +328,28 @@ enum SalesOpenAPI {
                                                                   ("outstanding", ["type": "number"]), ("oldestOverdueDays", S.int)],
                                                                  required: ["customerId", "customer", "buckets", "outstanding", "oldestOverdueDays"])))],
                                 required: ["asOf", "buckets", "outstanding", "customers"])),
+            ("TargetReport", S.object([("period", S.str()), ("firstDay", S.str()), ("lastDay", S.str()), ("ended", S.bool),
+                                       ("lines", S.array(S.object([("level", S.enumeration(["team", "group", "person"])), ("id", S.uuid), ("parentId", S.uuid), ("name", S.str()),
+                                                                   ("target", ["type": "number"]), ("actual", ["type": "number"]), ("attainmentPercent", ["type": "number"]),
+                                                                   ("forecast", ["type": "number"]), ("committedForecast", ["type": "number"]), ("forecastAccuracyPercent", ["type": "number"])],
+                                                                  required: ["level", "name", "target", "actual", "forecast"])))],
+                                      required: ["period", "firstDay", "lastDay", "ended", "lines"])),
+            ("TargetSet", S.object([("team", money), ("groups", S.array(S.object([("id", S.uuid), ("amount", money)], required: ["id", "amount"], closed: true))),
+                                    ("people", S.array(S.object([("id", S.uuid), ("amount", money)], required: ["id", "amount"], closed: true)))],
+                                   required: ["team"], closed: true)),
+            ("SalesReport", S.object([("period", S.str()),
+                                      ("funnel", S.array(S.object([("stage", S.str()), ("name", S.str()), ("deals", S.int), ("amount", ["type": "number"])], required: ["stage", "name", "deals", "amount"]))),
+                                      ("won", S.int), ("lost", S.int), ("winRatePercent", ["type": "number"]), ("wonAmount", ["type": "number"]),
+                                      ("stageTimes", S.array(S.object([("stage", S.str()), ("name", S.str()), ("moves", S.int), ("meanDays", ["type": "number"]), ("medianDays", ["type": "number"])],
+                                                                      required: ["stage", "name", "moves"])))],
+                                     required: ["period", "funnel", "won", "lost", "wonAmount", "stageTimes"])),
+            ("Feedback", S.object([("id", S.uuid), ("customerId", S.uuid), ("source", S.str()), ("category", S.str()), ("departmentId", S.uuid),
+                                   ("tags", S.array(S.str())), ("summary", S.str()), ("detail", S.str()), ("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))),
+                                   ("response", S.str()), ("ownerId", S.uuid), ("version", S.int), ("createdAt", S.dateTime), ("updatedAt", S.dateTime)],
+                                  required: ["id", "source", "category", "tags", "summary", "detail", "status", "response", "version"])),
+            ("FeedbackPage", S.page("Feedback")),
+            ("FeedbackCreate", S.object(feedbackInput, required: ["summary", "category"], closed: true)),
+            ("FeedbackPatch", S.object(feedbackInput, required: [], closed: true)),
             ("PipelineBoard", S.object([
                 ("columns", S.array(S.object([
                     ("stage", S.str()), ("name", S.str()), ("probability", S.int), ("outcome", S.enumeration(["open", "won", "lost"])),

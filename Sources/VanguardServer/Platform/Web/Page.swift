@@ -23,6 +23,8 @@ struct Layout: Encodable {
     var csrf: String
     var unread: Int
     var nav: [NavItem]
+    var salesMore: [NavItem]
+    var salesMoreActive: Bool
     var adminNav: [NavItem]
     var flash: String?
     var flashKind: String?
@@ -57,8 +59,14 @@ extension Request {
             .init(href: "/my-day", label: table["navMyDay"] ?? "My day", active: section == "my-day"),
             .init(href: "/customers", label: table["navCustomers"] ?? "Customers", active: section == "customers"),
             .init(href: "/pipeline", label: table["navPipeline"] ?? "Pipeline", active: section == "pipeline"),
+        ]
+        // The rest of the sales chapter sits in one menu, so the bar stays one line on a laptop.
+        let salesMore: [Layout.NavItem] = [
             .init(href: "/orders", label: table["navOrders"] ?? "Orders", active: section == "orders"),
             .init(href: "/receivables", label: table["navReceivables"] ?? "Receivables", active: section == "receivables"),
+            .init(href: "/targets", label: table["navTargets"] ?? "Targets", active: section == "targets"),
+            .init(href: "/reports/sales", label: table["navReports"] ?? "Reports", active: section == "reports"),
+            .init(href: "/feedback", label: table["navFeedback"] ?? "Feedback", active: section == "feedback"),
             .init(href: "/products", label: table["navProducts"] ?? "Price list", active: section == "products"),
         ]
         var adminNav: [Layout.NavItem] = []
@@ -80,7 +88,7 @@ extension Request {
             user: user.map { .init(name: $0.user.displayName, role: $0.actor.role.rawValue,
                                    roleLabel: table[Request.roleKey($0.actor.role)] ?? $0.actor.role.rawValue,
                                    isAdmin: $0.actor.role == .admin) },
-            csrf: csrfToken(), unread: unread, nav: nav, adminNav: adminNav,
+            csrf: csrfToken(), unread: unread, nav: nav, salesMore: salesMore, salesMoreActive: salesMore.contains(where: \.active), adminNav: adminNav,
             flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
             flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
         let view = PageView(title: table[title] ?? title, t: table, layout: layout, page: body)

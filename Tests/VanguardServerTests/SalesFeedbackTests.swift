@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// Feedback and market information from sales (SAL-5): captured, tagged, routed to a department, answered.
+@Suite("Sales: customer feedback routed to departments (SAL-5)")
+struct SalesFeedbackTests {
+    @Test("SAL-5: a rep records a customer's product complaint, routes it to product management, and the response closes the loop")
+    func routeAndAnswer() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = team.salesRep.token
+            let product = try await Department.query(on: world.db).filter(\.$code == "product").first()!
+            let customer = try await world.api(.POST, "/api/v1/customers", token: rep, json: JSONBody(["name": "长沙博远软件", "source": "visit"])).json(CustomerDTO.self)
+            let created = try await world.api(.POST, "/api/v1/feedback", token: rep, raw: """
+                {"customerId":"\(customer.id)","category":"product","source":"visit","summary":"希望支持批量导出","tags":["导出","报表"]}
+                """)
+            #expect(created.status == .created)
+            let f = try created.json(FeedbackDTO.self)
+            #expect(f.status == "new" && f.tags == ["导出", "报表"].sorted())
+            let routed = try await world.api(.PATCH, "/api/v1/feedback/\(f.id)", token: rep, json: JSONBody(["departmentId": .string(product.id!.uuidString)])).json(FeedbackDTO.self)
+            #expect(routed.status == "routed")
+            let answered = try await world.api(.PATCH, "/api/v1/feedback/\(f.id)", token: rep, json: JSONBody(["response": "已排入下个版本"])).json(FeedbackDTO.self)
+            #expect(answered.status == "answered")
+            let byDept = try await world.api(.GET, "/api/v1/feedback?departmentId=\(product.id!)&tag=%E5%AF%BC%E5%87%BA", token: team.lead.token).json(PageOf<FeedbackDTO>.self)
+            #expect(byDept.items.map(\.id) == [f.id])
+            #expect(try await world.api(.GET, "/api/v1/feedback", token: team.serviceAgent.token).json(PageOf<FeedbackDTO>.self).items.isEmpty,
+                    "another group's agent does not see this rep's customer feedback")
+            let bad = try await world.api(.PATCH, "/api/v1/feedback/\(f.id)", token: rep, json: JSONBody(["status": "routed", "departmentId": nil]))
+            #expect(bad.problemFields == ["departmentId"])
+            let badNew = try await world.api(.POST, "/api/v1/feedback", token: rep, raw: #"{"summary":" ","category":"weather","tags":["a,b"]}"#)
+            #expect(Set(badNew.problemFields) == ["summary", "category", "tags"])
+        }
+    }
+
+    @Test("on the web: feedback is added with tags and routed from the list")
+    func web() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let logistics = try await Department.query(on: world.db).filter(\.$code == "logistics").first()!
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/feedback")
+            #expect(try await web.post("/feedback", form: ["summary": "交货太慢", "category": "delivery", "source": "sales", "tags": "交付，物流"]).status == .seeOther)
+            let bad = try await web.post("/feedback", form: ["summary": "", "category": "delivery"])
+            #expect(bad.status == .unprocessableEntity && web.lastBody.contains("id=\"e-summary\""))
+            let item = try await FeedbackItem.query(on: world.db).first()!
+            #expect(item.tags == "交付,物流")
+            #expect(try await web.post("/feedback/\(item.id!)", form: ["departmentId": logistics.id!.uuidString, "response": ""]).status == .seeOther)
+            #expect(try await FeedbackItem.find(item.id, on: world.db)?.status == "routed")
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// Targets, attainment, forecast and the sales reports through HTTP (SAL-1, LEAD-1, RSK-M3, item 12).
+@Suite("Sales: targets, forecast and reports (SAL-1, LEAD-1, RSK-M3)")
+struct SalesTargetReportTests {
+    /// Writes a deal straight to the tables with its stage history: a won one closed on `closed`.
+    func deal(_ world: TestWorld, owner: UUID?, customer: UUID, stage: String, yuan: Int64, close: String?, closed: String? = nil, moves: [(String, Date)]) async throws {
+        let o = OpportunityService.new(owner: owner, now: world.clock.now())
+        o.$customer.id = customer; o.title = "报表\(stage)"; o.stage = stage; o.amountFen = yuan * 100; o.expectedClose = close; o.closedOn = closed
+        try await o.create(on: world.db)
+        var previous: String?
+        for (to, at) in moves {
+            let c = StageChange()
+            c.$opportunity.id = o.id!; c.fromStage = previous; c.toStage = to; c.changedAt = at; c.amountFen = o.amountFen
+            try await c.create(on: world.db)
+            previous = to
+        }
+    }
+
+    func customer(_ world: TestWorld, owner: UUID?) async throws -> UUID {
+        let c = Customer()
+        c.name = "报表客户\(UUID().uuidString.prefix(4))"; c.nameKey = DuplicateCustomers.nameKey(c.name); c.kind = "company"; c.region = ""; c.source = "visit"
+        c.status = "prospect"; c.expectedAnnualYuan = 0; c.score = 5; c.customerClass = "C"; c.address = ""; c.notes = ""; c.ownerMemberId = owner; c.version = 1
+        try await c.create(on: world.db)
+        return c.id!
+    }
+
+    @Test("SAL-1: the lead splits the quarter's target across groups and people; a split that does not add up is refused whole")
+    func split() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let sales = team.groups["sales"]!, service = team.groups["service"]!
+            let bad = try await world.api(.PUT, "/api/v1/targets/2026-Q3", token: team.lead.token, raw: """
+                {"team":1000000,"groups":[{"id":"\(sales)","amount":700000},{"id":"\(service)","amount":200000}],
+                 "people":[{"id":"\(team.salesRep.member!)","amount":400000},{"id":"\(team.salesLead.member!)","amount":300000}]}
+                """)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.problem?.detail?.contains("100,000.00 short") == true, "it says by how much")
+            #expect(try await SalesTarget.query(on: world.db).count() == 0)
+            #expect(try await world.api(.PUT, "/api/v1/targets/2026-Q3", token: team.salesLead.token, raw: #"{"team":1}"#).status == .forbidden,
+                    "targets are set by the team lead (LEAD-1)")
+            let good = try await world.api(.PUT, "/api/v1/targets/2026-Q3", token: team.lead.token, raw: """
+                {"team":1000000,"groups":[{"id":"\(sales)","amount":800000},{"id":"\(service)","amount":200000}],
+                 "people":[{"id":"\(team.salesRep.member!)","amount":500000},{"id":"\(team.salesLead.member!)","amount":300000}]}
+                """)
+            #expect(good.status == .ok)
+            let report = try good.json(TargetReport.self)
+            #expect(report.lines.first { $0.level == "team" }?.target == 1_000_000)
+            #expect(report.lines.first { $0.id == team.salesRep.member }?.target == 500_000)
+            #expect(try await world.api(.PUT, "/api/v1/targets/2026-Q5", token: team.lead.token, raw: #"{"team":1}"#).status == .badRequest)
+        }
+    }
+
+    @Test("SAL-1, RSK-M3: attainment from won deals; the forecast adds open deals by their stage's chance; a committed forecast's accuracy shows once the quarter ends")
+    func attainmentAndForecast() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = team.salesRep.member!
+            let c = try await customer(world, owner: rep)
+            let t0 = world.clock.now()
+            try await deal(world, owner: rep, customer: c, stage: "won", yuan: 300_000, close: "2026-09-10", closed: "2026-09-10", moves: [("prospect", t0), ("won", t0)])
+            try await deal(world, owner: rep, customer: c, stage: "proposal", yuan: 100_000, close: "2026-09-28", moves: [("prospect", t0)])
+            try await deal(world, owner: rep, customer: c, stage: "negotiation", yuan: 100_000, close: "2026-12-01", moves: [("prospect", t0)])
+            _ = try await world.api(.PUT, "/api/v1/targets/2026-Q3", token: team.lead.token, raw: """
+                {"team":600000,"groups":[{"id":"\(team.groups["sales"]!)","amount":600000}],"people":[{"id":"\(rep)","amount":600000}]}
+                """)
+            var report = try await world.api(.GET, "/api/v1/targets/2026-Q3", token: team.salesRep.token).json(TargetReport.self)
+            let me = try #require(report.lines.first { $0.id == rep })
+            #expect(me.actual == 300_000 && me.attainmentPercent == 50)
+            #expect(me.forecast == 340_000, "300,000 won + 100,000 × 40 % at proposal; the December deal is not in Q3")
+            #expect(try await world.api(.POST, "/api/v1/targets/2026-Q3/forecast-commits", token: team.lead.token).status == .ok)
+            world.clock.advance(by: 20 * 86_400)   // into October: the quarter has ended
+            report = try await world.api(.GET, "/api/v1/targets/2026-Q3", token: team.salesRep.token).json(TargetReport.self)
+            let after = try #require(report.lines.first { $0.id == rep })
+            #expect(report.ended && after.committedForecast == 340_000)
+            // 1 − |340,000 − 300,000| ÷ 300,000 = 86.67 %
+            #expect(after.forecastAccuracyPercent == 86.67)
+        }
+    }
+
+    @Test("the funnel, win rate and time in stage come from the recorded stage moves, for the deals the reader may see")
+    func reports() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = team.salesRep.member!
+            let c = try await customer(world, owner: rep)
+            let day = 86_400.0
+            let t0 = world.clock.now().addingTimeInterval(-40 * day)   // 2026-08-12, in Q3
+            try await deal(world, owner: rep, customer: c, stage: "won", yuan: 200_000, close: "2026-09-01", closed: "2026-09-01",
+                           moves: [("prospect", t0), ("visited", t0 + 4 * day), ("proposal", t0 + 10 * day), ("negotiation", t0 + 12 * day), ("won", t0 + 20 * day)])
+            try await deal(world, owner: rep, customer: c, stage: "lost", yuan: 50_000, close: "2026-09-05", closed: "2026-09-05",
+                           moves: [("prospect", t0), ("visited", t0 + 2 * day), ("lost", t0 + 8 * day)])
+            try await deal(world, owner: rep, customer: c, stage: "visited", yuan: 80_000, close: "2026-10-05", moves: [("prospect", t0), ("visited", t0 + 6 * day)])
+            let report = try await world.api(.GET, "/api/v1/reports/sales?period=2026-Q3", token: team.salesRep.token).json(SalesReport.self)
+            #expect(report.funnel.map(\.deals) == [3, 3, 1, 1, 1])
+            #expect(report.funnel.first?.amount == 330_000)
+            #expect(report.won == 1 && report.lost == 1 && report.winRatePercent == 50)
+            let visited = try #require(report.stageTimes.first { $0.stage == "visited" })
+            #expect(visited.moves == 2 && visited.medianDays == 6)   // 6 days (won deal), 6 days (lost deal)
+            #expect(report.stageTimes.first { $0.stage == "prospect" }?.meanDays == 4)   // 4, 2, 6
+            let other = try await world.api(.GET, "/api/v1/reports/sales?period=2026-Q3", token: team.serviceAgent.token).json(SalesReport.self)
+            #expect(other.funnel.allSatisfy { $0.deals == 0 }, "another group's deals are not in my report")
+        }
+    }
+
+    @Test("on the web: the targets page saves a breakdown and draws attainment; the reports page draws the funnel")
+    func web() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let lead = WebClient(world)
+            try await lead.signIn(team.lead.email)
+            try await lead.get("/targets?period=2026-Q3")
+            #expect(lead.lastBody.contains("id=\"targets-form\""))
+            var form = ["target_team": "500000", "target_\(team.groups["sales"]!)": "500000", "target_\(team.salesRep.member!)": "200000"]
+            _ = try await lead.post("/targets/2026-Q3", form: form)
+            try await lead.get("/targets?period=2026-Q3")
+            #expect(lead.lastBody.contains("flash error") && lead.lastBody.contains("short of"), "the gap is explained")
+            form["target_\(team.salesLead.member!)"] = "300000"
+            _ = try await lead.post("/targets/2026-Q3", form: form)
+            try await lead.get("/targets?period=2026-Q3")
+            #expect(lead.lastBody.contains("value=\"200000.00\"") && lead.lastBody.contains("<svg"))
+            try await lead.get("/reports/sales?period=2026-Q3")
+            #expect(lead.lastBody.contains("id=\"funnel\"") && lead.lastBody.contains("<svg"))
+            let rep = WebClient(world)
+            try await rep.signIn(team.salesRep.email)
+            try await rep.get("/targets?period=2026-Q3")
+            #expect(!rep.lastBody.contains("id=\"save-targets\""), "only the lead edits targets")
+        }
+    }
+}
