@@ -32,7 +32,7 @@ public enum DuplicateCustomers {
     }
 
     /// Full-width ASCII (ＡＢＣ１２３, typed with a Chinese input method) as ordinary ASCII.
-    static func halfWidth(_ u: Unicode.Scalar) -> Unicode.Scalar {
+    public static func halfWidth(_ u: Unicode.Scalar) -> Unicode.Scalar {
         if (0xFF01...0xFF5E).contains(u.value) { return Unicode.Scalar(u.value - 0xFEE0)! }
         return u.value == 0x3000 ? " " : u
     }

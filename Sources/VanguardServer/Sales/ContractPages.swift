@@ -25,7 +25,7 @@ struct ContractPages: RouteCollection {
         try req.authorize(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId)))
         guard let id = UUID(uuidString: req.queryString("quoteId") ?? ""), let quote = try await Quote.find(id, on: req.db) else { throw Problem.notFound("quote") }
         try req.authorize(.read, .salesRecord(try await QuoteService.facts(quote, on: req.db)))
-        let deal = try await quote.$opportunity.get(on: req.db)
+        let deal = try await QuoteService.deal(of: quote, on: req.db)
         return try await newPage(req, quote: quote, values: ["quoteId": id.uuidString, "title": deal.title, "deliveryTerms": quote.serviceTerms], errors: [], formError: nil)
     }
 

@@ -80,7 +80,7 @@ enum ContractService {
         e.check("paymentTerms", Validators.maxLength(input.paymentTerms, 5000, field: "paymentTerms"))
         e.check("deliveryTerms", Validators.maxLength(input.deliveryTerms, 5000, field: "deliveryTerms"))
         try e.throwIfAny()
-        let deal = try await quote.$opportunity.get(on: req.db)
+        let deal = try await QuoteService.deal(of: quote, on: req.db)
         let c = Contract()
         c.number = "C" + req.today.description.replacingOccurrences(of: "-", with: "").prefix(6) + "-" + UUID().uuidString.prefix(6).uppercased()
         c.$opportunity.id = deal.id!

@@ -9,6 +9,9 @@ struct CustomerPages: RouteCollection {
         let c = routes.grouped("customers")
         c.get(use: list)
         c.get("new", use: newForm)
+        c.get("export", use: { try await SalesExport.customers(req: $0, strict: false) })
+        c.get("import", use: CustomerImportPage.form)
+        c.on(.POST, "import", body: .collect(maxSize: ImportFile.maxBodySize), use: CustomerImportPage.submit)
         c.post(use: create)
         c.get(":id", use: show)
         c.get(":id", "history", use: history)
@@ -43,6 +46,8 @@ struct CustomerPages: RouteCollection {
         var firstHref: String?
         var filtered: Bool
         var canCreate: Bool
+        var exportHref: String
+        var exportXlsxHref: String
     }
 
     func list(req: Request) async throws -> Response {
@@ -78,7 +83,8 @@ struct CustomerPages: RouteCollection {
             sortLinks: sortLinks, nextHref: page.nextCursor.map { href(["cursor": $0]) },
             firstHref: list.after == nil ? nil : href(["cursor": ""]),
             filtered: params.values.contains { !$0.isEmpty },
-            canCreate: req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))))
+            canCreate: req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))),
+            exportHref: SalesNames.href("/customers/export", params), exportXlsxHref: SalesNames.href("/customers/export", params.merging(["format": "xlsx"]) { $1 }))
         return try await req.page("Sales/customers", title: "navCustomers", section: "customers", context)
     }
 

@@ -111,6 +111,7 @@ enum CustomerService {
             if survivor.industry == nil { survivor.industry = duplicate.industry }
             if survivor.size == nil { survivor.size = duplicate.size }
             if survivor.phone == nil { survivor.phone = duplicate.phone; survivor.phoneKey = duplicate.phoneKey }
+            defer { survivor.searchText = CustomerSearch.document(name: survivor.name, phone: survivor.phone, uscc: survivor.uscc) }
             if survivor.email == nil { survivor.email = duplicate.email }
             if survivor.region.isEmpty { survivor.region = duplicate.region }
             if survivor.address.isEmpty { survivor.address = duplicate.address }
@@ -185,6 +186,7 @@ enum CustomerService {
         c.score = rules.score(ProspectFacts(size: c.size.flatMap(CustomerSize.init), expectedAnnualYuan: c.expectedAnnualYuan,
                                             source: SourceChannel(rawValue: c.source)))
         c.customerClass = rules.classFor(score: c.score)
+        c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
     }
 
     private static func checkDuplicates(_ c: Customer, allowSimilar: Bool, on db: any Database) async throws {

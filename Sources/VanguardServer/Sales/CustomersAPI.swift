@@ -10,6 +10,12 @@ struct CustomersAPI: RouteCollection {
         let customers = routes.grouped("customers")
         customers.get(use: list)
         customers.get("duplicates", use: duplicates)
+        customers.get("export", use: { try await SalesExport.customers(req: $0, strict: true) })
+        customers.on(.POST, "import", body: .collect(maxSize: ImportFile.maxBodySize), use: { req in
+            let user = try req.requireUser()
+            try req.authorize(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId)))
+            return try await CustomerImport.run(try ImportFile.table(from: try req.uploadedFile()), dryRun: try req.queryBool("dryRun") ?? false, req: req)
+        })
         customers.post(use: create)
         customers.get(":id", use: show)
         customers.patch(":id", use: update)
@@ -138,9 +144,15 @@ enum CustomerList {
         if let text = try req.queryText("q") {
             let digits = text.filter(\.isNumber)
             let looksLikePhone = digits.count >= 4 && text.allSatisfy { $0.isNumber || " -+()".contains($0) }
+            let dialect = (req.db as? any SQLDatabase)?.dialect.name ?? "sqlite"
             q.group(.or) { or in
                 if let pattern = likePattern(text) {
-                    or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
+                    // The index finds the candidates; LIKE keeps only names holding the fragment itself.
+                    if let indexed = CustomerSearch.condition(text, dialect: dialect) {
+                        or.filter(.sql(indexed + SQLQueryString(" AND lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
+                    } else {
+                        or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
+                    }
                 }
                 if looksLikePhone, let pattern = likePattern(DuplicateCustomers.phoneKey(text)) {
                     or.filter(.sql(SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\'")))

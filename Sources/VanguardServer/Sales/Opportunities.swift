@@ -259,6 +259,7 @@ struct OpportunitiesAPI: RouteCollection {
         let deals = routes.grouped("opportunities")
         deals.get(use: list)
         deals.get("board", use: board)
+        deals.get("export", use: { try await SalesExport.opportunities(req: $0, strict: true) })
         deals.post(use: create)
         deals.get(":id", use: show)
         deals.patch(":id", use: update)

@@ -8,6 +8,7 @@ struct PipelinePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("pipeline", use: board)
         routes.get("my-day", use: myDay)
+        routes.get("pipeline", "export", use: { try await SalesExport.opportunities(req: $0, strict: false) })
         routes.post("activities", ":id", "done", use: markDone)
         let o = routes.grouped("opportunities")
         o.get("new", use: newForm)

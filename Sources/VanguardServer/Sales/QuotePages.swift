@@ -67,7 +67,7 @@ struct QuotePages: RouteCollection {
             values["line\(l.position)_unitPrice"] = Money(fen: l.unitPriceFen).yuanText
             values["line\(l.position)_discount"] = Percent(basisPoints: l.discountBP).description.replacingOccurrences(of: "%", with: "")
         }
-        let deal = try await q.$opportunity.get(on: req.db)
+        let deal = try await QuoteService.deal(of: q, on: req.db)
         return try await formPage(req, quote: q, deal: deal, values: values, errors: [], formError: nil)
     }
 
@@ -88,7 +88,7 @@ struct QuotePages: RouteCollection {
         let q = try await QuoteService.find(req)
         try req.authorize(.update, .salesRecord(try await QuoteService.facts(q, on: req.db)))
         let values = Self.posted(req)
-        let deal = try await q.$opportunity.get(on: req.db)
+        let deal = try await QuoteService.deal(of: q, on: req.db)
         return try await req.handleForm({ try await formPage(req, quote: q, deal: deal, values: values, errors: $0, formError: $1, status: .unprocessableEntity) }) {
             if let sent = Int(values["version"] ?? ""), sent != q.version { throw Problem.preconditionFailed }
             _ = try await QuoteService.update(q, try Self.input(values), req: req)
@@ -205,7 +205,7 @@ struct QuotePages: RouteCollection {
         let user = try req.authorize(.read, .salesRecord(facts))
         let lines = try await QuoteService.lines(q, on: req.db)
         let customer = try await Customer.query(on: req.db).withDeleted().filter(\.$id == q.customerId).first()
-        let deal = try await q.$opportunity.get(on: req.db)
+        let deal = try await QuoteService.deal(of: q, on: req.db)
         let status = QuoteStatus(rawValue: q.status) ?? .draft
         let canUpdate = req.allowed(.update, .salesRecord(facts))
         let today = req.today

@@ -20,6 +20,14 @@ enum QuoteService {
         return quote
     }
 
+    /// The deal a quote belongs to; a deal deleted since is a conflict the user can act on, not a crash.
+    static func deal(of q: Quote, on db: any Database) async throws -> Opportunity {
+        guard let deal = try await Opportunity.find(q.$opportunity.id, on: db) else {
+            throw Problem.conflict("quoteId", "deal-deleted", "The deal of quote \(q.number) has been deleted; restore it first.")
+        }
+        return deal
+    }
+
     static func lines(_ q: Quote, on db: any Database) async throws -> [QuoteLineRecord] {
         try await QuoteLineRecord.query(on: db).filter(\.$quote.$id == q.id!).sort(\.$position).all()
     }

@@ -68,6 +68,7 @@ enum SalesDemo {
                 c.notes = ""
                 c.ownerMemberId = owner.id
                 c.version = 1
+                c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
                 try await c.create(on: db)
                 for k in 0..<(1 + Int(rng.next() % 3)) {
                     let p = ContactService.new()

@@ -4,7 +4,8 @@ import Fluent
 enum SalesMigrations {
     static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange(),
                                        CreateProduct(), CreateQuote(), CreateContract(),
-                                       CreateOrdersAndReceivables(), CreateTargets(), CreateFeedback()]
+                                       CreateOrdersAndReceivables(), CreateTargets(), CreateFeedback(),
+                                       AddCustomerSearch()]
 }
 
 struct CreateCustomer: AsyncMigration {

@@ -29,12 +29,14 @@ final class Customer: Model, @unchecked Sendable {
     @OptionalField(key: "owner_member_id") var ownerMemberId: UUID?
     /// Set when this record was merged into another; the survivor keeps its history.
     @OptionalField(key: "merged_into_id") var mergedIntoId: UUID?
+    /// Name, phone and credit code as two-character tokens, for the search index (`CustomerSearch`).
+    @Field(key: "search_text") var searchText: String
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
 
-    init() {}
+    init() { searchText = "" }
 }
 
 /// A person at a customer the team deals with: phone, e-mail, WeChat, birthday (SP-1, CP-4).

@@ -36,6 +36,16 @@ enum SalesOpenAPI {
                                                           params: [id, ifMatch], body: "CustomerMerge", ok: [("200", D.json("Customer", "The surviving customer.", etag: true))],
                                                           errors: ["404", "412", "413", "415"])]),
         ]
+        let xlsx = Response.xlsxType.description
+        let csvBody: JSONValue = ["schema": ["type": "string"]], xlsxBody: JSONValue = ["schema": ["type": "string", "format": "binary"]]
+        let exportOK: [(String, JSONValue)] = [("200", ["description": "The file.", "content": .object([("text/csv", csvBody), (xlsx, xlsxBody)])])]
+        p.append(("/api/v1/customers/export", ["get": D.op("exportCustomers", "The customer list (with the first contact) as CSV or XLSX, in the columns the importer reads", tag: "Customers",
+                                                         params: [D.param("q"), D.query("ownerId", S.uuid), D.query("class", S.str(10)), D.query("status", S.enumeration(CustomerStatus.allCases.map(\.rawValue))),
+                                                                  D.query("source", S.enumeration(sources)), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
+        p.append(("/api/v1/customers/import", ["post": D.importOp("importCustomers", "Add customers (and a first contact each) from a CSV or XLSX file: all rows or none; problems name rows[N].field", tag: "Customers")]))
+        p.append(("/api/v1/opportunities/export", ["get": D.op("exportOpportunities", "The deal list as CSV or XLSX", tag: "Opportunities",
+                                                             params: [D.query("stage", S.str(40)), D.query("ownerId", S.uuid), D.query("customerId", S.uuid), D.param("q"),
+                                                                      D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
         p += small("contacts", "Contact", "Contacts", listParams: [D.param("q"), D.query("customerId", S.uuid), sort(["name"])] + paging)
         p += small("activities", "Activity", "Activities", listParams: [
             D.query("customerId", S.uuid), D.query("opportunityId", S.uuid), D.query("ownerId", S.uuid),

@@ -43,6 +43,9 @@ struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "members", help: "Also generate this many members (for benchmarks).") var members: Int?
         @Option(name: "seed", help: "Seed for generated data (default 42).") var seed: Int?
+        @Option(name: "customers", help: "Also generate this many customers (for benchmarks).") var customers: Int?
+        @Option(name: "opportunities", help: "With --customers: this many opportunities with their stage history.") var opportunities: Int?
+        @Option(name: "activities", help: "With --customers: this many activities.") var activities: Int?
     }
     var help: String { "Load the demo company (and optionally generated members)." }
 
@@ -56,6 +59,12 @@ struct DemoCommand: AsyncCommand {
             let start = Date()
             try await DemoCompany.addSynthetic(app, count: n, seed: UInt64(signature.seed ?? 42))
             context.console.info("Generated \(n) members in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
+        }
+        if let n = signature.customers, n > 0 {
+            let start = Date()
+            try await SalesScale.generate(app, customers: n, opportunities: signature.opportunities ?? 0, activities: signature.activities ?? 0,
+                                          seed: UInt64(signature.seed ?? 42)) { context.console.info($0) }
+            context.console.info("Generated sales data in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
         }
     }
 }

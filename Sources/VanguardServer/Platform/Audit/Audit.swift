@@ -33,6 +33,15 @@ enum Audit {
                        actorName: actorName ?? request.currentUser?.user.displayName, request: request).create(on: db)
     }
 
+    /// A history entry to be written with others in one batch (imports of many records). The
+    /// caller claims the request's idempotency key once, with its own `note`.
+    static func event(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, at: Date, request: Request, after: String?) -> AuditEvent {
+        let event = make(action, entityType, id: id, label: label, at: at, actorId: request.currentUser?.actor.userId,
+                         actorName: request.currentUser?.user.displayName, request: request)
+        event.after = after
+        return event
+    }
+
     /// For work done outside a request (CLI, jobs).
     static func system(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, after: String?,
                        at: Date, on db: any Database) async throws {

@@ -1,0 +1,176 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import VanguardCore
+
+/// Customers (with a first contact each) from a spreadsheet (issue 4, item 11). Every row is
+/// checked first and every problem reported by row and column; a file with any problem writes
+/// nothing. Column titles are read in any of the three languages, so our export imports again.
+/// Built for large files: existing customers are looked up only for the file's own names, codes
+/// and phones, and rows are written in batches inside one transaction.
+enum CustomerImport {
+    static let fields: [(field: String, titleKey: String, extra: [String])] = [
+        ("name", "customerName", ["name", "客户", "公司名称", "客戶名稱", "company"]),
+        ("kind", "customerKind", ["kind", "类型"]),
+        ("uscc", "uscc", ["USCC", "信用代码", "社会信用代码", "統一社會信用代碼"]),
+        ("industry", "industry", ["行业"]),
+        ("region", "region", ["地区", "省市", "城市"]),
+        ("size", "customerSize", ["size", "规模"]),
+        ("source", "sourceChannel", ["source", "来源", "渠道"]),
+        ("status", "status", ["状态"]),
+        ("expectedAnnualYuan", "expectedAnnualYuan", ["expectedAnnualYuan", "年采购额", "预计年采购额"]),
+        ("phone", "phone", ["电话", "公司电话", "電話"]),
+        ("email", "email", ["e-mail", "邮箱"]),
+        ("address", "address", ["地址"]),
+        ("notes", "notes", ["备注"]),
+        ("owner", "owner", ["负责人工号", "owner", "销售"]),
+        ("contactName", "contactName", ["contact", "联系人", "聯繫人"]),
+        ("contactTitle", "contactTitle", ["职务", "職務"]),
+        ("contactMobile", "mobile", ["手机", "联系人手机", "手機"]),
+        ("contactEmail", "contactEmail", ["联系人邮箱"]),
+    ]
+
+    struct Report: Content {
+        var rows: Int
+        var created: Int
+        var contacts: Int
+        var dryRun: Bool
+        var ignoredColumns: [String]
+    }
+
+    static func run(_ table: ImportTable, dryRun: Bool, req: Request) async throws -> Report {
+        let translations = req.application.translations
+        let user = try req.requireUser()
+        let sales = try await req.application.policy.current(on: req.db).effectiveSales
+        let titles = fields.map { f in (f.field, [f.field, f.titleKey] + f.extra + AppLocale.allCases.map { translations.text(f.titleKey, $0) }) }
+        let (index, unknown) = table.columns(for: titles)
+        if index["name"] == nil { throw Problem.invalid("file", "missingColumn", "The file has no customer name column (name / 客户名称).") }
+        guard !table.rows.isEmpty else { throw ImportFile.unreadable("The file has a header row but no customers under it.") }
+
+        // Lookups for this file only: names, codes and phones already on file, owners by employee number or name.
+        let rows = table.rows.map { row in Dictionary(uniqueKeysWithValues: index.keys.compactMap { f in table.value(row, f, in: index).map { (f, SpreadsheetCell.unescapedExport($0)) } }) }
+        let keys = Set(rows.compactMap { $0["name"].map(DuplicateCustomers.nameKey) }.filter { !$0.isEmpty })
+        let codes = Set(rows.compactMap { $0["uscc"]?.uppercased() }.filter { !$0.isEmpty })
+        let phones = Set(rows.compactMap { $0["phone"].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
+        var takenKeys = Set<String>(), takenCodes = Set<String>(), takenPhones = Set<String>()
+        for chunk in Array(keys).chunked(500) { takenKeys.formUnion(try await Customer.query(on: req.db).filter(\.$nameKey ~~ chunk).field(\.$id).field(\.$nameKey).all().map(\.nameKey)) }
+        for chunk in Array(codes).chunked(500) { takenCodes.formUnion(try await Customer.query(on: req.db).withDeleted().filter(\.$uscc ~~ chunk).field(\.$id).field(\.$uscc).all().compactMap(\.uscc)) }
+        for chunk in Array(phones).chunked(500) { takenPhones.formUnion(try await Customer.query(on: req.db).filter(\.$phoneKey ~~ chunk).field(\.$id).field(\.$phoneKey).all().compactMap(\.phoneKey)) }
+        let ownerRefs = Set(rows.compactMap { $0["owner"] }.filter { !$0.isEmpty })
+        let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: req.db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }.all()
+
+        var errors = FieldErrors()
+        var customers: [Customer] = [], contacts: [Contact] = []
+        let industries = sales.effectiveIndustries
+        let rules = sales.effectiveClassification
+        for (i, values) in rows.enumerated() {
+            let row = ImportTable.fileRow(i)
+            var e = FieldErrors()
+            for (field, value) in values where SpreadsheetCell.isFormula(value) { e.add(field, "formula", "Looks like a spreadsheet formula; formulas are not imported.") }
+            var input = CustomerInput()
+            input.name = values["name"]
+            /// A choice written as its key or as its label in any language.
+            func choice(_ v: String, _ keys: [String], _ prefix: String) -> String {
+                keys.first { key in key == v || AppLocale.allCases.contains { translations.text(prefix + key, $0) == v } } ?? v
+            }
+            input.kind = values["kind"].map { choice($0, CustomerKind.allCases.map(\.rawValue), "kind_") }
+            input.source = values["source"].map { choice($0, SourceChannel.allCases.map(\.rawValue), "source_") } ?? SourceChannel.other.rawValue
+            input.status = values["status"].map { choice($0, CustomerStatus.allCases.map(\.rawValue), "customer_") }
+            if let v = values["size"] { input.size = .value(choice(v, CustomerSize.allCases.map(\.rawValue), "size_")) }
+            if let v = values["industry"] { input.industry = .value(industries.first { $0.key == v || $0.name.zhHans == v || $0.name.zhHant == v || $0.name.en.lowercased() == v.lowercased() }?.key ?? v) }
+            if let v = values["uscc"] { input.uscc = .value(v) }
+            if let v = values["phone"] { input.phone = .value(v) }
+            if let v = values["email"] { input.email = .value(v) }
+            input.region = values["region"]; input.address = values["address"]; input.notes = values["notes"]
+            if let v = values["expectedAnnualYuan"] {
+                if let n = Int64(v.replacingOccurrences(of: ",", with: "")) ?? Double(v.replacingOccurrences(of: ",", with: "")).map({ Int64($0) }) { input.expectedAnnualYuan = n }
+                else { e.add("expectedAnnualYuan", "wrongType", "Enter whole yuan, like 500000.") }
+            }
+            for err in input.validate(creating: true, industries: industries.map(\.key)).all where e.first(err.field) == nil { e.add(err.field, err.code, err.message) }
+            var owner = user.actor.memberId
+            if let ref = values["owner"] {
+                let matches = owners.filter { $0.employeeNo == ref || $0.name == ref }
+                if matches.count == 1 { owner = matches[0].id } else {
+                    e.add("owner", matches.isEmpty ? "unknownMember" : "ambiguous", matches.isEmpty ? "No member has employee number or name \(ref)." : "Several members are called \(ref); use the employee number.")
+                }
+            }
+            let key = DuplicateCustomers.nameKey(input.name ?? "")
+            if !key.isEmpty && !takenKeys.insert(key).inserted { e.add("name", "duplicate", "\(input.name ?? "") is already on file (or on an earlier row).") }
+            if case .value(let code) = input.uscc, !code.isEmpty, !takenCodes.insert(code.uppercased()).inserted {
+                e.add("uscc", "duplicate", "Credit code \(code) is already on file (or on an earlier row).")
+            }
+            if case .value(let phone) = input.phone, DuplicateCustomers.phoneKey(phone).count >= 7, !takenPhones.insert(DuplicateCustomers.phoneKey(phone)).inserted {
+                e.add("phone", "duplicate", "Phone \(phone) already belongs to a customer (or an earlier row).")
+            }
+            var contact: ContactInput?
+            if let name = values["contactName"], !name.isEmpty {
+                var c = ContactInput()
+                c.customerId = UUID(); c.name = name; c.title = values["contactTitle"]; c.isPrimary = true; c.notes = ""
+                if let m = values["contactMobile"] { c.mobile = .value(m.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "-", with: "")) }
+                if let m = values["contactEmail"] { c.email = .value(m) }
+                for err in c.validate(creating: true).all { e.add("contact" + err.field.prefix(1).uppercased() + err.field.dropFirst(), err.code, err.message) }
+                contact = c
+            }
+            if e.isEmpty {
+                let facts = SalesFacts(owner: owner, group: owners.first { $0.id == owner }?.$group.id ?? (owner == user.actor.memberId ? user.actor.groupId : nil))
+                if !AccessPolicy.decide(user.actor, .create, .salesRecord(facts)).isAllowed {
+                    e.add("owner", "forbidden", "You may not add customers for this owner.")
+                }
+            }
+            for err in e.all { errors.add("rows[\(row)].\(err.field)", err.code, "Row \(row), \(err.field): \(err.message)") }
+            guard e.isEmpty else { continue }
+            let c = Customer()
+            c.id = UUID(); c.version = 1
+            c.name = input.name!.trimmingCharacters(in: .whitespacesAndNewlines); c.nameKey = key
+            c.kind = input.kind ?? CustomerKind.company.rawValue
+            c.uscc = input.uscc.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.uppercased() }
+            c.industry = input.industry.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            c.region = input.region ?? ""
+            c.size = input.size.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            c.source = input.source!
+            c.status = input.status ?? CustomerStatus.prospect.rawValue
+            c.expectedAnnualYuan = input.expectedAnnualYuan ?? 0
+            c.phone = input.phone.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            c.phoneKey = c.phone.map(DuplicateCustomers.phoneKey)
+            c.email = input.email.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.lowercased() }
+            c.address = input.address ?? ""; c.notes = input.notes ?? ""
+            c.ownerMemberId = owner
+            c.score = rules.score(ProspectFacts(size: c.size.flatMap(CustomerSize.init), expectedAnnualYuan: c.expectedAnnualYuan, source: SourceChannel(rawValue: c.source)))
+            c.customerClass = rules.classFor(score: c.score)
+            c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
+            customers.append(c)
+            if let input = contact {
+                let p = ContactService.new()
+                p.id = UUID(); p.$customer.id = c.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
+                p.mobile = input.mobile.applied(to: nil); p.phoneKey = p.mobile.map(DuplicateCustomers.phoneKey); p.email = input.email.applied(to: nil)?.lowercased()
+                contacts.append(p)
+            }
+        }
+        try errors.throwIfAny()
+        let report = Report(rows: rows.count, created: dryRun ? 0 : customers.count, contacts: dryRun ? 0 : contacts.count, dryRun: dryRun, ignoredColumns: unknown)
+        if dryRun { return report }
+        let now = req.now
+        let (newCustomers, newContacts) = (customers, contacts)
+        try await req.db.writeTransaction { db in
+            // Batches keep each statement under SQLite's limit on bound values.
+            for chunk in newCustomers.chunked(400) { try await chunk.create(on: db) }
+            for chunk in newContacts.chunked(800) { try await chunk.create(on: db) }
+            let events = newCustomers.map { c in
+                Audit.event(.create, "customer", id: c.id, label: c.name, at: now, request: req, after: try? Audit.snapshot(CustomerDTO(c)))
+            }
+            for chunk in events.chunked(500) { try await chunk.create(on: db) }
+            try await Audit.note(.imported, "customer", id: nil, label: "\(newCustomers.count) customers and \(newContacts.count) contacts imported", request: req, on: db)
+        }
+        // A big load leaves the planner's statistics stale (see Database.analyze).
+        if customers.count > 5_000 { try await req.db.analyze() }
+        return report
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

@@ -1,0 +1,119 @@
+import Fluent
+import Vapor
+import VanguardCore
+
+/// Sales lists as CSV (default) or XLSX (`format=xlsx`), with the list's filters and the reader's
+/// scope. The customer export's column titles are the ones the importer reads, so it imports again.
+enum SalesExport {
+    static let limit = 100_000
+
+    static func customers(req: Request, strict: Bool) async throws -> Response {
+        let user = try req.requireUser()
+        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let q = Customer.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor))
+        try CustomerList.filter(q, req, strict: strict)
+        let rows = try await q.sort(\.$name).sort(\.$id).limit(limit).all()
+        let primary = Dictionary(grouping: try await contacts(for: rows.compactMap(\.id), on: req.db), by: { $0.$customer.id }).mapValues { $0.first! }
+        let owners = Dictionary(uniqueKeysWithValues: try await Member.query(on: req.db).withDeleted().field(\.$id).field(\.$employeeNo).all().map { ($0.id!, $0.employeeNo) })
+        let sales = try await req.application.policy.current(on: req.db).effectiveSales
+        let industries = Dictionary(uniqueKeysWithValues: sales.effectiveIndustries.map { ($0.key, $0.name[req.locale]) })
+        let header = ["customerName", "customerKind", "uscc", "industry", "region", "customerSize", "sourceChannel", "status", "expectedAnnualYuan",
+                      "phone", "email", "address", "notes", "owner", "contactName", "contactTitle", "mobile", "contactEmail", "customerClass", "score"].map(req.t)
+        let body = rows.map { c -> [String] in
+            let p = primary[c.id!]
+            return [c.name, req.t("kind_" + c.kind), c.uscc ?? "", c.industry.flatMap { industries[$0] } ?? "", c.region, c.size.map { req.t("size_" + $0) } ?? "",
+                    req.t("source_" + c.source), req.t("customer_" + c.status), String(c.expectedAnnualYuan), c.phone ?? "", c.email ?? "", c.address, c.notes,
+                    c.ownerMemberId.flatMap { owners[$0] } ?? "", p?.name ?? "", p?.title ?? "", p?.mobile ?? "", p?.email ?? "", c.customerClass, String(c.score)]
+        }
+        return try file(format, name: "customers", sheet: req.t("navCustomers"), header: header, rows: body)
+    }
+
+    static func opportunities(req: Request, strict: Bool) async throws -> Response {
+        let user = try req.requireUser()
+        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let pipeline = try await OpportunityService.pipeline(req)
+        let rows = try await OpportunityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), pipeline: pipeline, strict: strict)
+            .sort(\.$expectedClose).sort(\.$id).limit(limit).all()
+        let customers = Dictionary(uniqueKeysWithValues: try await Customer.query(on: req.db).withDeleted().filter(\.$id ~~ Set(rows.map(\.$customer.id))).all().map { ($0.id!, $0.name) })
+        let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
+        let header = ["dealTitle", "customer", "stage", "amountYuan", "probability", "expectedClose", "owner", "customerNeeds", "lossReason"].map(req.t)
+        let body = rows.map { o -> [String] in
+            let dto = OpportunityDTO(o, pipeline: pipeline)
+            return [o.title, customers[o.$customer.id] ?? "", pipeline.stage(o.stage)?.name[req.locale] ?? o.stage, Money(fen: o.amountFen).yuanText,
+                    String(dto.probability), o.expectedClose ?? "", o.ownerMemberId.flatMap { owners[$0] } ?? "", o.needs, o.lossReason ?? ""]
+        }
+        return try file(format, name: "opportunities", sheet: req.t("navPipeline"), header: header, rows: body)
+    }
+
+    static func contacts(for customers: [UUID], on db: any Database) async throws -> [Contact] {
+        var all: [Contact] = []
+        for chunk in customers.chunked(500) {
+            all += try await Contact.query(on: db).filter(\.$customer.$id ~~ chunk).sort(\.$isPrimary, .descending).sort(\.$name).all()
+        }
+        return all
+    }
+
+    static func file(_ format: String, name: String, sheet: String, header: [String], rows: [[String]]) throws -> Response {
+        if format == "xlsx" {
+            return .download(try XLSXWriter.workbook(sheet: sheet, header: header, rows: rows), type: Response.xlsxType, filename: "\(name).xlsx")
+        }
+        return .download(Data(MemberExport.csv(header, rows).utf8), type: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]), filename: "\(name).csv")
+    }
+}
+
+/// `/customers/import`: upload a CSV or XLSX of customers, check it, then add them all or none.
+enum CustomerImportPage {
+    struct Context: Encodable {
+        var problems: [MemberImportPage.ProblemRow]
+        var fileError: String?
+        var checked: String?
+        var dryRun: Bool
+        var columns: String
+    }
+
+    static func form(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        try req.authorize(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId)))
+        return try await render(req, Context(problems: [], fileError: nil, checked: nil, dryRun: true, columns: columns(req)))
+    }
+
+    static func submit(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        try req.authorize(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId)))
+        struct Options: Content { var dryRun: String? }
+        let dryRun = (try? req.content.decode(Options.self).dryRun) == "true"
+        var context = Context(problems: [], fileError: nil, checked: nil, dryRun: dryRun, columns: columns(req))
+        do {
+            let report = try await CustomerImport.run(try ImportFile.table(from: try req.uploadedFile()), dryRun: dryRun, req: req)
+            if !dryRun { return req.redirect(to: "/customers", flash: "customersImported") }
+            context.checked = "\(report.rows)" + (report.ignoredColumns.isEmpty ? "" : ". \(req.t("importIgnoredColumns")): \(report.ignoredColumns.joined(separator: ", "))")
+            return try await render(req, context)
+        } catch let p as Problem where p.status.code >= 400 && p.status.code < 500 && p.status != .forbidden {
+            context.problems = p.errors.filter { $0.field.hasPrefix("rows[") }.map(row)
+            let fileErrors = p.errors.filter { !$0.field.hasPrefix("rows[") }
+            context.fileError = fileErrors.isEmpty ? (context.problems.isEmpty ? p.detail ?? p.title : nil) : fileErrors.map(\.message).joined(separator: " ")
+            return try await render(req, context, status: p.status)
+        } catch let e as FieldErrors {
+            context.problems = e.all.map(row)
+            return try await render(req, context, status: .unprocessableEntity)
+        }
+    }
+
+    static func row(_ e: FieldError) -> MemberImportPage.ProblemRow {
+        let inside = e.field.dropFirst("rows[".count)
+        let field = String(inside.drop { $0 != "." }.dropFirst())
+        return MemberImportPage.ProblemRow(row: String(inside.prefix { $0 != "]" }),
+                                           column: CustomerImport.fields.first { $0.field == field }.map { $0.titleKey } ?? field,
+                                           message: e.message.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? e.message)
+    }
+
+    static func columns(_ req: Request) -> String {
+        CustomerImport.fields.map { req.t($0.titleKey) }.joined(separator: req.locale == .en ? ", " : "、")
+    }
+
+    static func render(_ req: Request, _ context: Context, status: HTTPStatus = .ok) async throws -> Response {
+        var context = context
+        context.problems = context.problems.map { var p = $0; p.column = req.t(p.column); return p }
+        return try await req.page("Sales/customer-import", title: "importCustomers", section: "customers", context, status: status)
+    }
+}

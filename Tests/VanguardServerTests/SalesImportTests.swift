@@ -1,0 +1,113 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import ZIPFoundation
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// Customers and contacts from CSV and XLSX, all or nothing, and every sales list out again
+/// (issue 4, item 11).
+@Suite("Sales: customer import and list exports")
+struct SalesImportTests {
+    func upload(_ world: TestWorld, _ path: String, token: String, csv: String, encoding: String.Encoding = .utf8) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        headers.bearerAuthorization = BearerAuthorization(token: token)
+        headers.replaceOrAdd(name: .contentType, value: "text/csv")
+        return try await world.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(data: csv.data(using: encoding)!))
+    }
+
+    @Test("a file with any bad row writes nothing and names every bad row and column")
+    func allOrNothing() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            _ = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "已存在科技有限公司", "source": "visit"]))
+            let csv = """
+                客户名称,统一社会信用代码,来源渠道,电话,联系人,手机
+                成都新客户有限公司,\(SalesTests.validUSCC),展会,028-8888 1234,王经理,13800001111
+                已存在科技,,visit,,,
+                坏代码公司,91350100M000100Y44,visit,,李四,123
+                =HYPERLINK("x"),,visit,,,
+                """
+            let answer = try await upload(world, "/api/v1/customers/import", token: team.salesRep.token, csv: csv)
+            #expect(answer.status == .unprocessableEntity)
+            #expect(Set(answer.problemFields) == ["rows[3].name", "rows[4].uscc", "rows[4].contactMobile", "rows[5].name"])
+            #expect(try await Customer.query(on: world.db).count() == 1, "nothing of the file was written")
+        }
+    }
+
+    @Test("a good GBK file from Excel imports customers with their first contact, classes and owners; a dry run writes nothing")
+    func importsGBK() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let csv = """
+                客户名称,类型,规模,来源渠道,预计年采购额（元）,负责人,联系人,职务,手机
+                杭州云帆机电有限公司,企业,大型,转介绍,"1,500,000",T003,陈采购,采购经理,13912345678
+                宁波海岸贸易有限公司,企业,小型,电话营销,80000,,林总,总经理,
+                """
+            let gbk = ImportFile.gb18030
+            let dry = try await upload(world, "/api/v1/customers/import?dryRun=true", token: team.salesLead.token, csv: csv, encoding: gbk)
+            #expect(dry.status == .ok)
+            #expect(try dry.json(CustomerImport.Report.self).rows == 2)
+            #expect(try await Customer.query(on: world.db).count() == 0)
+            let done = try await upload(world, "/api/v1/customers/import", token: team.salesLead.token, csv: csv, encoding: gbk)
+            #expect(done.status == .ok)
+            let report = try done.json(CustomerImport.Report.self)
+            #expect(report.created == 2 && report.contacts == 2)
+            let big = try #require(try await Customer.query(on: world.db).filter(\.$name == "杭州云帆机电有限公司").first())
+            #expect(big.customerClass == "A" && big.source == "referral" && big.ownerMemberId == team.salesRep.member, "T003 is the sales rep")
+            let small = try #require(try await Customer.query(on: world.db).filter(\.$name == "宁波海岸贸易有限公司").first())
+            #expect(small.ownerMemberId == team.salesLead.member, "without an owner column the importer owns it")
+            #expect(try await Contact.query(on: world.db).filter(\.$customer.$id == big.id!).first()?.isPrimary == true)
+            #expect(try await AuditEvent.query(on: world.db).filter(\.$entityType == "customer").filter(\.$action == "create").count() == 2)
+            // A salesperson cannot import customers for someone else.
+            let rep = try await upload(world, "/api/v1/customers/import", token: team.salesRep.token, csv: "客户名称,负责人\n别人的客户,T002\n")
+            #expect(rep.problemFields == ["rows[2].owner"])
+        }
+    }
+
+    @Test("the customer export opens again in the importer, in CSV and XLSX, with the list's filters and the reader's scope")
+    func exportRoundTrip() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            _ = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "导出测试甲", "source": "visit", "size": "large", "expectedAnnualYuan": 2000000]))
+            _ = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "导出测试乙", "source": "website"]))
+            _ = try await world.api(.POST, "/api/v1/customers", token: team.serviceAgent.token, json: JSONBody(["name": "客服的客户", "source": "visit"]))
+            let csv = try await world.api(.GET, "/api/v1/customers/export", token: team.salesRep.token)
+            #expect(csv.status == .ok && csv.headers.contentType?.subType == "csv")
+            let text = csv.body.string
+            #expect(text.contains("导出测试甲") && text.contains("导出测试乙") && !text.contains("客服的客户"))
+            let onlyA = try await world.api(.GET, "/api/v1/customers/export?class=A", token: team.salesRep.token).body.string
+            #expect(onlyA.contains("导出测试甲") && !onlyA.contains("导出测试乙"))
+            let xlsx = try await world.api(.GET, "/api/v1/customers/export?format=xlsx", token: team.salesRep.token)
+            #expect(xlsx.headers.contentType == Response.xlsxType)
+            let table = try ImportFile.table(from: Data(buffer: xlsx.body))
+            #expect(table.rows.count == 2)
+            // Delete them, then import the exported file: the same customers come back.
+            for c in try await Customer.query(on: world.db).filter(\.$ownerMemberId == team.salesRep.member).all() { try await c.delete(force: true, on: world.db) }
+            let again = try await upload(world, "/api/v1/customers/import", token: team.salesRep.token, csv: text)
+            #expect(again.status == .ok)
+            #expect(try await Customer.query(on: world.db).filter(\.$name == "导出测试甲").first()?.customerClass == "A")
+            let deals = try await world.api(.GET, "/api/v1/opportunities/export?format=csv", token: team.salesRep.token)
+            #expect(deals.status == .ok && deals.body.string.hasPrefix("\u{FEFF}"))
+        }
+    }
+
+    @Test("on the web: the import page lists problems by row and column and keeps nothing of a bad file")
+    func web() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/customers/import")
+            let boundary = "vgb"
+            var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(web.csrf!)\r\n".utf8)
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n客户名称,来源渠道\n好客户,visit\n,visit\n\r\n--\(boundary)--\r\n".utf8)
+            let answer = try await web.send(.POST, "/customers/import", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(answer.status == .unprocessableEntity)
+            #expect(web.lastBody.contains("id=\"import-problems\""))
+            #expect(try await Customer.query(on: world.db).count() == 0)
+        }
+    }
+}
