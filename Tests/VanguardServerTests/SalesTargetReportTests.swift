@@ -102,7 +102,7 @@ struct SalesTargetReportTests {
             #expect(report.funnel.first?.amount == 330_000)
             #expect(report.won == 1 && report.lost == 1 && report.winRatePercent == 50)
             let visited = try #require(report.stageTimes.first { $0.stage == "visited" })
-            #expect(visited.moves == 2 && visited.medianDays == 6)   // 6 days (won deal), 6 days (lost deal)
+            #expect(visited.moves == 2 && visited.meanDays == 6)   // 6 days (won deal), 6 days (lost deal)
             #expect(report.stageTimes.first { $0.stage == "prospect" }?.meanDays == 4)   // 4, 2, 6
             let other = try await world.api(.GET, "/api/v1/reports/sales?period=2026-Q3", token: team.serviceAgent.token).json(SalesReport.self)
             #expect(other.funnel.allSatisfy { $0.deals == 0 }, "another group's deals are not in my report")

@@ -385,11 +385,13 @@ struct PipelineBoard: Content {
             var count = dtos.count, fen: Int64 = dtos.reduce(0) { $0 + Int64(($1.amount * 100).rounded()) }, weightedFen = 0.0
             weightedFen = dtos.reduce(0) { $0 + $1.weightedAmount * 100 }
             if deals.count > 200 {
-                // More than the column shows: totals from every deal's amount and chance alone.
-                let all = try await query().field(\.$id).field(\.$amountFen).field(\.$probability).all()
-                count = all.count
-                fen = all.reduce(0) { $0 + $1.amountFen }
-                weightedFen = all.reduce(0) { $0 + Double($1.amountFen) * Double($1.probability ?? stage.probability) / 100 }
+                // More than the column shows: the database counts and sums; only deals with their
+                // own chance (few) are read to weigh them.
+                count = try await query().count()
+                let usual = try await query().filter(\.$probability == nil).sum(\.$amountFen) ?? 0
+                let own = try await query().filter(\.$probability != nil).field(\.$id).field(\.$amountFen).field(\.$probability).all()
+                fen = usual + own.reduce(0) { $0 + $1.amountFen }
+                weightedFen = Double(usual) * Double(stage.probability) / 100 + own.reduce(0) { $0 + Double($1.amountFen) * Double($1.probability ?? 0) / 100 }
             }
             columns.append(Column(stage: stage.key, name: stage.name[locale], probability: stage.probability, outcome: stage.outcome.rawValue,
                                   count: count, amount: Double(fen) / 100, weightedAmount: (weightedFen).rounded() / 100,

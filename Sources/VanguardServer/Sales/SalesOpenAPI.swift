@@ -350,7 +350,7 @@ enum SalesOpenAPI {
             ("SalesReport", S.object([("period", S.str()),
                                       ("funnel", S.array(S.object([("stage", S.str()), ("name", S.str()), ("deals", S.int), ("amount", ["type": "number"])], required: ["stage", "name", "deals", "amount"]))),
                                       ("won", S.int), ("lost", S.int), ("winRatePercent", ["type": "number"]), ("wonAmount", ["type": "number"]),
-                                      ("stageTimes", S.array(S.object([("stage", S.str()), ("name", S.str()), ("moves", S.int), ("meanDays", ["type": "number"]), ("medianDays", ["type": "number"])],
+                                      ("stageTimes", S.array(S.object([("stage", S.str()), ("name", S.str()), ("moves", S.int), ("meanDays", ["type": "number"])],
                                                                       required: ["stage", "name", "moves"])))],
                                      required: ["period", "funnel", "won", "lost", "wonAmount", "stageTimes"])),
             ("Feedback", S.object([("id", S.uuid), ("customerId", S.uuid), ("source", S.str()), ("category", S.str()), ("departmentId", S.uuid),

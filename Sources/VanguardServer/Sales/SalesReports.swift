@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -16,7 +17,6 @@ struct SalesReport: Content, Equatable {
         var name: String
         var moves: Int
         var meanDays: Double?
-        var medianDays: Double?
     }
     var period: String
     var funnel: [FunnelStep]
@@ -28,46 +28,71 @@ struct SalesReport: Content, Equatable {
 }
 
 enum SalesReports {
+    /// Counted by the database (one aggregate query each), so a quarter's funnel stays fast with
+    /// hundreds of thousands of deals: entries into each stage, decided deals, and the mean time
+    /// spent in each stage by the moves out of it during the period.
     static func sales(_ period: TargetPeriod, scope: RecordScope, req: Request) async throws -> SalesReport {
         let pipeline = try await OpportunityService.pipeline(req)
-        let from = period.firstDay, to = period.lastDay
-        let start = Self.start(of: from), end = Self.start(of: SalesCalendar.adding(days: 1, to: to))
-        let deals = try await Opportunity.query(on: req.db).withDeleted().inSalesScope(scope, viaCustomer: false).field(\.$id).field(\.$stage).field(\.$amountFen).field(\.$closedOn).all()
-        let ids = deals.compactMap(\.id)
-        var moves: [StageChange] = []
-        // In slices, so a long list of ids never makes one enormous query.
-        for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            moves += try await StageChange.query(on: req.db).filter(\.$opportunity.$id ~~ slice).sort(\.$changedAt).all()
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let postgres = sql.dialect.name == "postgresql"
+        let start = Self.start(of: period.firstDay), end = Self.start(of: SalesCalendar.adding(days: 1, to: period.lastDay))
+        let inScope = Self.scope(scope, deal: "o")
+        let entries = try await sql.raw("""
+            SELECT c.to_stage AS stage, COUNT(DISTINCT c.opportunity_id) AS deals, CAST(SUM(c.amount_fen) AS BIGINT) AS fen
+            FROM \(ident: StageChange.schema) c JOIN \(ident: Opportunity.schema) o ON o.id = c.opportunity_id
+            WHERE c.changed_at >= \(bind: start) AND c.changed_at < \(bind: end) AND \(inScope)
+            GROUP BY c.to_stage
+            """).all()
+        var entered: [String: (Int, Int64)] = [:]
+        for r in entries { entered[try r.decode(column: "stage", as: String.self)] = (try r.decode(column: "deals", as: Int.self), try r.decode(column: "fen", as: Int64?.self) ?? 0) }
+        let funnel = pipeline.stages.filter { $0.outcome != .lost }.map { stage in
+            SalesReport.FunnelStep(stage: stage.key, name: stage.name[req.locale], deals: entered[stage.key]?.0 ?? 0, amount: YuanInput.yuan(entered[stage.key]?.1 ?? 0))
         }
-        let inPeriod = moves.filter { $0.changedAt >= start && $0.changedAt < end }
-        let funnelStages = pipeline.stages.filter { $0.outcome != .lost }
-        let funnel = funnelStages.map { stage -> SalesReport.FunnelStep in
-            let entered = inPeriod.filter { $0.toStage == stage.key }
-            var seen = Set<UUID>(), amount: Int64 = 0
-            for m in entered where seen.insert(m.$opportunity.id).inserted { amount += m.amountFen }
-            return .init(stage: stage.key, name: stage.name[req.locale], deals: seen.count, amount: YuanInput.yuan(amount))
-        }
-        let closed = deals.filter { ($0.closedOn ?? "") >= from.description && ($0.closedOn ?? "") <= to.description }
+        let closed = try await sql.raw("""
+            SELECT o.stage AS stage, COUNT(*) AS deals, CAST(SUM(o.amount_fen) AS BIGINT) AS fen FROM \(ident: Opportunity.schema) o
+            WHERE o.closed_on >= \(bind: period.firstDay.description) AND o.closed_on <= \(bind: period.lastDay.description) AND o.deleted_at IS NULL AND \(inScope)
+            GROUP BY o.stage
+            """).all()
         let wonKeys = Set(pipeline.stages.filter { $0.outcome == .won }.map(\.key)), lostKeys = Set(pipeline.stages.filter { $0.outcome == .lost }.map(\.key))
-        let won = closed.filter { wonKeys.contains($0.stage) }, lost = closed.filter { lostKeys.contains($0.stage) }
-        // Time in a stage: from entering it to the next move, for moves out of it during the period.
-        var durations: [String: [Double]] = [:]
-        for (_, history) in Dictionary(grouping: moves, by: { $0.$opportunity.id }) {
-            let sorted = history.sorted { $0.changedAt < $1.changedAt }
-            for (a, b) in zip(sorted, sorted.dropFirst()) where b.changedAt >= start && b.changedAt < end {
-                durations[a.toStage, default: []].append(b.changedAt.timeIntervalSince(a.changedAt) / 86_400)
-            }
+        var won = 0, lost = 0, wonFen: Int64 = 0
+        for r in closed {
+            let stage = try r.decode(column: "stage", as: String.self), n = try r.decode(column: "deals", as: Int.self)
+            if wonKeys.contains(stage) { won += n; wonFen += try r.decode(column: "fen", as: Int64?.self) ?? 0 }
+            if lostKeys.contains(stage) { lost += n }
+        }
+        // The time from entering a stage to the next move, for moves made during the period.
+        let seconds: SQLQueryString = postgres ? "EXTRACT(EPOCH FROM (m.next_at - m.changed_at))" : "(m.next_at - m.changed_at)"
+        let times = try await sql.raw("""
+            SELECT m.to_stage AS stage, COUNT(*) AS moves, CAST(AVG(\(seconds)) AS DOUBLE PRECISION) AS mean_seconds FROM (
+              SELECT c.to_stage, c.changed_at, LEAD(c.changed_at) OVER (PARTITION BY c.opportunity_id ORDER BY c.changed_at) AS next_at
+              FROM \(ident: StageChange.schema) c JOIN \(ident: Opportunity.schema) o ON o.id = c.opportunity_id
+              WHERE \(inScope) AND c.opportunity_id IN (SELECT opportunity_id FROM \(ident: StageChange.schema) WHERE changed_at >= \(bind: start) AND changed_at < \(bind: end))
+            ) m WHERE m.next_at >= \(bind: start) AND m.next_at < \(bind: end)
+            GROUP BY m.to_stage
+            """).all()
+        var stageMean: [String: (Int, Double?)] = [:]
+        for r in times {
+            stageMean[try r.decode(column: "stage", as: String.self)] = (try r.decode(column: "moves", as: Int.self), try r.decode(column: "mean_seconds", as: Double?.self))
         }
         let stageTimes = pipeline.openStages.map { stage -> SalesReport.StageTime in
-            let d = (durations[stage.key] ?? []).sorted()
-            let mean = d.isEmpty ? nil : (d.reduce(0, +) / Double(d.count) * 10).rounded() / 10
-            let median = d.isEmpty ? nil : ((d.count % 2 == 1 ? d[d.count / 2] : (d[d.count / 2 - 1] + d[d.count / 2]) / 2) * 10).rounded() / 10
-            return .init(stage: stage.key, name: stage.name[req.locale], moves: d.count, meanDays: mean, medianDays: median)
+            let (moves, mean) = stageMean[stage.key] ?? (0, nil)
+            return .init(stage: stage.key, name: stage.name[req.locale], moves: moves, meanDays: mean.map { ($0 / 86_400 * 10).rounded() / 10 })
         }
-        let decided = won.count + lost.count
-        return SalesReport(period: period.description, funnel: funnel, won: won.count, lost: lost.count,
-                           winRatePercent: decided == 0 ? nil : (Double(won.count) / Double(decided) * 1000).rounded() / 10,
-                           wonAmount: YuanInput.yuan(won.reduce(0) { $0 + $1.amountFen }), stageTimes: stageTimes)
+        let decided = won + lost
+        return SalesReport(period: period.description, funnel: funnel, won: won, lost: lost,
+                           winRatePercent: decided == 0 ? nil : (Double(won) / Double(decided) * 1000).rounded() / 10,
+                           wonAmount: YuanInput.yuan(wonFen), stageTimes: stageTimes)
+    }
+
+    /// The reader's scope over deals aliased `deal`: their owner, or their customer's owner, in scope.
+    static func scope(_ scope: RecordScope, deal: String) -> SQLQueryString {
+        switch scope {
+        case .all: return "1 = 1"
+        case .nothing: return "1 = 0"
+        case .owners(let member, let group):
+            return SQLQueryString("(") + SalesScopeSQL.owned(column: SQLQueryString("\(ident: deal).owner_member_id"), member: member, group: group)
+                + SQLQueryString(" OR \(ident: deal).customer_id IN (") + SalesScopeSQL.customers(member: member, group: group) + SQLQueryString("))")
+        }
     }
 
     /// Midnight China time at the start of a date, as an instant.
@@ -123,7 +148,7 @@ struct SalesReportPages: RouteCollection {
         let period = try TargetService.period(req)
         let report = try await SalesReports.sales(period, scope: AccessPolicy.salesScope(user.actor), req: req)
         let funnel = BarChart(title: req.t("funnelChart"), items: report.funnel.map { ($0.name, Double($0.deals), "stage-\($0.stage)") }, format: { String(Int($0)) })
-        let times = BarChart(title: req.t("stageTimeChart"), items: report.stageTimes.map { ($0.name, $0.medianDays ?? 0, "stage-\($0.stage)") }, format: { String(format: "%.1f", $0) })
+        let times = BarChart(title: req.t("stageTimeChart"), items: report.stageTimes.map { ($0.name, $0.meanDays ?? 0, "stage-\($0.stage)") }, format: { String(format: "%.1f", $0) })
         return try await req.page("Sales/reports", title: "navReports", section: "reports",
                                   ReportContext(report: report, periods: Self.periods(req, current: period), funnelCharts: [funnel], timeCharts: [times],
                                                 wonAmount: SalesNames.yuan(Int64((report.wonAmount * 100).rounded()))))
