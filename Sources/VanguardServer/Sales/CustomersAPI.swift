@@ -158,8 +158,10 @@ enum CustomerList {
                     or.filter(.sql(SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\'")))
                     or.filter(.sql(SQLQueryString("\(ident: Customer.schema).id IN (SELECT customer_id FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\' AND deleted_at IS NULL)")))
                 }
-                if text.count >= 6, text.allSatisfy({ $0.isLetter || $0.isNumber }) {
-                    or.filter(.sql(SQLQueryString("\(ident: Customer.schema).uscc LIKE \(bind: text.uppercased() + "%")")))
+                // A credit code: letters and digits, with a digit among them; a range on the index, not a scan.
+                let code = text.uppercased()
+                if code.count >= 6, code.count <= 18, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), code.contains(where: \.isNumber) {
+                    or.filter(.sql(SQLQueryString("(\(ident: Customer.schema).uscc >= \(bind: code) AND \(ident: Customer.schema).uscc < \(bind: code + "\u{7F}"))")))
                 }
             }
         }

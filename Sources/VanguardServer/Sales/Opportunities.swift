@@ -336,8 +336,9 @@ struct OpportunitiesAPI: RouteCollection {
 
 enum OpportunityList {
     /// Filters shared by the list, the board and the export: stage, owner, customer, text, closing window.
-    static func filtered(_ req: Request, scope: RecordScope, pipeline: Pipeline, strict: Bool) throws -> QueryBuilder<Opportunity> {
-        let q = Opportunity.query(on: req.db).inSalesScope(scope, viaCustomer: true)
+    /// `viaCustomer: false` (the board) shows the deals the reader's people own: their pipeline.
+    static func filtered(_ req: Request, scope: RecordScope, pipeline: Pipeline, strict: Bool, viaCustomer: Bool = true) throws -> QueryBuilder<Opportunity> {
+        let q = Opportunity.query(on: req.db).inSalesScope(scope, viaCustomer: viaCustomer)
         if let v = try req.queryChoice("stage", from: pipeline.stages.map(\.key), strict: strict) { q.filter(\.$stage == v) }
         if let v = try req.queryUUID("ownerId", strict: strict) { q.filter(\.$ownerMemberId == v) }
         if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customer.$id == v) }
@@ -377,7 +378,7 @@ struct PipelineBoard: Content {
         var columns: [Column] = []
         for stage in pipeline.stages {
             func query() throws -> QueryBuilder<Opportunity> {
-                let q = try OpportunityList.filtered(req, scope: scope, pipeline: pipeline, strict: strict).filter(\.$stage == stage.key)
+                let q = try OpportunityList.filtered(req, scope: scope, pipeline: pipeline, strict: strict, viaCustomer: false).filter(\.$stage == stage.key)
                 return stage.outcome == .open ? q : q.filter(\.$closedOn >= recent)
             }
             let deals = try await query().sort(\.$expectedClose).sort(\.$id).limit(201).all()

@@ -37,12 +37,19 @@ enum SalesReports {
         let postgres = sql.dialect.name == "postgresql"
         let start = Self.start(of: period.firstDay), end = Self.start(of: SalesCalendar.adding(days: 1, to: period.lastDay))
         let inScope = Self.scope(scope, deal: "o")
-        let entries = try await sql.raw("""
-            SELECT c.to_stage AS stage, COUNT(DISTINCT c.opportunity_id) AS deals, CAST(SUM(c.amount_fen) AS BIGINT) AS fen
-            FROM \(ident: StageChange.schema) c JOIN \(ident: Opportunity.schema) o ON o.id = c.opportunity_id
-            WHERE c.changed_at >= \(bind: start) AND c.changed_at < \(bind: end) AND \(inScope)
-            GROUP BY c.to_stage
-            """).all()
+        // The whole team's funnel needs no join: the period's moves alone, by their time index.
+        let entries = scope == .all
+            ? try await sql.raw("""
+                SELECT c.to_stage AS stage, COUNT(DISTINCT c.opportunity_id) AS deals, CAST(SUM(c.amount_fen) AS BIGINT) AS fen
+                FROM \(ident: StageChange.schema) c WHERE c.changed_at >= \(bind: start) AND c.changed_at < \(bind: end)
+                GROUP BY c.to_stage
+                """).all()
+            : try await sql.raw("""
+                SELECT c.to_stage AS stage, COUNT(DISTINCT c.opportunity_id) AS deals, CAST(SUM(c.amount_fen) AS BIGINT) AS fen
+                FROM \(ident: StageChange.schema) c JOIN \(ident: Opportunity.schema) o ON o.id = c.opportunity_id
+                WHERE c.changed_at >= \(bind: start) AND c.changed_at < \(bind: end) AND \(inScope)
+                GROUP BY c.to_stage
+                """).all()
         var entered: [String: (Int, Int64)] = [:]
         for r in entries { entered[try r.decode(column: "stage", as: String.self)] = (try r.decode(column: "deals", as: Int.self), try r.decode(column: "fen", as: Int64?.self) ?? 0) }
         let funnel = pipeline.stages.filter { $0.outcome != .lost }.map { stage in
