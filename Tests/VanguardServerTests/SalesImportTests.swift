@@ -110,4 +110,21 @@ struct SalesImportTests {
             #expect(try await Customer.query(on: world.db).count() == 0)
         }
     }
+
+    @Test("a multipart upload whose part header name is not ASCII is refused as malformed, not parsed (it crashed the parser)")
+    func nonASCIIPartHeader() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: team.hr.token)
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=b0undary")
+            let body = Data("--b0undary\r\n".utf8) + Data([0xC2, 0xBF]) + Data("--b0undary--\r\n".utf8)
+            for path in ["/api/v1/members/import", "/api/v1/customers/import"] {
+                let answer = try await world.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(data: body))
+                #expect(answer.status == .badRequest, "\(path)")
+            }
+            #expect(InputGuardMiddleware.partHeaderNamesAreASCII(Data("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"合同.pdf\"\r\n\r\n%PDF\r\n--x--\r\n".utf8), boundary: "x"),
+                    "a UTF-8 file name in a header value is fine")
+        }
+    }
 }
