@@ -54,4 +54,22 @@ struct SalesFeedbackTests {
             #expect(try await FeedbackItem.find(item.id, on: world.db)?.status == "routed")
         }
     }
+
+    @Test("a NUL hidden in a long JSON body (one that arrives in several reads) is refused as malformed, not sent to the database")
+    func nulInLongBody() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            // Through a real server on a socket: a body this long arrives in several reads (in
+            // memory it would arrive whole, and the bug only showed with a streamed body).
+            let long = String(repeating: "0", count: 15_000)
+            let body = "{\"summary\":\"x\",\"category\":\"product\",\"response\":\"\(long)\",\"detail\":\"a\\u0000b\"}"
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: team.salesRep.token)
+            headers.contentType = .json
+            let answer = try await world.app.testing(method: .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000)))
+                .sendRequest(.POST, "/api/v1/feedback", headers: headers, body: ByteBuffer(string: body))
+            #expect(answer.status == .badRequest)
+            #expect(try await FeedbackItem.query(on: world.db).count() == 0)
+        }
+    }
 }

@@ -18,6 +18,11 @@ struct InputGuardMiddleware: AsyncMiddleware {
                 throw Problem.malformed("The upload's part headers are not readable.", field: "file")
             }
         }
+        if request.body.data == nil, Self.isFormOrJSON(request.headers.contentType), [.POST, .PUT, .PATCH].contains(request.method) {
+            // A body larger than one network read streams in; read it whole (within the routes'
+            // own limit) so the check below sees all of it, not just small bodies.
+            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+        }
         if let body = request.body.data, body.readableBytes > 0, Self.isFormOrJSON(request.headers.contentType) {
             let bytes = body.readableBytesView
             if bytes.contains(0) || (request.headers.contentType?.subType.contains("json") == true && String(decoding: bytes, as: UTF8.self).contains("\\u0000")) {
