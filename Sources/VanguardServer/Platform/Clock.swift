@@ -50,9 +50,16 @@ extension Request {
 extension CivilDate {
     /// The calendar date of an instant in China Standard Time (UTC+8, no daylight saving).
     static func on(_ date: Date) -> CivilDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        let c = chinaCalendar.dateComponents([.year, .month, .day], from: date)
         return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
     }
+
+    /// Midnight China time at the start of this date, as an instant.
+    var startInChina: Date { Self.chinaCalendar.date(from: DateComponents(year: year, month: month, day: day))! }
+
+    static let chinaCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        return calendar
+    }()
 }

@@ -85,9 +85,7 @@ struct ActivityInput: Content {
 
 enum ActivityService {
     static func facts(_ a: SalesActivity, on db: any Database) async throws -> SalesFacts {
-        let customer = try await Customer.query(on: db).withDeleted().filter(\.$id == a.$customer.id).first()
-        return SalesFacts(owner: a.ownerMemberId, group: try await CustomerService.groupOf(a.ownerMemberId, on: db),
-                          customerOwner: customer?.ownerMemberId, customerGroup: try await CustomerService.groupOf(customer?.ownerMemberId, on: db))
+        try await CustomerService.facts(owner: a.ownerMemberId, customer: a.$customer.id, on: db)
     }
 
     static func find(_ req: Request) async throws -> SalesActivity {

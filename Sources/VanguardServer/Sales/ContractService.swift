@@ -7,9 +7,7 @@ import VanguardCore
 /// Every step is checked by `ContractReview` and written with its history in one transaction.
 enum ContractService {
     static func facts(_ c: Contract, on db: any Database) async throws -> SalesFacts {
-        let customer = try await Customer.query(on: db).withDeleted().filter(\.$id == c.customerId).first()
-        return SalesFacts(owner: c.ownerMemberId, group: try await CustomerService.groupOf(c.ownerMemberId, on: db),
-                          customerOwner: customer?.ownerMemberId, customerGroup: try await CustomerService.groupOf(customer?.ownerMemberId, on: db))
+        try await CustomerService.facts(owner: c.ownerMemberId, customer: c.customerId, on: db)
     }
 
     static func find(_ req: Request, withDeleted: Bool = false) async throws -> Contract {

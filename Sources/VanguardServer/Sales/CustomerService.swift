@@ -12,6 +12,14 @@ enum CustomerService {
         SalesFacts(owner: c.ownerMemberId, group: try await groupOf(c.ownerMemberId, on: db))
     }
 
+    /// Whose a record about a customer is (activities, deals, quotes, contracts, orders,
+    /// feedback): its owner and their group, and the customer's owner and group.
+    static func facts(owner: UUID?, customer: UUID?, on db: any Database) async throws -> SalesFacts {
+        let c = try await customer.asyncMap { try await Customer.query(on: db).withDeleted().filter(\.$id == $0).first() } ?? nil
+        return SalesFacts(owner: owner, group: try await groupOf(owner, on: db),
+                          customerOwner: c?.ownerMemberId, customerGroup: try await groupOf(c?.ownerMemberId, on: db))
+    }
+
     static func groupOf(_ member: UUID?, on db: any Database) async throws -> UUID? {
         guard let member else { return nil }
         return try await Member.query(on: db).withDeleted().filter(\.$id == member).field(\.$id).field(\.$group.$id).first()?.$group.id

@@ -136,9 +136,7 @@ struct FeedbackInput: Content {
 
 enum FeedbackService {
     static func facts(_ f: FeedbackItem, on db: any Database) async throws -> SalesFacts {
-        let customer = try await f.customerId.asyncMap { try await Customer.query(on: db).withDeleted().filter(\.$id == $0).first() } ?? nil
-        return SalesFacts(owner: f.ownerMemberId, group: try await CustomerService.groupOf(f.ownerMemberId, on: db),
-                          customerOwner: customer?.ownerMemberId, customerGroup: try await CustomerService.groupOf(customer?.ownerMemberId, on: db))
+        try await CustomerService.facts(owner: f.ownerMemberId, customer: f.customerId, on: db)
     }
 
     static func find(_ req: Request) async throws -> FeedbackItem {

@@ -84,13 +84,7 @@ struct OpportunityInput: Content {
         if case .value(let r) = lossReason { e.check("lossReason", Validators.maxLength(r, 1000, field: "lossReason")) }
         e.choice("stage", stage, stages)
         e.choice("source", source, SourceChannel.allCases.map(\.rawValue))
-        if let amount {
-            if !amount.isFinite || amount < 0 || amount > 1_000_000_000_000 {
-                e.add("amount", "outOfRange", "From 0 to 1,000,000,000,000 yuan.")
-            } else if abs(amount * 100 - (amount * 100).rounded()) > 0.000_001 {
-                e.add("amount", "tooPrecise", "At most two decimals (fen).")
-            }
-        }
+        if let amount { _ = YuanInput.fen(amount, field: "amount", into: &e) }
         if case .value(let p) = probability, !(0...100).contains(p) { e.add("probability", "outOfRange", "From 0 to 100.") }
         if case .value(let d) = expectedClose, CivilDate(d) == nil { e.add("expectedClose", "invalidDate", "Use a real date as yyyy-MM-dd.") }
         return e
@@ -99,9 +93,7 @@ struct OpportunityInput: Content {
 
 enum OpportunityService {
     static func facts(_ o: Opportunity, on db: any Database) async throws -> SalesFacts {
-        let customer = try await Customer.query(on: db).withDeleted().filter(\.$id == o.$customer.id).first()
-        return SalesFacts(owner: o.ownerMemberId, group: try await CustomerService.groupOf(o.ownerMemberId, on: db),
-                          customerOwner: customer?.ownerMemberId, customerGroup: try await CustomerService.groupOf(customer?.ownerMemberId, on: db))
+        try await CustomerService.facts(owner: o.ownerMemberId, customer: o.$customer.id, on: db)
     }
 
     static func find(_ req: Request) async throws -> Opportunity {

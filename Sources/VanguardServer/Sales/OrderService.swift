@@ -68,9 +68,7 @@ struct OrderInput: Content {
 /// delivery and acceptance after.
 enum OrderService {
     static func facts(_ o: SalesOrder, on db: any Database) async throws -> SalesFacts {
-        let customer = try await Customer.query(on: db).withDeleted().filter(\.$id == o.customerId).first()
-        return SalesFacts(owner: o.ownerMemberId, group: try await CustomerService.groupOf(o.ownerMemberId, on: db),
-                          customerOwner: customer?.ownerMemberId, customerGroup: try await CustomerService.groupOf(customer?.ownerMemberId, on: db))
+        try await CustomerService.facts(owner: o.ownerMemberId, customer: o.customerId, on: db)
     }
 
     static func find(_ req: Request) async throws -> SalesOrder {

@@ -7,9 +7,7 @@ import VanguardCore
 /// notifications it causes, in one transaction.
 enum QuoteService {
     static func facts(_ q: Quote, on db: any Database) async throws -> SalesFacts {
-        let customer = try await Customer.query(on: db).withDeleted().filter(\.$id == q.customerId).first()
-        return SalesFacts(owner: q.ownerMemberId, group: try await CustomerService.groupOf(q.ownerMemberId, on: db),
-                          customerOwner: customer?.ownerMemberId, customerGroup: try await CustomerService.groupOf(customer?.ownerMemberId, on: db))
+        try await CustomerService.facts(owner: q.ownerMemberId, customer: q.customerId, on: db)
     }
 
     static func find(_ req: Request, withDeleted: Bool = false) async throws -> Quote {

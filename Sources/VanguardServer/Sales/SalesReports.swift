@@ -35,7 +35,7 @@ enum SalesReports {
         let pipeline = try await OpportunityService.pipeline(req)
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let postgres = sql.dialect.name == "postgresql"
-        let start = Self.start(of: period.firstDay), end = Self.start(of: SalesCalendar.adding(days: 1, to: period.lastDay))
+        let start = period.firstDay.startInChina, end = SalesCalendar.adding(days: 1, to: period.lastDay).startInChina
         let inScope = Self.scope(scope, deal: "o")
         // The whole team's funnel needs no join: the period's moves alone, by their time index.
         let entries = scope == .all
@@ -102,12 +102,6 @@ enum SalesReports {
         }
     }
 
-    /// Midnight China time at the start of a date, as an instant.
-    static func start(of date: CivilDate) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
-    }
 }
 
 /// `GET /api/v1/reports/sales?period=2026-Q4`.

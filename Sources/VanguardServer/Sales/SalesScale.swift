@@ -12,7 +12,6 @@ enum SalesScale {
     static func generate(_ app: Application, customers: Int, opportunities: Int, activities: Int, seed: UInt64,
                          progress: (String) -> Void) async throws {
         let db = app.db
-        guard let sql = db as? any SQLDatabase else { return }
         guard let group = try await TeamGroup.query(on: db).filter(\.$key == "sales").first() else { return }
         let owners = try await Member.query(on: db).filter(\.$group.$id == group.id!).all().compactMap(\.id)
         guard !owners.isEmpty else { return }
@@ -123,7 +122,6 @@ enum SalesScale {
             }
             progress("activities: \(end)")
         }
-        _ = sql
         try await db.analyze()
     }
 
