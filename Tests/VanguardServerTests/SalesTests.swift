@@ -232,6 +232,29 @@ struct SalesTests {
         }
     }
 
+    @Test("a customer with an open deal is not deleted; once the deal is closed it is, and it can be restored")
+    func deleteCustomer() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            let customer = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": "厦门海蓝物流", "source": "visit"])).json(CustomerDTO.self)
+            let deal = try await world.api(.POST, "/api/v1/opportunities", token: token, json: JSONBody([
+                "customerId": .string(customer.id.uuidString), "title": "仓储系统", "amount": 80000, "expectedClose": "2026-12-20"])).json(OpportunityDTO.self)
+            // Tests re-read the policy pack on every request; the delete once read it inside its
+            // write transaction and stalled 10 s for a second SQLite connection, then failed.
+            let refused = try await world.api(.DELETE, "/api/v1/customers/\(customer.id)", token: token)
+            #expect(refused.status == .conflict)
+            #expect(refused.problem?.type.hasSuffix("has-open-deals") == true)
+            #expect(try await world.api(.PATCH, "/api/v1/opportunities/\(deal.id)", token: token,
+                                        json: JSONBody(["stage": "lost", "lossReason": "选了别家"])).status == .ok)
+            #expect(try await world.api(.DELETE, "/api/v1/customers/\(customer.id)", token: token).status == .noContent)
+            #expect(try await world.api(.GET, "/api/v1/customers/\(customer.id)", token: token).status == .notFound)
+            #expect(try await world.api(.POST, "/api/v1/customers/\(customer.id)/restore", token: token).status == .ok)
+            let history = try await world.api(.GET, "/api/v1/customers/\(customer.id)/history", token: token).json(PageOf<AuditEventDTO>.self)
+            #expect(history.items.map(\.action).sorted() == ["create", "delete", "restore"])
+        }
+    }
+
     @Test("the board shows each stage's deals with count, total and weighted total; amounts with more than two decimals are refused")
     func board() async throws {
         try await withApp { world in

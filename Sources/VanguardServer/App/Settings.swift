@@ -29,11 +29,15 @@ public struct Settings: Sendable {
     public var loadDemo: Bool
     /// PostgreSQL connections per event loop (`VANGUARD_DB_POOL`, default 8).
     public var databasePoolSize: Int
+    /// How long a cached policy pack is trusted before the database is asked again. Tests use 0:
+    /// every read then goes to the database, which exposes a read made on `req.db` inside a
+    /// SQLite write transaction (it waits forever for the pool's one connection).
+    public var policyRecheckSeconds: Double
 
     public init(database: DatabaseTarget, dataDirectory: String = "./data", adminEmail: String? = nil,
                 adminPassword: String? = nil, publicURL: String? = nil, secureCookies: Bool = false,
                 bcryptCost: Int = 12, policyPackPath: String = "policy/default.yaml",
-                runsJobs: Bool = true, loadDemo: Bool = false, databasePoolSize: Int = 8) {
+                runsJobs: Bool = true, loadDemo: Bool = false, databasePoolSize: Int = 8, policyRecheckSeconds: Double = 5) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.adminEmail = adminEmail
@@ -45,6 +49,7 @@ public struct Settings: Sendable {
         self.runsJobs = runsJobs
         self.loadDemo = loadDemo
         self.databasePoolSize = databasePoolSize
+        self.policyRecheckSeconds = policyRecheckSeconds
     }
 
     /// Reads `DATABASE_URL`, `VANGUARD_DATA_DIR`, `VANGUARD_ADMIN_EMAIL`, `VANGUARD_ADMIN_PASSWORD`,

@@ -9,7 +9,7 @@ import Vapor
 public func configure(_ app: Application, settings: Settings, clock: any AppClock = SystemClock()) async throws {
     app.settings = settings
     app.clock = clock
-    app.policy = PolicyStore(clock: clock)
+    app.policy = PolicyStore(clock: clock, recheckSeconds: settings.policyRecheckSeconds)
     app.tokenCache = TokenCache()
     try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize)
     app.migrations.add(AppMigrations.all)

@@ -77,10 +77,13 @@ enum CustomerService {
 
     static func delete(_ c: Customer, req: Request) async throws {
         try ETag.check(req, version: c.version)
+        // Read before the transaction: inside it, req.db would wait for a second connection that
+        // SQLite's one-per-loop pool never frees (a 10 s stall, then a 500).
+        let openStages = try await openStageKeys(req)
         try await req.db.writeTransaction { db in
             try await db.requireVersion(Customer.schema, id: c.id, c.version)
             let open = try await Opportunity.query(on: db).filter(\.$customer.$id == c.id!)
-                .filter(\.$stage ~~ (try await openStageKeys(req))).count()
+                .filter(\.$stage ~~ openStages).count()
             if open > 0 {
                 throw Problem.conflict(nil, "has-open-deals", "\(c.name) has \(open) open opportunit\(open == 1 ? "y" : "ies"); close or move them first.")
             }
