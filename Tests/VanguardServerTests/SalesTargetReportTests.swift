@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Testing
 import Vapor
@@ -16,9 +17,7 @@ struct SalesTargetReportTests {
         try await o.create(on: world.db)
         var previous: String?
         for (to, at) in moves {
-            let c = StageChange()
-            c.$opportunity.id = o.id!; c.fromStage = previous; c.toStage = to; c.changedAt = at; c.amountFen = o.amountFen
-            try await c.create(on: world.db)
+            try await StageDays.record(o, from: previous, to: to, at: at, by: nil, on: world.db)
             previous = to
         }
     }
@@ -106,6 +105,51 @@ struct SalesTargetReportTests {
             #expect(report.stageTimes.first { $0.stage == "prospect" }?.meanDays == 4)   // 4, 2, 6
             let other = try await world.api(.GET, "/api/v1/reports/sales?period=2026-Q3", token: team.serviceAgent.token).json(SalesReport.self)
             #expect(other.funnel.allSatisfy { $0.deals == 0 }, "another group's deals are not in my report")
+        }
+    }
+
+    @Test("a deal that goes back and reaches a stage again counts once in the funnel; the roll-up each move keeps equals one rebuilt from the log")
+    func rollUpFollowsMoves() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            let customer = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": "泉州石狮纺织", "source": "visit"])).json(CustomerDTO.self)
+            var ids: [UUID] = []
+            for (title, yuan) in [("面料机", 120_000), ("染整线", 60_000)] {
+                ids.append(try await world.api(.POST, "/api/v1/opportunities", token: token, json: JSONBody([
+                    "customerId": .string(customer.id.uuidString), "title": .string(title), "amount": .int(yuan), "expectedClose": "2026-12-20"])).json(OpportunityDTO.self).id)
+            }
+            let day = 86_400.0
+            func move(_ deal: UUID, _ body: JSONBody) async throws {
+                world.clock.advance(by: day)
+                #expect(try await world.api(.PATCH, "/api/v1/opportunities/\(deal)", token: token, json: body).status == .ok)
+            }
+            try await move(ids[0], JSONBody(["stage": "visited"]))
+            try await move(ids[0], JSONBody(["stage": "prospect"]))       // back: the customer went quiet
+            try await move(ids[0], JSONBody(["stage": "visited"]))        // and visited again
+            try await move(ids[0], JSONBody(["stage": "proposal", "needs": "两台面料机"]))
+            try await move(ids[1], JSONBody(["stage": "lost", "lossReason": "预算冻结"]))
+            try await move(ids[1], JSONBody(["stage": "prospect"]))       // reopened
+            let period = "2026-Q3"
+            let report = try await world.api(.GET, "/api/v1/reports/sales?period=\(period)", token: token).json(SalesReport.self)
+            #expect(report.funnel.map(\.deals) == [2, 1, 1, 0, 0], "each deal once per stage it reached")
+            #expect(report.funnel.first?.amount == 180_000)
+            #expect(report.stageTimes.first { $0.stage == "prospect" }?.moves == 3)   // left prospect 3 times: 2 by deal one, 1 by deal two
+            #expect(report.stageTimes.first { $0.stage == "visited" }?.meanDays == 1)
+            #expect(report.lost == 0, "the reopened deal is not lost any more")
+            func rollUp() async throws -> [String] {
+                try await (world.db as! any SQLDatabase).raw("""
+                    SELECT day, stage, first_entries, first_entry_fen, exits, exit_seconds FROM opportunity_stage_days ORDER BY day, stage
+                    """).all().map { r in
+                        "\(try r.decode(column: "day", as: String.self)) \(try r.decode(column: "stage", as: String.self)) " +
+                        "\(try r.decode(column: "first_entries", as: Int.self)) \(try r.decode(column: "first_entry_fen", as: Int64.self)) " +
+                        "\(try r.decode(column: "exits", as: Int.self)) \(Int(try r.decode(column: "exit_seconds", as: Double.self)))"
+                    }
+            }
+            let kept = try await rollUp()
+            #expect(kept.count >= 6)
+            try await StageDays.rebuild(on: world.db)
+            #expect(try await rollUp() == kept)
         }
     }
 

@@ -179,16 +179,7 @@ enum OpportunityService {
                 o.version += 1
             }
             try await o.save(on: db)
-            if moving {
-                let change = StageChange()
-                change.$opportunity.id = o.id!
-                change.fromStage = fromStage
-                change.toStage = o.stage
-                change.changedAt = now
-                change.changedBy = actor
-                change.amountFen = o.amountFen
-                try await change.create(on: db)
-            }
+            if moving { try await StageDays.record(o, from: fromStage, to: o.stage, at: now, by: actor, on: db) }
             try await Audit.record(creating ? .create : .update, "opportunity", id: o.id, label: o.title,
                                    before: before, after: OpportunityDTO(o, pipeline: pipeline), request: req, on: db)
             if moving, pipeline.stage(o.stage)?.outcome == .won, customer.status == CustomerStatus.prospect.rawValue {
@@ -214,14 +205,7 @@ enum OpportunityService {
         o.closedOn = pipeline.stage(stage)?.outcome == .open ? nil : today
         o.version += 1
         try await o.save(on: db)
-        let change = StageChange()
-        change.$opportunity.id = o.id!
-        change.fromStage = from
-        change.toStage = stage
-        change.changedAt = now
-        change.changedBy = req.currentUser?.actor.userId
-        change.amountFen = o.amountFen
-        try await change.create(on: db)
+        try await StageDays.record(o, from: from, to: stage, at: now, by: req.currentUser?.actor.userId, on: db)
         try await Audit.record(.update, "opportunity", id: o.id, label: o.title, before: before, after: OpportunityDTO(o, pipeline: pipeline), request: req, on: db)
         if pipeline.stage(stage)?.outcome == .won, let customer = try await Customer.find(o.$customer.id, on: db), customer.status == CustomerStatus.prospect.rawValue {
             let customerBefore = CustomerDTO(customer)

@@ -130,6 +130,8 @@ enum SalesDemo {
             }
         }
         try await accounts(app, sellers: sellers, seed: seed &+ 1)
+        // The demo writes its stage history straight into the log; the report's roll-up follows.
+        try await db.writeTransaction { db in try await StageDays.rebuild(on: db) }
         try await db.analyze()
         app.logger.info("Demo sales data loaded: \(count) customers for \(sellers.count) sellers (as of \(today)).")
     }

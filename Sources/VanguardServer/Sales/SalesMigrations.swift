@@ -5,7 +5,7 @@ enum SalesMigrations {
     static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange(),
                                        CreateProduct(), CreateQuote(), CreateContract(),
                                        CreateOrdersAndReceivables(), CreateTargets(), CreateFeedback(),
-                                       AddCustomerSearch()]
+                                       AddCustomerSearch(), CreateStageDays()]
 }
 
 struct CreateCustomer: AsyncMigration {

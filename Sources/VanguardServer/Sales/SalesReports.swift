@@ -28,33 +28,29 @@ struct SalesReport: Content, Equatable {
 }
 
 enum SalesReports {
-    /// Counted by the database (one aggregate query each), so a quarter's funnel stays fast with
-    /// hundreds of thousands of deals: entries into each stage, decided deals, and the mean time
-    /// spent in each stage by the moves out of it during the period.
+    /// Summed from the daily roll-up (`StageDays`), so a quarter's funnel stays fast with millions
+    /// of moves: first entries into each stage, decided deals, and the mean time spent in each
+    /// stage by the moves out of it during the period.
     static func sales(_ period: TargetPeriod, scope: RecordScope, req: Request) async throws -> SalesReport {
         let pipeline = try await OpportunityService.pipeline(req)
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let postgres = sql.dialect.name == "postgresql"
-        let start = period.firstDay.startInChina, end = SalesCalendar.adding(days: 1, to: period.lastDay).startInChina
-        let inScope = Self.scope(scope, deal: "o")
-        // The whole team's funnel needs no join: the period's moves alone, by their time index.
-        let entries = scope == .all
-            ? try await sql.raw("""
-                SELECT c.to_stage AS stage, COUNT(DISTINCT c.opportunity_id) AS deals, CAST(SUM(c.amount_fen) AS BIGINT) AS fen
-                FROM \(ident: StageChange.schema) c WHERE c.changed_at >= \(bind: start) AND c.changed_at < \(bind: end)
-                GROUP BY c.to_stage
-                """).all()
-            : try await sql.raw("""
-                SELECT c.to_stage AS stage, COUNT(DISTINCT c.opportunity_id) AS deals, CAST(SUM(c.amount_fen) AS BIGINT) AS fen
-                FROM \(ident: StageChange.schema) c JOIN \(ident: Opportunity.schema) o ON o.id = c.opportunity_id
-                WHERE c.changed_at >= \(bind: start) AND c.changed_at < \(bind: end) AND \(inScope)
-                GROUP BY c.to_stage
-                """).all()
-        var entered: [String: (Int, Int64)] = [:]
-        for r in entries { entered[try r.decode(column: "stage", as: String.self)] = (try r.decode(column: "deals", as: Int.self), try r.decode(column: "fen", as: Int64?.self) ?? 0) }
-        let funnel = pipeline.stages.filter { $0.outcome != .lost }.map { stage in
-            SalesReport.FunnelStep(stage: stage.key, name: stage.name[req.locale], deals: entered[stage.key]?.0 ?? 0, amount: YuanInput.yuan(entered[stage.key]?.1 ?? 0))
+        let rows = try await sql.raw("""
+            SELECT r.stage AS stage, CAST(SUM(r.first_entries) AS BIGINT) AS deals, CAST(SUM(r.first_entry_fen) AS BIGINT) AS fen,
+                   CAST(SUM(r.exits) AS BIGINT) AS moves, CAST(SUM(r.exit_seconds) AS DOUBLE PRECISION) AS seconds
+            FROM \(ident: StageDays.schema) r
+            WHERE r.day >= \(bind: period.firstDay.description) AND r.day <= \(bind: period.lastDay.description) AND \(Self.rollupScope(scope))
+            GROUP BY r.stage
+            """).all()
+        var entered: [String: (deals: Int, fen: Int64)] = [:], left: [String: (moves: Int, seconds: Double)] = [:]
+        for r in rows {
+            let stage = try r.decode(column: "stage", as: String.self)
+            entered[stage] = (try r.decode(column: "deals", as: Int.self), try r.decode(column: "fen", as: Int64?.self) ?? 0)
+            left[stage] = (try r.decode(column: "moves", as: Int.self), try r.decode(column: "seconds", as: Double?.self) ?? 0)
         }
+        let funnel = pipeline.stages.filter { $0.outcome != .lost }.map { stage in
+            SalesReport.FunnelStep(stage: stage.key, name: stage.name[req.locale], deals: entered[stage.key]?.deals ?? 0, amount: YuanInput.yuan(entered[stage.key]?.fen ?? 0))
+        }
+        let inScope = Self.scope(scope, deal: "o")
         let closed = try await sql.raw("""
             SELECT o.stage AS stage, COUNT(*) AS deals, CAST(SUM(o.amount_fen) AS BIGINT) AS fen FROM \(ident: Opportunity.schema) o
             WHERE o.closed_on >= \(bind: period.firstDay.description) AND o.closed_on <= \(bind: period.lastDay.description) AND o.deleted_at IS NULL AND \(inScope)
@@ -67,28 +63,26 @@ enum SalesReports {
             if wonKeys.contains(stage) { won += n; wonFen += try r.decode(column: "fen", as: Int64?.self) ?? 0 }
             if lostKeys.contains(stage) { lost += n }
         }
-        // The time from entering a stage to the next move, for moves made during the period.
-        let seconds: SQLQueryString = postgres ? "EXTRACT(EPOCH FROM (m.next_at - m.changed_at))" : "(m.next_at - m.changed_at)"
-        let times = try await sql.raw("""
-            SELECT m.to_stage AS stage, COUNT(*) AS moves, CAST(AVG(\(seconds)) AS DOUBLE PRECISION) AS mean_seconds FROM (
-              SELECT c.to_stage, c.changed_at, LEAD(c.changed_at) OVER (PARTITION BY c.opportunity_id ORDER BY c.changed_at) AS next_at
-              FROM \(ident: StageChange.schema) c JOIN \(ident: Opportunity.schema) o ON o.id = c.opportunity_id
-              WHERE \(inScope) AND c.opportunity_id IN (SELECT opportunity_id FROM \(ident: StageChange.schema) WHERE changed_at >= \(bind: start) AND changed_at < \(bind: end))
-            ) m WHERE m.next_at >= \(bind: start) AND m.next_at < \(bind: end)
-            GROUP BY m.to_stage
-            """).all()
-        var stageMean: [String: (Int, Double?)] = [:]
-        for r in times {
-            stageMean[try r.decode(column: "stage", as: String.self)] = (try r.decode(column: "moves", as: Int.self), try r.decode(column: "mean_seconds", as: Double?.self))
-        }
         let stageTimes = pipeline.openStages.map { stage -> SalesReport.StageTime in
-            let (moves, mean) = stageMean[stage.key] ?? (0, nil)
-            return .init(stage: stage.key, name: stage.name[req.locale], moves: moves, meanDays: mean.map { ($0 / 86_400 * 10).rounded() / 10 })
+            let (moves, seconds) = left[stage.key] ?? (0, 0)
+            return .init(stage: stage.key, name: stage.name[req.locale], moves: moves,
+                         meanDays: moves == 0 ? nil : (seconds / Double(moves) / 86_400 * 10).rounded() / 10)
         }
         let decided = won + lost
         return SalesReport(period: period.description, funnel: funnel, won: won, lost: lost,
                            winRatePercent: decided == 0 ? nil : (Double(won) / Double(decided) * 1000).rounded() / 10,
                            wonAmount: YuanInput.yuan(wonFen), stageTimes: stageTimes)
+    }
+
+    /// The reader's scope over roll-up rows: the deal's owner or the customer's owner in scope.
+    static func rollupScope(_ scope: RecordScope) -> SQLQueryString {
+        switch scope {
+        case .all: return "1 = 1"
+        case .nothing: return "1 = 0"
+        case .owners(let member, let group):
+            return SQLQueryString("(") + SalesScopeSQL.owned(column: "r.owner_member_id", member: member, group: group)
+                + SQLQueryString(" OR ") + SalesScopeSQL.owned(column: "r.customer_owner_member_id", member: member, group: group) + SQLQueryString(")")
+        }
     }
 
     /// The reader's scope over deals aliased `deal`: their owner, or their customer's owner, in scope.

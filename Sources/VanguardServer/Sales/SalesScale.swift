@@ -122,6 +122,8 @@ enum SalesScale {
             }
             progress("activities: \(end)")
         }
+        progress("stage roll-up")
+        try await db.writeTransaction { db in try await StageDays.rebuild(on: db) }
         try await db.analyze()
     }
 
