@@ -58,9 +58,11 @@ public struct PolicyPack: Sendable, Codable, Equatable {
     public var security: Security?
     public var roles: [RoleInfo]?
     public var sales: SalesPolicy?
+    public var service: ServicePolicy?
 
     public var effectiveSecurity: Security { security ?? .defaults }
     public var effectiveSales: SalesPolicy { sales ?? SalesPolicy() }
+    public var effectiveService: ServicePolicy { service ?? ServicePolicy() }
 
     /// Checks the pack an admin is about to save: what would break the organisation if accepted.
     public func problems() -> [FieldError] {
@@ -76,6 +78,7 @@ public struct PolicyPack: Sendable, Codable, Equatable {
             if s.sessionIdleMinutes < 1 { errors.append(.init(field: "security.sessionIdleMinutes", code: "tooSmall", message: "Must be at least 1.")) }
         }
         if let sales { errors += sales.problems() }
+        if let service { errors += service.problems() }
         return errors
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import VanguardCore
+
+/// The periodic service analysis (SVC-5) and the repeat-complaint warning (RSK-C1).
+@Suite("Service statistics (SVC-5, RSK-C1)")
+struct ServiceStatisticsTests {
+    @Test("median and p90 by nearest rank: always a time that really occurred")
+    func percentiles() {
+        #expect(ServiceStatistics.median([30, 5, 12]) == 12)
+        #expect(ServiceStatistics.median([10, 20, 30, 40]) == 20, "the lower middle value for an even count")
+        #expect(ServiceStatistics.p90(Array(1...10)) == 9)
+        #expect(ServiceStatistics.p90(Array(1...11)) == 10)
+        #expect(ServiceStatistics.p90([5, 7, 300]) == 300, "one slow ticket in three shows in the p90")
+        #expect(ServiceStatistics.p90([42]) == 42)
+        #expect(ServiceStatistics.median([]) == nil)
+        #expect(ServiceStatistics.percentile(0, of: [3, 1, 2]) == 1)
+        #expect(ServiceStatistics.percentile(100, of: [3, 1, 2]) == 3)
+    }
+
+    @Test("attainment is met ÷ (met + breached); open clocks do not count and no outcome is no figure")
+    func attainment() {
+        #expect(ServiceStatistics.attainmentPercent([.met, .met, .met, .breached, .running, .paused]) == 75)
+        #expect(ServiceStatistics.attainmentPercent([.running, .paused]) == nil)
+        #expect(ServiceStatistics.attainmentPercent([]) == nil)
+        #expect(ServiceStatistics.attainmentPercent([.breached]) == 0)
+    }
+
+    @Test("satisfaction averages scores 1–5 and shows how many gave each; other values are set aside")
+    func satisfaction() {
+        let s = ServiceStatistics.satisfaction([5, 4, 4, 0, 6, 3])
+        #expect(s.count == 4)
+        #expect(s.average == 4.0)
+        #expect(s.distribution == [0, 0, 1, 2, 1])
+        #expect(s.ignored == 2)
+        #expect(ServiceStatistics.satisfaction([]).average == nil)
+    }
+
+    @Test("top causes, most frequent first, ties by key")
+    func causes() {
+        let top = ServiceStatistics.topCauses(["misuse", "delivery", "product", "delivery", "billing", "product", "delivery"], limit: 3)
+        #expect(top == [.init(key: "delivery", count: 3), .init(key: "product", count: 2), .init(key: "billing", count: 1)])
+    }
+
+    @Test("customers with three or more complaints in the period are repeat complainers")
+    func repeatComplainers() {
+        let complaints = [("c1", "2026-03-02"), ("c1", "2026-03-15"), ("c1", "2026-03-31"),
+                          ("c2", "2026-02-28"), ("c2", "2026-03-05"), ("c2", "2026-03-06"),
+                          ("c3", "2026-03-01"), ("c3", "2026-03-02"), ("c3", "2026-03-03"), ("c3", "2026-03-04")]
+            .map { ServiceStatistics.Complaint(customerId: $0.0, on: civil($0.1)) }
+        let flagged = ServiceStatistics.repeatComplainers(complaints, from: civil("2026-03-01"), through: civil("2026-03-31"))
+        #expect(flagged == [.init(key: "c3", count: 4), .init(key: "c1", count: 3)], "c2's February complaint is outside the period")
+        #expect(ServiceStatistics.repeatComplainers(complaints, from: civil("2026-03-01"), through: civil("2026-03-31"), threshold: 2).map(\.key) == ["c3", "c1", "c2"])
+    }
+}
