@@ -78,6 +78,18 @@ struct ServiceLevelClockTests {
         #expect(paused.dueAt == chinaTime("2026-03-11 15:00"), "when it would run out if the customer answered now")
     }
 
+    @Test("a clock read at the very instant of a move: paused the moment it waits, running the moment it resumes")
+    func pauseAtTheInstant() {
+        let target = complaint
+        let moment = chinaTime("2026-03-10 10:00")
+        let waitingNow = TicketTimeline(createdAt: chinaTime("2026-03-09 09:00"), pauses: [PauseInterval(start: moment)])
+        #expect(SLAClock.resolution(waitingNow, target: target, now: moment, calendar: calendar).state == .paused)
+        let resumedNow = TicketTimeline(createdAt: chinaTime("2026-03-09 09:00"), pauses: [PauseInterval(start: chinaTime("2026-03-09 10:00"), end: moment)])
+        let reading = SLAClock.resolution(resumedNow, target: target, now: moment, calendar: calendar)
+        #expect(reading.state == .running)
+        #expect(reading.dueAt == chinaTime("2026-03-11 18:00"), "an hour used on Monday: Tuesday from 10:00 and all of Wednesday")
+    }
+
     @Test("a pause after the due time does not undo the breach")
     func pausedTooLate() {
         let r = firstResponse(created: "2026-03-09 10:00", pauses: [PauseInterval(start: chinaTime("2026-03-09 11:30"))], now: "2026-03-09 15:00")

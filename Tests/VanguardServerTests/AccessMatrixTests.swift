@@ -29,6 +29,9 @@ struct AccessMatrixTests {
     static let sellers: Set<Role> = [.admin, .lead, .groupLead, .member]
     /// Who reads the sales rep's records: the sellers, and finance and executives (read only).
     static let salesReaders: Set<Role> = sellers.union([.finance, .executive])
+    /// Who reads a ticket about the sales rep's customer: the service group (not in this table's
+    /// roles), the seller and their group lead, the lead, admins and executives.
+    static let serviceReaders: Set<Role> = [.admin, .lead, .executive, .groupLead, .member]
 
     static let api: [Row] = [
         Row(method: .GET, path: "/api/v1/me", allowed: everyone),
@@ -157,6 +160,21 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/feedback/{feedback}", allowed: salesReaders),
         Row(method: .PATCH, path: "/api/v1/feedback/{feedback}", allowed: sellers, body: JSONBody(["detail": "更多"])),
         Row(method: .GET, path: "/api/v1/feedback/{feedback}/history", allowed: salesReaders),
+        Row(method: .GET, path: "/api/v1/tickets", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/tickets", allowed: sellers,
+            body: JSONBody(["type": "inquiry", "subject": "矩阵咨询", "customerId": "{customer}"])),
+        Row(method: .GET, path: "/api/v1/tickets/{ticket}", allowed: serviceReaders),
+        Row(method: .PATCH, path: "/api/v1/tickets/{ticket}", allowed: leaders, body: JSONBody(["subject": "矩阵工单"])),
+        Row(method: .GET, path: "/api/v1/tickets/{ticket}/history", allowed: serviceReaders),
+        Row(method: .GET, path: "/api/v1/tickets/{ticket}/updates", allowed: serviceReaders),
+        Row(method: .POST, path: "/api/v1/tickets/{ticket}/updates", allowed: leaders, body: JSONBody(["body": "矩阵备注"])),
+        Row(method: .POST, path: "/api/v1/tickets/{ticket}/department-tasks", allowed: leaders,
+            body: JSONBody(["departmentId": "{department}", "request": "矩阵", "dueOn": "2026-10-10"])),
+        Row(method: .POST, path: "/api/v1/tickets/{ticket}/handoffs", allowed: leaders, body: JSONBody(["kind": "upsell", "note": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/department-tasks", allowed: [.admin, .lead, .executive]),
+        Row(method: .PATCH, path: "/api/v1/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["holder": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/care-tasks", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/care-tasks/{careTask}", allowed: leaders, body: JSONBody(["outcome": "矩阵"])),
     ]
 
     static let webPages: [Row] = [
@@ -274,6 +292,8 @@ struct AccessMatrixTests {
     static let public_: Set<String> = [
         "GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "POST /api/v1/auth/token", "GET /", "GET /login", "POST /login",
         "GET /setup", "POST /setup", "POST /locale",
+        // The satisfaction survey: its private link is the permission (CP-2).
+        "GET /survey/:", "POST /survey/:", "POST /api/v1/surveys/:",
     ]
 
     @Test("the table lists every route the app serves")
@@ -420,6 +440,7 @@ struct AccessMatrixTests {
         let note = AppNotification(userId: me.user, kind: "test", title: "Hello", body: "World", link: nil, createdAt: world.clock.now())
         try await note.create(on: db)
         let sales = try await salesFixtures(world, team: team)
+        let service = try await serviceFixtures(world, customer: UUID(uuidString: sales["customer"]!)!, department: department.id!)
         let hook = Webhook()
         hook.name = "Ops"; hook.kind = "generic"; hook.url = "https://example.invalid/hook"; hook.events = "*"; hook.active = true; hook.version = 1
         try await hook.create(on: db)
@@ -430,7 +451,24 @@ struct AccessMatrixTests {
             "spareDepartment": try await Department.query(on: db).filter(\.$code == "administration").first()!.id!.uuidString,
             "otherDepartment": try await Department.query(on: db).filter(\.$code == "production").first()!.id!.uuidString,
             "type": "department", "token": spareToken.id!.uuidString, "notification": note.id!.uuidString, "webhook": hook.id!.uuidString,
-        ].merging(sales) { a, _ in a }
+        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }
+    }
+
+    /// A ticket about the sales rep's customer, with a department task, and a care task.
+    static func serviceFixtures(_ world: TestWorld, customer: UUID, department: UUID) async throws -> [String: String] {
+        let db = world.db
+        let t = TicketService.new(createdBy: nil, assignee: nil, now: world.clock.now(), today: CivilDate.on(world.clock.now()))
+        t.id = UUID(); t.type = "complaint"; t.subject = "矩阵投诉"; t.customerId = customer
+        try await t.create(on: db)
+        let d = DepartmentTask()
+        d.ticketId = t.id!; d.departmentId = department; d.request = "矩阵"; d.holder = ""; d.dueOn = "2026-10-01"; d.status = "open"; d.answer = ""
+        d.createdAt = world.clock.now(); d.version = 1
+        try await d.create(on: db)
+        let c = CareTaskRecord()
+        c.dedupeKey = "matrix"; c.kind = "returnVisit"; c.customerId = customer; c.occasion = "2026-09-21"; c.dueOn = "2026-09-21"
+        c.messageZhHans = "回访"; c.messageZhHant = "回訪"; c.messageEn = "Visit"; c.status = "open"; c.outcome = ""; c.createdAt = world.clock.now(); c.version = 1
+        try await c.create(on: db)
+        return ["ticket": t.id!.uuidString, "departmentTask": d.id!.uuidString, "careTask": c.id!.uuidString]
     }
 
     /// The sales rep's records for the sales routes: customers (one to keep, one to delete, one

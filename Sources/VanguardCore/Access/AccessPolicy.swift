@@ -48,6 +48,27 @@ public enum Resource: Sendable, Equatable {
     case creditOverride
     /// Sales targets (SAL-1, LEAD-1): the whole team sees them; the team lead and admins set them.
     case targets
+    /// A service record (ticket, its updates and department tasks, a care task): the service group
+    /// works them all; the customer's seller reads them and may log one (SVC-1, SVC-4).
+    case serviceRecord(ServiceFacts)
+    /// The service analysis (SVC-5): the service group, the lead, admins and executives.
+    case serviceReport(serviceGroup: UUID?)
+}
+
+/// Whose a service record is: the agent it is assigned to, the customer's owner and their group,
+/// and the group that runs the service queues (the policy's "service" group).
+public struct ServiceFacts: Sendable, Equatable {
+    public var assignee: UUID?
+    public var customerOwner: UUID?
+    public var customerGroup: UUID?
+    public var serviceGroup: UUID?
+
+    public init(assignee: UUID?, customerOwner: UUID?, customerGroup: UUID?, serviceGroup: UUID?) {
+        self.assignee = assignee
+        self.customerOwner = customerOwner
+        self.customerGroup = customerGroup
+        self.serviceGroup = serviceGroup
+    }
 }
 
 /// Who a sales record belongs to: its owner and their group, and the customer's owner and group
@@ -125,6 +146,10 @@ public enum AccessPolicy {
             allowed = action == .read || [.admin, .lead].contains(actor.role)
         case .contractApproval(let f):
             allowed = [.admin, .lead].contains(actor.role) || (actor.role == .groupLead && f.group != nil && f.group == actor.groupId)
+        case .serviceRecord(let f):
+            allowed = canTouchService(actor, action, f)
+        case .serviceReport(let serviceGroup):
+            allowed = action == .read && ([.admin, .lead, .executive].contains(actor.role) || (serviceGroup != nil && actor.groupId == serviceGroup))
         }
         return allowed ? .allow : .deny(reason(actor, action, resource))
     }
@@ -174,6 +199,33 @@ public enum AccessPolicy {
         return canTouchOwned(actor, .read, owner: f.customerOwner, group: f.customerGroup, shared: [])
     }
 
+    /// The service group runs every ticket and care task (its lead alone deletes); the agent a
+    /// record is assigned to works it; the customer's seller and their group lead read it and may
+    /// log one for their customer. Executives read everything.
+    private static func canTouchService(_ actor: Actor, _ action: Action, _ f: ServiceFacts) -> Bool {
+        if [.admin, .lead].contains(actor.role) { return true }
+        if actor.role == .executive { return action == .read }
+        let inService = f.serviceGroup != nil && actor.groupId == f.serviceGroup
+        if inService { return (action != .delete && action != .restore) || actor.role == .groupLead }
+        if f.assignee != nil && f.assignee == actor.memberId { return action == .read || action == .update }
+        guard action == .read || action == .create, actor.memberId != nil else { return false }
+        return canTouchOwned(actor, .read, owner: f.customerOwner, group: f.customerGroup, shared: [])
+            && [.member, .groupLead].contains(actor.role)
+    }
+
+    /// The rows of a service list someone may read, matching `decide(_, .read, .serviceRecord)`:
+    /// everything for the service group; otherwise records assigned to the reader or about
+    /// customers in their sales scope.
+    public static func serviceScope(_ actor: Actor, serviceGroup: UUID?) -> RecordScope {
+        if [.admin, .lead, .executive].contains(actor.role) { return .all }
+        if serviceGroup != nil && actor.groupId == serviceGroup { return .all }
+        switch actor.role {
+        case .groupLead: return .owners(member: actor.memberId, group: actor.groupId)
+        case .member: return actor.memberId.map { .owners(member: $0, group: nil) } ?? .nothing
+        default: return .nothing
+        }
+    }
+
     /// The rows of a sales list someone may read, matching `decide(_, .read, .salesRecord)`: a
     /// list shows a row when its owner (or its customer's owner) is in scope.
     public static func salesScope(_ actor: Actor) -> RecordScope {
@@ -207,6 +259,8 @@ extension Resource {
         case .receivables: "customer's receivables"
         case .creditOverride: "credit override"
         case .targets: "sales targets"
+        case .serviceRecord: "service record"
+        case .serviceReport: "service report"
         }
     }
 }

@@ -112,7 +112,9 @@ public enum SLAClock {
                                warnAfterMinutes: Int, mode: ClockMode, calendar: WorkingCalendar) -> SLAClockReading {
         let end = max(start, stop ?? now)
         let gaps = merged(pauses, from: start, upTo: end)
-        let isPaused = stop == nil && gaps.last.map { $0.end >= end && $0.start < end } == true
+        // Paused while a pause is still open, even one that began this very instant (a status
+        // move is read at the moment it is made); a pause that ended now is over.
+        let isPaused = stop == nil && pauses.contains { $0.end == nil && $0.start <= end }
 
         let elapsed = activeSeconds(from: start, to: end, gaps: gaps, mode: mode, calendar: calendar)
         let targetSeconds = max(1, targetMinutes * 60)

@@ -5,6 +5,7 @@ import Fluent
 enum AppMigrations {
     static var all: [any Migration] {
         PlatformMigrations.all + OrganizationMigrations.all + PlatformMigrations.afterOrganization + SalesMigrations.all
+            + PlatformMigrations.afterSales + ServiceMigrations.all
     }
 }
 
@@ -14,4 +15,5 @@ enum PlatformMigrations {
         CreateAuditEvent(), CreatePolicyVersion(), CreateAppNotification(), CreateWebhook(),
     ]
     static let afterOrganization: [any Migration] = [CreateIdempotencyKey()]
+    static let afterSales: [any Migration] = [CreateScheduledJob()]
 }

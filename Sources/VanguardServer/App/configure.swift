@@ -31,6 +31,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     app.lifecycle.use(WebhookWorker())
+    app.lifecycle.use(SchedulerWorker())
     try routes(app)
 }
 

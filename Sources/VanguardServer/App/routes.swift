@@ -30,9 +30,14 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: TargetsAPI())
     try signedInAPI.register(collection: SalesReportsAPI())
     try signedInAPI.register(collection: FeedbackAPI())
+    try signedInAPI.register(collection: TicketsAPI())
+    try signedInAPI.register(collection: DepartmentTasksAPI())
+    try signedInAPI.register(collection: CareTasksAPI())
+    try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
     try web.register(collection: AuthPages())
+    try web.register(collection: SurveyPages())
     web.get { req -> Response in req.redirect(to: req.currentUser == nil ? "/login" : "/org") }
     let signedIn = web.grouped(RequireSignIn())
     signedIn.get("org", use: OrgChartPage.render)

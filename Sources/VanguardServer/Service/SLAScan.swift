@@ -1,0 +1,70 @@
+import Fluent
+import FluentSQL
+import Foundation
+import SQLKit
+import Vapor
+import VanguardCore
+
+/// The SLA watch (CP-1, CP-2, RSK-C1), every minute: a ticket past its warning point warns its
+/// agent and the service group lead; a ticket past its due time escalates to the group lead and
+/// the team lead. Both look-ups walk an index over the few tickets that are due, so the scan
+/// costs the same with a hundred or a hundred thousand open tickets.
+enum SLAScan {
+    static let job = JobSpec(name: "sla-scan", cadence: .every(seconds: 60)) { app, _, now in
+        let (warned, escalated) = try await run(app, now: now)
+        return "warned \(warned), escalated \(escalated)"
+    }
+
+    static let openStatuses = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
+
+    static func run(_ app: Application, now: Date) async throws -> (warned: Int, escalated: Int) {
+        let db = app.db
+        let warnDue = try await Ticket.query(on: db).filter(\.$warnAt <= now).filter(\.$status ~~ openStatuses)
+            .filter(.sql(SQLQueryString("(warned_at IS NULL OR warned_at < warn_at)"))).limit(1_000).all()
+        let breachDue = try await Ticket.query(on: db).filter(\.$breachAt <= now).filter(\.$status ~~ openStatuses)
+            .filter(.sql(SQLQueryString("(escalated_at IS NULL OR escalated_at < breach_at)"))).limit(1_000).all()
+        guard !warnDue.isEmpty || !breachDue.isEmpty else { return (0, 0) }
+        let serviceGroup = try await TicketService.serviceGroup(on: db)
+        let groupLeads = try await leads(serviceGroup: serviceGroup, on: db)
+        let teamLeads = try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).filter(\.$active == true).all().compactMap(\.id)
+        for t in warnDue where !breachDue.contains(where: { $0.id == t.id }) {
+            let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
+            try await db.writeTransaction { db in
+                t.warnedAt = now
+                try await t.save(on: db)
+                let what = t.responseDueAt != nil && t.firstResponseAt == nil ? "first response" : "resolution"
+                try await Notifier.notify(groupLeads + (try await users(of: t.assigneeMemberId, on: db)), kind: "slaWarning",
+                                          title: "\(t.number) is close to its \(what) deadline", body: "\(t.subject) — due \(due.map(TicketService.dueKey) ?? "")",
+                                          link: "/tickets/\(t.id!)", at: now, on: db)
+                try await Audit.system(.update, "ticket", id: t.id, label: "\(t.number): SLA warning (\(what))", after: nil, at: now, on: db)
+            }
+        }
+        for t in breachDue {
+            try await db.writeTransaction { db in
+                if let due = t.responseDueAt, due <= now, t.firstResponseAt == nil { t.responseBreached = true }
+                if let due = t.resolutionDueAt, due <= now { t.resolutionBreached = true }
+                t.escalatedAt = now
+                t.warnedAt = now
+                try await t.save(on: db)
+                let what = t.responseBreached && t.firstResponseAt == nil ? "first-response" : "resolution"
+                try await TicketService.timeline(t, kind: .note, body: "SLA: \(what) target missed; escalated.", visible: false, from: nil, to: nil, at: now, by: nil, on: db)
+                try await Notifier.notify(groupLeads + teamLeads + (try await users(of: t.assigneeMemberId, on: db)), kind: "slaBreach",
+                                          title: "\(t.number) missed its \(what) target", body: t.subject, link: "/tickets/\(t.id!)", at: now, on: db)
+                try await Audit.system(.update, "ticket", id: t.id, label: "\(t.number): SLA breached (\(what)), escalated", after: nil, at: now, on: db)
+            }
+        }
+        return (warnDue.filter { w in !breachDue.contains { $0.id == w.id } }.count, breachDue.count)
+    }
+
+    /// The service group's lead accounts.
+    static func leads(serviceGroup: UUID?, on db: any Database) async throws -> [UUID] {
+        guard let serviceGroup else { return [] }
+        let members = try await Member.query(on: db).filter(\.$group.$id == serviceGroup).all().compactMap(\.id)
+        return try await UserAccount.query(on: db).filter(\.$memberId ~~ members).filter(\.$role == Role.groupLead.rawValue).all().compactMap(\.id)
+    }
+
+    static func users(of member: UUID?, on db: any Database) async throws -> [UUID] {
+        guard let member else { return [] }
+        return try await UserAccount.query(on: db).filter(\.$memberId == member).all().compactMap(\.id)
+    }
+}

@@ -1,0 +1,121 @@
+import Vapor
+import VanguardCore
+
+/// The service chapter's part of the OpenAPI document.
+enum ServiceOpenAPI {
+    typealias S = OpenAPISchemas
+    typealias D = OpenAPIDocument
+
+    static let date = S.str(format: "date")
+    static let dateTime = S.str(format: "date-time", nullable: true)
+    static let types = TicketType.allCases.map(\.rawValue), statuses = TicketStatus.allCases.map(\.rawValue)
+    static let priorities = TicketPriority.allCases.map(\.rawValue), channels = TicketChannel.allCases.map(\.rawValue)
+
+    static var paths: [(String, JSONValue)] {
+        let paging = [D.param("limit"), D.param("cursor")]
+        let id = D.param("id"), ifMatch = D.param("ifMatch")
+        let token: JSONValue = ["name": "token", "in": "path", "required": true, "schema": S.str(100)]
+        return [
+            ("/api/v1/tickets", [
+                "get": D.op("listTickets", "The service queues, most urgent first (SVC-1)", tag: "Tickets", params: [
+                    D.param("q"), D.query("queue", S.enumeration(TicketList.queues)), D.query("status", S.enumeration(statuses + ["open", "any"])),
+                    D.query("type", S.enumeration(types)), D.query("priority", S.enumeration(priorities)), D.query("customerId", S.uuid),
+                    D.query("sort", S.enumeration(["due", "-due", "number", "-number"])),
+                ] + paging, ok: [("200", D.json("TicketPage", "One page."))], errors: []),
+                "post": D.op("createTicket", "Open a ticket; its SLA clocks start (CP-1, CP-2)", tag: "Tickets", body: "TicketCreate",
+                             ok: [("201", D.json("Ticket", "Opened.", etag: true, location: true))], errors: ["409", "413", "415"]),
+            ]),
+            ("/api/v1/tickets/{id}", [
+                "get": D.op("getTicket", "A ticket with its clocks, timeline, department tasks and survey", tag: "Tickets", params: [id],
+                            ok: [("200", D.json("TicketDetail", "The ticket.", etag: true))], errors: ["404"]),
+                "patch": D.op("updateTicket", "Change a ticket or move it through its statuses", tag: "Tickets", params: [id, ifMatch], body: "TicketPatch",
+                              ok: [("200", D.json("Ticket", "Changed.", etag: true))], errors: ["404", "409", "412", "413", "415"]),
+            ]),
+            ("/api/v1/tickets/{id}/history", ["get": D.op("ticketHistory", "The ticket's history, newest first", tag: "Tickets", params: [id] + paging,
+                                                        ok: [("200", D.json("AuditEventPage", "Newest first."))], errors: ["404"])]),
+            ("/api/v1/tickets/{id}/updates", [
+                "get": D.op("ticketUpdates", "The ticket's timeline, oldest first", tag: "Tickets", params: [id],
+                            ok: [("200", ["description": "The timeline.", "content": ["application/json": ["schema": S.array(S.ref("TicketUpdate"))]]])], errors: ["404"]),
+                "post": D.op("addTicketUpdate", "An internal note, or an update the customer sees (CP-2)", tag: "Tickets", params: [id], body: "TicketUpdateCreate",
+                             ok: [("201", D.json("TicketUpdate", "Added."))], errors: ["404", "413", "415"]),
+            ]),
+            ("/api/v1/tickets/{id}/department-tasks", ["post": D.op("addDepartmentTask", "Ask another department for its part (SVC-2)", tag: "Tickets",
+                                                                   params: [id], body: "DepartmentTaskCreate",
+                                                                   ok: [("201", D.json("DepartmentTask", "Asked.", etag: true, location: true))], errors: ["404", "409", "413", "415"])]),
+            ("/api/v1/tickets/{id}/handoffs", ["post": D.op("handOffToSales", "A renewal or upsell signal for the customer's salesperson (SVC-4)", tag: "Tickets",
+                                                           params: [id], body: "Handoff",
+                                                           ok: [("201", ["description": "The follow-up created.", "content": ["application/json": ["schema": S.object([("activityId", S.uuid)], required: ["activityId"])]]])],
+                                                           errors: ["404", "409", "413", "415"])]),
+            ("/api/v1/department-tasks", ["get": D.op("listDepartmentTasks", "What other departments owe the service team", tag: "Tickets", params: [
+                D.query("status", S.enumeration(DepartmentTaskStatus.allCases.map(\.rawValue))), D.query("departmentId", S.uuid), D.query("ticketId", S.uuid),
+                D.query("mine", S.enumeration(["true", "false"])), D.query("sort", S.enumeration(["dueOn", "-dueOn"])),
+            ] + paging, ok: [("200", D.json("DepartmentTaskPage", "One page."))], errors: [])]),
+            ("/api/v1/department-tasks/{id}", ["patch": D.op("updateDepartmentTask", "Record the department's answer", tag: "Tickets", params: [id, ifMatch],
+                                                            body: "DepartmentTaskPatch", ok: [("200", D.json("DepartmentTask", "Changed.", etag: true))],
+                                                            errors: ["404", "412", "413", "415"])]),
+            ("/api/v1/care-tasks", ["get": D.op("listCareTasks", "The care list: return visits, birthdays, festival greetings (CP-4)", tag: "Care", params: [
+                D.query("status", S.enumeration(CareTaskStatus.allCases.map(\.rawValue) + ["any"])), D.query("due", S.enumeration(["today", "all"])),
+                D.query("kind", S.enumeration(CareTask.Kind.allCases.map(\.rawValue))), D.query("customerId", S.uuid), D.query("sort", S.enumeration(["dueOn", "-dueOn"])),
+            ] + paging, ok: [("200", D.json("CareTaskPage", "One page."))], errors: [])]),
+            ("/api/v1/care-tasks/{id}", ["patch": D.op("updateCareTask", "Mark a care task done with its outcome", tag: "Care", params: [id, ifMatch],
+                                                      body: "CareTaskPatch", ok: [("200", D.json("CareTask", "Changed.", etag: true))],
+                                                      errors: ["404", "412", "413", "415"])]),
+            ("/api/v1/surveys/{token}", ["post": D.op("answerSurvey", "The customer's satisfaction answer, through the survey's private link", tag: "Surveys",
+                                                     params: [token], body: "SurveyAnswer", ok: [("200", D.json("Survey", "Thank you."))],
+                                                     errors: ["404", "409", "413", "415"], secured: false)]),
+        ]
+    }
+
+    static var schemas: [(String, JSONValue)] {
+        let ticketInput: [(String, JSONValue)] = [
+            ("type", S.enumeration(types)), ("channel", S.enumeration(channels)), ("priority", S.enumeration(priorities)), ("status", S.enumeration(statuses)),
+            ("subject", S.str(200, min: 1, pattern: #"\S"#)), ("description", S.str(10_000)), ("customerId", S.uuid), ("contactId", S.nullableUUID),
+            ("orderId", S.nullableUUID), ("assigneeId", S.nullableUUID), ("cause", S.str(50, nullable: true)), ("resolution", S.str(5_000)), ("note", S.str(5_000)),
+        ]
+        let clock = S.object([("state", S.enumeration(SLAClockState.allCases.map(\.rawValue))), ("targetMinutes", S.int), ("elapsedMinutes", S.int),
+                              ("remainingMinutes", S.int), ("dueAt", dateTime), ("warnAt", dateTime), ("warning", S.bool)],
+                             required: ["state", "targetMinutes", "elapsedMinutes", "remainingMinutes", "warning"])
+        let taskInput: [(String, JSONValue)] = [
+            ("departmentId", S.uuid), ("request", S.str(2_000, min: 1, pattern: #"\S"#)), ("holder", S.str(100)), ("ownerId", S.uuid),
+            ("dueOn", date), ("status", S.enumeration(DepartmentTaskStatus.allCases.map(\.rawValue))), ("answer", S.str(5_000)),
+        ]
+        return [
+            ("Ticket", S.object([("id", S.uuid), ("number", S.str()), ("type", S.enumeration(types)), ("channel", S.enumeration(channels)),
+                                 ("priority", S.enumeration(priorities)), ("status", S.enumeration(statuses)), ("statusName", S.str()), ("subject", S.str()),
+                                 ("description", S.str()), ("customerId", S.uuid), ("contactId", S.nullableUUID), ("orderId", S.nullableUUID),
+                                 ("assigneeId", S.nullableUUID), ("cause", S.str(nullable: true)), ("resolution", S.str()), ("openedAt", S.str(format: "date-time")),
+                                 ("firstResponseAt", dateTime), ("resolvedAt", dateTime), ("closedAt", dateTime), ("responseDueAt", dateTime),
+                                 ("resolutionDueAt", dateTime), ("escalatedAt", dateTime), ("responseBreached", S.bool), ("resolutionBreached", S.bool), ("version", S.int)],
+                                required: ["id", "number", "type", "status", "subject", "customerId", "openedAt", "version"])),
+            ("TicketPage", S.page("Ticket")),
+            ("TicketCreate", S.object(ticketInput, required: ["type", "subject", "customerId"], closed: true)),
+            ("TicketPatch", S.object(ticketInput, required: [], closed: true)),
+            ("TicketUpdate", S.object([("id", S.uuid), ("kind", S.enumeration(TicketUpdateKind.allCases.map(\.rawValue))), ("body", S.str()),
+                                       ("customerVisible", S.bool), ("fromStatus", S.str(nullable: true)), ("toStatus", S.str(nullable: true)),
+                                       ("authorUserId", S.nullableUUID), ("at", S.str(format: "date-time"))], required: ["id", "kind", "body", "at"])),
+            ("TicketUpdateCreate", S.object([("body", S.str(5_000, min: 1, pattern: #"\S"#)), ("customerVisible", S.bool)], required: ["body"])),
+            ("TicketDetail", S.object([("ticket", S.ref("Ticket")), ("responseClock", clock), ("resolutionClock", clock),
+                                       ("updates", S.array(S.ref("TicketUpdate"))), ("departmentTasks", S.array(S.ref("DepartmentTask"))),
+                                       ("waitingOn", S.array(S.uuid)), ("survey", S.ref("Survey"))],
+                                      required: ["ticket", "responseClock", "resolutionClock", "updates", "departmentTasks", "waitingOn"])),
+            ("DepartmentTask", S.object([("id", S.uuid), ("ticketId", S.uuid), ("departmentId", S.uuid), ("request", S.str()), ("holder", S.str()),
+                                         ("ownerId", S.nullableUUID), ("dueOn", date), ("status", S.enumeration(DepartmentTaskStatus.allCases.map(\.rawValue))),
+                                         ("answer", S.str()), ("answeredAt", dateTime), ("overdue", S.bool), ("version", S.int)],
+                                        required: ["id", "ticketId", "departmentId", "request", "dueOn", "status", "version"])),
+            ("DepartmentTaskPage", S.page("DepartmentTask")),
+            ("DepartmentTaskCreate", S.object(taskInput, required: ["departmentId", "request", "dueOn"])),
+            ("DepartmentTaskPatch", S.object(taskInput, required: [])),
+            ("Handoff", S.object([("kind", S.enumeration(["renewal", "upsell"])), ("note", S.str(1_000, min: 1, pattern: #"\S"#))], required: ["kind", "note"])),
+            ("CareTask", S.object([("id", S.uuid), ("kind", S.enumeration(CareTask.Kind.allCases.map(\.rawValue))), ("customerId", S.uuid),
+                                   ("contactId", S.nullableUUID), ("festival", S.str(nullable: true)), ("occasion", date), ("dueOn", date), ("message", S.str()),
+                                   ("status", S.enumeration(CareTaskStatus.allCases.map(\.rawValue))), ("outcome", S.str()), ("doneAt", dateTime), ("version", S.int)],
+                                  required: ["id", "kind", "customerId", "dueOn", "status", "version"])),
+            ("CareTaskPage", S.page("CareTask")),
+            ("CareTaskPatch", S.object([("status", S.enumeration(CareTaskStatus.allCases.map(\.rawValue))), ("outcome", S.str(2_000))], required: [])),
+            ("Survey", S.object([("id", S.uuid), ("ticketId", S.uuid), ("link", S.str()), ("sentAt", S.str(format: "date-time")), ("answeredAt", dateTime),
+                                 ("score", ["type": "integer", "minimum": 1, "maximum": 5, "nullable": true]), ("comment", S.str())],
+                                required: ["id", "ticketId", "link", "sentAt", "comment"])),
+            ("SurveyAnswer", S.object([("score", ["type": "integer", "minimum": 1, "maximum": 5]), ("comment", S.str(2_000))], required: ["score"])),
+        ]
+    }
+}

@@ -1,0 +1,194 @@
+import Fluent
+import FluentSQL
+import Foundation
+import SQLKit
+import Vapor
+import VanguardCore
+
+/// `/api/v1/tickets`: the service queues, one ticket with its clocks and timeline, updates,
+/// department tasks and hand-offs to sales (SVC-1 … SVC-4, CP-1, CP-2).
+struct TicketsAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let t = routes.grouped("tickets")
+        t.get(use: list)
+        t.post(use: create)
+        t.get(":id", use: show)
+        t.patch(":id", use: update)
+        t.get(":id", "history", use: history)
+        t.get(":id", "updates", use: updates)
+        t.post(":id", "updates", use: addUpdate)
+        t.post(":id", "department-tasks", use: addTask)
+        t.post(":id", "handoffs", use: handoff)
+    }
+
+    func list(req: Request) async throws -> PageOf<TicketDTO> {
+        let (list, rows) = try await TicketList.page(req, strict: true)
+        let locale = req.locale
+        return list.page(rows, value: { list.sortField == "number" ? $0.number : $0.dueKey }, id: { $0.id }, map: { TicketDTO($0, locale: locale) })
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let input = try req.decodeJSON(TicketInput.self)
+        try input.validate(creating: true).throwIfAny()
+        let assignee = input.assigneeId.applied(to: nil)
+        try req.authorize(.create, .serviceRecord(try await TicketService.facts(assignee: assignee, customer: input.customerId, on: req.db)))
+        let inService = try await TicketService.serviceGroup(on: req.db).map { $0 == user.actor.groupId } ?? false
+        // An agent who takes the call owns the ticket unless they hand it to someone; a seller's ticket lands unassigned in the queue.
+        let t = TicketService.new(createdBy: user.actor.userId, assignee: inService ? user.actor.memberId : nil, now: req.now, today: req.today)
+        let saved = try await TicketService.save(t, input, creating: true, req: req)
+        return try TicketDTO(saved, locale: req.locale).created(at: "/api/v1/tickets/\(saved.id!)", version: saved.version)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let t = try await TicketService.find(req)
+        try req.authorize(.read, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        return try await TicketService.detail(t, req: req).response(version: t.version)
+    }
+
+    func update(req: Request) async throws -> Response {
+        let t = try await TicketService.find(req)
+        try req.authorize(.update, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        let input = try req.decodeJSON(TicketInput.self)
+        if input.customerId != nil && input.customerId != t.customerId {
+            throw Problem.invalid("customerId", "readOnly", "A ticket stays with its customer; open a new ticket for another customer.")
+        }
+        let saved = try await TicketService.save(t, input, creating: false, req: req)
+        return try TicketDTO(saved, locale: req.locale).response(version: saved.version)
+    }
+
+    func history(req: Request) async throws -> Response {
+        let t = try await TicketService.find(req)
+        try req.authorize(.read, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        return try await AuditAPI.page(req, entityType: "ticket", entityId: t.id!, hidden: [])
+    }
+
+    func updates(req: Request) async throws -> [TicketUpdateDTO] {
+        let t = try await TicketService.find(req)
+        try req.authorize(.read, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        return try await TicketUpdate.query(on: req.db).filter(\.$ticketId == t.id!).sort(\.$at).all().map(TicketUpdateDTO.init)
+    }
+
+    struct UpdateInput: Content {
+        var body: String?
+        var customerVisible: Bool?
+    }
+
+    func addUpdate(req: Request) async throws -> Response {
+        let t = try await TicketService.find(req)
+        try req.authorize(.update, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        let input = try req.decodeJSON(UpdateInput.self)
+        let u = try await TicketService.addUpdate(t, body: input.body ?? "", customerVisible: input.customerVisible ?? false, req: req)
+        return try await TicketUpdateDTO(u).encodeResponse(status: .created, for: req)
+    }
+
+    func addTask(req: Request) async throws -> Response {
+        let t = try await TicketService.find(req)
+        try req.authorize(.update, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        let d = try await DepartmentTaskService.create(for: t, try req.decodeJSON(DepartmentTaskInput.self), req: req)
+        return try DepartmentTaskDTO(d, today: req.today).created(at: "/api/v1/department-tasks/\(d.id!)", version: d.version)
+    }
+
+    struct HandoffInput: Content {
+        var kind: String?
+        var note: String?
+    }
+
+    /// SVC-4: a renewal or upsell signal lands in the customer owner's follow-ups for today.
+    func handoff(req: Request) async throws -> Response {
+        let t = try await TicketService.find(req)
+        try req.authorize(.update, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        let input = try req.decodeJSON(HandoffInput.self)
+        var e = FieldErrors()
+        e.choice("kind", input.kind ?? "", ["renewal", "upsell"])
+        e.check("note", Validators.required(input.note, field: "note"))
+        e.check("note", Validators.maxLength(input.note, 1_000, field: "note"))
+        try e.throwIfAny()
+        guard let customer = try await Customer.find(t.customerId, on: req.db), let owner = customer.ownerMemberId else {
+            throw Problem.conflict("customerId", "no-owner", "This customer has no salesperson to hand the signal to.")
+        }
+        let today = req.today.description
+        let kind = input.kind ?? "upsell"
+        let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let a = try await req.db.writeTransaction { db in
+            let a = ActivityService.new(owner: owner)
+            a.$customer.id = t.customerId
+            a.contactId = t.contactId
+            a.kind = ActivityKind.other.rawValue
+            a.occurredOn = today
+            a.summary = String("\(kind == "renewal" ? "续约信号" : "增购信号") (\(t.number)): \(note)".prefix(300))
+            a.nextStep = kind == "renewal" ? "跟进续约" : "跟进增购需求"
+            a.nextStepOn = today
+            try await a.create(on: db)
+            try await TicketService.timeline(t, kind: .note, body: "→ \(kind): \(note)", visible: false, from: nil, to: nil, at: req.now,
+                                             by: req.currentUser?.actor.userId, on: db)
+            try await Audit.record(.create, "activity", id: a.id, label: a.summary, before: Optional<String>.none, after: ["handoffFrom": t.number], request: req, on: db)
+            return a
+        }
+        return try await ["activityId": a.id!.uuidString].encodeResponse(status: .created, for: req)
+    }
+}
+
+/// The queues (issue 5, item 1): mine, my group's, unassigned, breaching soon; by default the
+/// open tickets, most urgent first.
+enum TicketList {
+    static let queues = ["all", "mine", "group", "unassigned", "breaching"]
+
+    static func page(_ req: Request, strict: Bool) async throws -> (ListRequest, [Ticket]) {
+        let user = try req.requireUser()
+        let list = try ListRequest.parse(req, sortable: ["due", "number"], defaultSort: "due")
+        let serviceGroup = try await TicketService.serviceGroup(on: req.db)
+        let q = Ticket.query(on: req.db)
+        switch AccessPolicy.serviceScope(user.actor, serviceGroup: serviceGroup) {
+        case .all: break
+        case .nothing: q.filter(\.$id == UUID())
+        case .owners(let member, let group):
+            q.group(.or) { or in
+                or.filter(\.$assigneeMemberId == member)
+                or.filter(.sql(SQLQueryString("\(ident: Ticket.schema).customer_id IN (") + SalesScopeSQL.customers(member: member, group: group) + SQLQueryString(")")))
+            }
+        }
+        let queue = try req.queryChoice("queue", from: queues, strict: strict) ?? "all"
+        let status = try req.queryChoice("status", from: TicketStatus.allCases.map(\.rawValue) + ["open", "any"], strict: strict) ?? "open"
+        switch status {
+        case "open": q.filter(\.$status ~~ TicketStatus.allCases.filter(\.isOpen).map(\.rawValue))
+        case "any": break
+        default: q.filter(\.$status == status)
+        }
+        switch queue {
+        case "mine": q.filter(\.$assigneeMemberId == user.actor.memberId)
+        case "group":
+            if let group = user.actor.groupId {
+                q.filter(.sql(SQLQueryString("\(ident: Ticket.schema).assignee_member_id IN (SELECT id FROM \(ident: Member.schema) WHERE group_id = \(bind: group))")))
+            } else { q.filter(\.$id == UUID()) }
+        case "unassigned": q.filter(\.$assigneeMemberId == nil)
+        case "breaching":
+            // Warned already, or due within the next working hour.
+            q.filter(\.$dueKey <= TicketService.dueKey(req.now.addingTimeInterval(3_600)))
+        default: break
+        }
+        if let v = try req.queryChoice("type", from: TicketType.allCases.map(\.rawValue), strict: strict) { q.filter(\.$type == v) }
+        if let v = try req.queryChoice("priority", from: TicketPriority.allCases.map(\.rawValue), strict: strict) { q.filter(\.$priority == v) }
+        if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customerId == v) }
+        q.search(try req.queryText("q"), in: ["number", "subject"])
+        let rows = try await list.apply(to: q, column: list.sortField == "number" ? "number" : "due_key").all()
+        return (list, rows)
+    }
+}
+
+extension TicketService {
+    /// Everything the ticket's page shows, with the clocks as of now.
+    static func detail(_ t: Ticket, req: Request) async throws -> TicketDetailDTO {
+        let policy = try await policy(req)
+        let updates = try await TicketUpdate.query(on: req.db).filter(\.$ticketId == t.id!).sort(\.$at).all()
+        let readings = clocks(t, updates: updates, policy: policy, calendar: policy.effectiveCalendar.workingCalendar(), now: req.now)
+        let tasks = try await DepartmentTask.query(on: req.db).filter(\.$ticketId == t.id!).sort(\.$createdAt).all()
+        let survey = try await SatisfactionSurvey.query(on: req.db).filter(\.$ticketId == t.id!).sort(\.$sentAt, .descending).first()
+        let today = req.today
+        return TicketDetailDTO(ticket: TicketDTO(t, locale: req.locale), responseClock: SLAClockDTO(readings.response),
+                               resolutionClock: SLAClockDTO(readings.resolution), updates: updates.map(TicketUpdateDTO.init),
+                               departmentTasks: tasks.map { DepartmentTaskDTO($0, today: today) },
+                               waitingOn: Array(Set(tasks.filter { $0.status == DepartmentTaskStatus.open.rawValue }.map(\.departmentId))).sorted { $0.uuidString < $1.uuidString },
+                               survey: survey.map(SurveyDTO.init))
+    }
+}

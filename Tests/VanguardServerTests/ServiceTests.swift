@@ -1,0 +1,239 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// The service chapter through HTTP: tickets and their SLA clocks on the working calendar,
+/// department tasks, surveys, the SLA watch and relationship care (SVC-1 … SVC-4, CP-1 … CP-4, RSK-C1).
+@Suite("Service: tickets, SLA clocks, departments, surveys, care (SVC-1..4, CP-1..4, RSK-C1)")
+struct ServiceTests {
+    /// China time on the test calendar (the clock starts Monday 2026-09-21 22:13:20 +08:00).
+    static func china(_ text: String) -> Date {
+        let f = ISO8601DateFormatter()
+        return f.date(from: text + "+08:00")!
+    }
+
+    func moveClock(_ world: TestWorld, to text: String) {
+        world.clock.advance(by: Self.china(text).timeIntervalSince(world.clock.now()))
+    }
+
+    func customer(_ world: TestWorld, _ team: Team, name: String = "漳州海韵食品有限公司") async throws -> CustomerDTO {
+        try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": .string(name), "source": "visit"])).json(CustomerDTO.self)
+    }
+
+    @Test("CP-2: a phone complaint's clocks run on working hours and skip the Mid-Autumn holiday; waiting on the customer pauses them; resolving needs a cause; closing sends a survey answered once")
+    func complaintLifecycle() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let agent = team.serviceAgent.token
+            let c = try await customer(world, team)
+            moveClock(world, to: "2026-09-24T10:00:00")   // Thursday, the day before the holiday
+            let opened = try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody([
+                "type": "complaint", "channel": "phone", "subject": "冷链配送延误，货物变质", "customerId": .string(c.id.uuidString)]))
+            #expect(opened.status == .created)
+            var t = try opened.json(TicketDTO.self)
+            #expect(t.status == "new" && t.assigneeId == team.serviceAgent.member, "the agent who takes the call owns the ticket")
+            #expect(t.responseDueAt == Self.china("2026-09-24T11:00:00"), "first response within one working hour")
+            // 15 working hours: Thursday 10:00–18:00 (6.5 h), Friday to Sunday are the Mid-Autumn holiday, Monday 7.5 h, Tuesday 1 h.
+            #expect(t.resolutionDueAt == Self.china("2026-09-29T10:00:00"))
+            let path = "/api/v1/tickets/\(t.id)"
+
+            moveClock(world, to: "2026-09-24T10:50:00")   // 80 % of the hour gone: the group lead is warned, once
+            try await Scheduler.runDue(world.app, now: world.clock.now())
+            world.clock.advance(by: 61)
+            try await Scheduler.runDue(world.app, now: world.clock.now())
+            let warnings = try await AppNotification.query(on: world.db).filter(\.$userId == team.serviceLead.user).filter(\.$kind == "slaWarning").count()
+            #expect(warnings == 1)
+
+            t = try await world.api(.PATCH, path, token: agent, json: JSONBody(["status": "acknowledged", "note": "已致电客户致歉"])).json(TicketDTO.self)
+            #expect(t.firstResponseAt != nil && t.responseDueAt == nil && !t.responseBreached)
+
+            let refused = try await world.api(.PATCH, path, token: agent, json: JSONBody(["status": "resolved"]))
+            #expect(refused.status == .conflict)
+            #expect(Set(refused.problemFields).isSuperset(of: ["status", "cause", "resolution"]))
+            #expect(try await world.api(.GET, path, token: agent).json(TicketDetailDTO.self).ticket.status == "acknowledged", "a refused move changes nothing")
+
+            let logistics = try #require(try await Department.query(on: world.db).sort(\.$code).first())
+            let task = try await world.api(.POST, "\(path)/department-tasks", token: agent, json: JSONBody([
+                "departmentId": .string(logistics.id!.uuidString), "request": "查明冷链车温控记录", "holder": "物流部 李工", "dueOn": "2026-09-28"]))
+            #expect(task.status == .created)
+            let taskId = try task.json(DepartmentTaskDTO.self).id
+            #expect(try await world.api(.GET, path, token: agent).json(TicketDetailDTO.self).waitingOn == [logistics.id!])
+
+            // Waiting on the customer from Thursday 11:00 (1 working hour used) to Friday: the clock stands still.
+            moveClock(world, to: "2026-09-24T11:00:00")
+            t = try await world.api(.PATCH, path, token: agent, json: JSONBody(["status": "waitingOnCustomer"])).json(TicketDTO.self)
+            #expect(t.resolutionDueAt == nil)
+            moveClock(world, to: "2026-09-25T11:00:00")
+            t = try await world.api(.PATCH, path, token: agent, json: JSONBody(["status": "inProgress"])).json(TicketDTO.self)
+            // 14 working hours left from the holiday: Monday 7.5 h, Tuesday 6.5 h → Tuesday 17:00.
+            #expect(t.resolutionDueAt == Self.china("2026-09-29T17:00:00"))
+
+            #expect(try await world.api(.POST, "\(path)/updates", token: agent, json: JSONBody(["body": "已安排补发，周一送达", "customerVisible": true])).status == .created)
+            let answered = try await world.api(.PATCH, "/api/v1/department-tasks/\(taskId)", token: agent, json: JSONBody(["answer": "温控故障，已更换设备"]))
+            #expect(try answered.json(DepartmentTaskDTO.self).status == "answered")
+            #expect(try await world.api(.GET, path, token: agent).json(TicketDetailDTO.self).waitingOn.isEmpty)
+
+            let badCause = try await world.api(.PATCH, path, token: agent, json: JSONBody(["status": "resolved", "cause": "weather", "resolution": "补发"]))
+            #expect(badCause.problemFields == ["cause"])
+            #expect(try await world.api(.PATCH, path, token: agent, json: JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发并赔偿运费"])).status == .ok)
+            #expect(try await world.api(.PATCH, path, token: agent, json: JSONBody(["status": "closed"])).status == .ok)
+            let detail = try await world.api(.GET, path, token: agent).json(TicketDetailDTO.self)
+            #expect(detail.resolutionClock.state == "met")
+            #expect(detail.updates.filter { $0.customerVisible }.count == 1)
+            let link = try #require(detail.survey?.link)
+            let token = String(link.dropFirst("/survey/".count))
+
+            // The customer answers without signing in, once; a forged link finds nothing.
+            let answer = try await world.api(.POST, "/api/v1/surveys/\(token)", json: JSONBody(["score": 4, "comment": "处理及时，但希望少出这种问题"]))
+            #expect(answer.status == .ok)
+            #expect(try await world.api(.POST, "/api/v1/surveys/\(token)", json: JSONBody(["score": 1])).status == .conflict)
+            #expect(try await world.api(.POST, "/api/v1/surveys/\(token)x", json: JSONBody(["score": 5])).status == .notFound)
+            #expect(try await world.api(.POST, "/api/v1/surveys/\(token)", json: JSONBody(["score": 9])).status == .unprocessableEntity)
+            let feedback = try await FeedbackItem.query(on: world.db).filter(\.$source == "survey").all()
+            #expect(feedback.count == 1 && feedback.first?.customerId == c.id, "the comment lands in feedback for routing (CP-3)")
+            let history = try await world.api(.GET, "\(path)/history", token: agent).json(PageOf<AuditEventDTO>.self)
+            #expect(history.items.count >= 8)
+        }
+    }
+
+    @Test("on the web, without signing in: the survey page keeps the comment beside a missing score, thanks once, then says it was answered")
+    func surveyPage() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await customer(world, team)
+            let t = try await world.api(.POST, "/api/v1/tickets", token: team.serviceAgent.token, json: JSONBody([
+                "type": "inquiry", "subject": "安装指导", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self)
+            let path = "/api/v1/tickets/\(t.id)"
+            #expect(try await world.api(.PATCH, path, token: team.serviceAgent.token, json: JSONBody(["status": "resolved", "cause": "misuse", "resolution": "远程指导安装"])).status == .ok)
+            #expect(try await world.api(.PATCH, path, token: team.serviceAgent.token, json: JSONBody(["status": "closed"])).status == .ok)
+            let link = try #require(try await world.api(.GET, path, token: team.serviceAgent.token).json(TicketDetailDTO.self).survey?.link)
+            let web = WebClient(world)
+            #expect(try await web.get(link).status == .ok)
+            #expect(web.lastBody.contains("id=\"survey-form\"") && web.lastBody.contains(t.number))
+            let missing = try await web.post(link, form: ["comment": "工程师很耐心"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(web.lastBody.contains("工程师很耐心"), "the comment is kept")
+            #expect(web.lastBody.contains("aria-invalid=\"true\""))
+            #expect(try await web.get(link).status == .ok)
+            #expect(try await web.post(link, form: ["score": "5", "comment": "工程师很耐心"]).status == .ok)
+            #expect(web.lastBody.contains("id=\"survey-thanks\""))
+            #expect(try await web.get(link).status == .ok)
+            #expect(web.lastBody.contains("id=\"survey-answered\"") && !web.lastBody.contains("survey-form"))
+            #expect(try await web.get("/survey/forged").status == .notFound)
+        }
+    }
+
+    @Test("RSK-C1: an urgent ticket nobody answers escalates to the group lead and the team lead at its breach, once")
+    func escalation() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await customer(world, team)
+            // A seller logs it: it lands unassigned in the service queue.
+            let t = try await world.api(.POST, "/api/v1/tickets", token: team.salesRep.token, json: JSONBody([
+                "type": "dispute", "priority": "urgent", "channel": "wechat", "subject": "发票金额争议", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self)
+            #expect(t.assigneeId == nil)
+            let queue = try await world.api(.GET, "/api/v1/tickets?queue=unassigned", token: team.serviceAgent.token).json(PageOf<TicketDTO>.self)
+            #expect(queue.items.map(\.id) == [t.id])
+            #expect(try await world.api(.PATCH, "/api/v1/tickets/\(t.id)", token: team.salesRep.token, json: JSONBody(["status": "acknowledged"])).status == .forbidden,
+                    "the seller reads their customer's ticket but the service group works it")
+            world.clock.advance(by: 31 * 60)   // urgent: 30 minutes, around the clock
+            try await Scheduler.runDue(world.app, now: world.clock.now())
+            world.clock.advance(by: 61)
+            try await Scheduler.runDue(world.app, now: world.clock.now())
+            let after = try await world.api(.GET, "/api/v1/tickets/\(t.id)", token: team.serviceAgent.token).json(TicketDetailDTO.self)
+            #expect(after.ticket.escalatedAt != nil && after.ticket.responseBreached)
+            #expect(after.responseClock.state == "breached")
+            for person in [team.lead, team.serviceLead] {
+                #expect(try await AppNotification.query(on: world.db).filter(\.$userId == person.user).filter(\.$kind == "slaBreach").count() == 1)
+            }
+            let breaching = try await world.api(.GET, "/api/v1/tickets?queue=breaching", token: team.serviceLead.token).json(PageOf<TicketDTO>.self)
+            #expect(breaching.items.map(\.id) == [t.id])
+            #expect(try await world.api(.GET, "/api/v1/tickets/\(t.id)", token: team.finance.token).status == .forbidden)
+        }
+    }
+
+    @Test("bad input: an unknown customer, a forbidden status jump and a malformed department task are refused, nothing written")
+    func badInput() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let agent = team.serviceAgent.token
+            let unknown = try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody([
+                "type": "inquiry", "subject": "x", "customerId": .string(UUID().uuidString), "channel": "fax"]))
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.problemFields == ["channel"])
+            let noCustomer = try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody(["type": "inquiry", "subject": "x", "customerId": .string(UUID().uuidString)]))
+            #expect(noCustomer.problemFields == ["customerId"])
+            let c = try await customer(world, team)
+            let t = try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody(["type": "inquiry", "subject": "价格咨询", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self)
+            let jump = try await world.api(.PATCH, "/api/v1/tickets/\(t.id)", token: agent, json: JSONBody(["status": "closed"]))
+            #expect(jump.status == .conflict && jump.problemFields == ["status"])
+            let task = try await world.api(.POST, "/api/v1/tickets/\(t.id)/department-tasks", token: agent, json: JSONBody(["dueOn": "2026-02-30"]))
+            #expect(Set(task.problemFields) == ["departmentId", "request", "dueOn"])
+            #expect(try await Ticket.query(on: world.db).count() == 1)
+            #expect(try await DepartmentTask.query(on: world.db).count() == 0)
+        }
+    }
+
+    @Test("CP-4: the daily job creates festival greetings and birthday wishes (lunar too) once, catches up missed days, and an agent marks them done with the outcome")
+    func care() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await customer(world, team)
+            let record = try #require(try await Customer.find(c.id, on: world.db))
+            record.status = "customer"; record.customerClass = "A"
+            try await record.save(on: world.db)
+            for (name, birthday, calendar) in [("林总", "1972-09-22", "gregorian"), ("黄经理", "1980-08-15", "lunar")] {
+                #expect(try await world.api(.POST, "/api/v1/contacts", token: team.salesRep.token, json: JSONBody([
+                    "customerId": .string(c.id.uuidString), "name": .string(name), "birthday": .string(birthday), "birthdayCalendar": .string(calendar)])).status == .created)
+            }
+            // First run on Monday 2026-09-21 covers today only: nothing due yet.
+            try await Scheduler.runDue(world.app, now: world.clock.now())
+            #expect(try await CareTaskRecord.query(on: world.db).count() == 0)
+            // The servers were down until Friday: the next run catches up Tuesday to Friday.
+            moveClock(world, to: "2026-09-25T07:00:00")
+            try await Scheduler.runDue(world.app, now: world.clock.now())
+            let tasks = try await CareTaskRecord.query(on: world.db).sort(\.$dueOn).sort(\.$kind).all()
+            #expect(tasks.map(\.kind) == ["birthday", "festivalGreeting", "birthday"])
+            #expect(tasks.map(\.dueOn) == ["2026-09-22", "2026-09-22", "2026-09-25"], "Mid-Autumn greeting 3 days ahead; the lunar 8/15 birthday on 2026-09-25")
+            #expect(tasks[1].messageZhHans.contains("中秋"))
+            // Running the same days again adds nothing.
+            #expect(try await CareJob.run(world.app, from: CivilDate("2026-09-21")!, through: CivilDate("2026-09-25")!, now: world.clock.now()) == 0)
+            let list = try await world.api(.GET, "/api/v1/care-tasks", token: team.serviceAgent.token).json(PageOf<CareTaskDTO>.self)
+            #expect(list.items.count == 3)
+            let first = list.items[0]
+            let noOutcome = try await world.api(.PATCH, "/api/v1/care-tasks/\(first.id)", token: team.serviceAgent.token, json: JSONBody(["status": "done"]))
+            #expect(noOutcome.problemFields == ["outcome"])
+            let done = try await world.api(.PATCH, "/api/v1/care-tasks/\(first.id)", token: team.serviceAgent.token, json: JSONBody(["status": "done", "outcome": "已电话祝福，客户很高兴"]))
+            #expect(try done.json(CareTaskDTO.self).status == "done")
+            #expect(try await world.api(.GET, "/api/v1/care-tasks", token: team.serviceAgent.token).json(PageOf<CareTaskDTO>.self).items.count == 2)
+            #expect(try await world.api(.GET, "/api/v1/care-tasks", token: team.finance.token).json(PageOf<CareTaskDTO>.self).items.isEmpty)
+        }
+    }
+
+    @Test("jobs: a due job is claimed by one instance only, and the next run is scheduled")
+    func scheduler() async throws {
+        try await withApp { world in
+            let now = world.clock.now()
+            try await Scheduler.register(world.app, now: now)
+            let a = try await Scheduler.claim(world.db, worker: "instance-a", now: now, lease: 600)
+            let b = try await Scheduler.claim(world.db, worker: "instance-b", now: now, lease: 600)
+            let c = try await Scheduler.claim(world.db, worker: "instance-c", now: now, lease: 600)
+            #expect(a != nil && b != nil && c == nil, "two jobs, two claims, the third instance finds nothing")
+            #expect(a?.name != b?.name)
+            // A lease that ran out (its instance died) is claimed again.
+            let later = now.addingTimeInterval(601)
+            #expect(try await Scheduler.claim(world.db, worker: "instance-c", now: later, lease: 600) != nil)
+            try await ScheduledJob.query(on: world.db).set(\.$lockedUntil, to: nil).update()
+            let ran = try await Scheduler.runDue(world.app, now: later)
+            #expect(Set(ran) == ["sla-scan", "care-daily"])
+            let jobs = try await ScheduledJob.query(on: world.db).all()
+            #expect(jobs.first { $0.name == "sla-scan" }?.nextRunAt == later.addingTimeInterval(60))
+            #expect(jobs.first { $0.name == "care-daily" }?.nextRunAt == Self.china("2026-09-22T06:00:00"))
+            #expect(try await Scheduler.runDue(world.app, now: later).isEmpty, "nothing is due twice")
+        }
+    }
+}
