@@ -284,6 +284,16 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/receivables/payments", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": "100", "receivedOn": "2026-09-01"]), web: true),
         Row(method: .POST, path: "/customers/{customer}/credit", allowed: [.admin, .lead, .finance],
             body: JSONBody(["yearsInBusiness": "5", "registeredCapital": "1000000", "industryRisk": "low"]), web: true),
+        Row(method: .GET, path: "/tickets", allowed: everyone, web: true),
+        Row(method: .GET, path: "/tickets/new?customerId={customer}", allowed: everyone, web: true),
+        Row(method: .POST, path: "/tickets", allowed: sellers, body: JSONBody(["customerId": "{customer}", "subject": "", "type": "inquiry"]), web: true),
+        Row(method: .GET, path: "/tickets/{ticket}", allowed: serviceReaders, web: true),
+        Row(method: .POST, path: "/tickets/{ticket}/status", allowed: leaders, body: JSONBody(["status": "acknowledged"]), web: true),
+        Row(method: .POST, path: "/tickets/{ticket}/updates", allowed: leaders, body: JSONBody(["body": "矩阵"]), web: true),
+        Row(method: .POST, path: "/tickets/{ticket}/department-tasks", allowed: leaders, body: JSONBody(["departmentId": "{department}", "request": "", "dueOn": ""]), web: true),
+        Row(method: .POST, path: "/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["answer": "矩阵"]), web: true),
+        Row(method: .GET, path: "/care", allowed: everyone, web: true),
+        Row(method: .POST, path: "/care/{careTask}", allowed: leaders, body: JSONBody(["status": "done", "outcome": ""]), web: true),
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
     ]

@@ -54,4 +54,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: OrderPages())
     try signedIn.register(collection: SalesReportPages())
     try signedIn.register(collection: FeedbackPages())
+    try signedIn.register(collection: TicketPages())
+    try signedIn.register(collection: CarePages())
 }

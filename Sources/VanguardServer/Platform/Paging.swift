@@ -66,12 +66,18 @@ struct ListRequest {
 
     /// Cuts the extra row and makes the next cursor from the last item shown.
     func page<M, Item: Content>(_ rows: [M], value: (M) -> String, id: (M) -> UUID?, map: (M) throws -> Item) rethrows -> PageOf<Item> {
+        let (shown, next) = cut(rows, value: value, id: id)
+        return PageOf(items: try shown.map(map), nextCursor: next)
+    }
+
+    /// The rows to show and the cursor of the next page, for pages that map rows themselves.
+    func cut<M>(_ rows: [M], value: (M) -> String, id: (M) -> UUID?) -> (shown: [M], next: String?) {
         let shown = Array(rows.prefix(limit))
         var next: String?
         if rows.count > limit, let last = shown.last, let lastId = id(last) {
             next = Cursor.encode(field: sortField, value: value(last), id: lastId)
         }
-        return PageOf(items: try shown.map(map), nextCursor: next)
+        return (shown, next)
     }
 }
 

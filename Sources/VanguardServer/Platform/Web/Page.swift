@@ -25,6 +25,8 @@ struct Layout: Encodable {
     var nav: [NavItem]
     var salesMore: [NavItem]
     var salesMoreActive: Bool
+    var serviceMore: [NavItem]
+    var serviceMoreActive: Bool
     var adminNav: [NavItem]
     var flash: String?
     var flashKind: String?
@@ -69,6 +71,10 @@ extension Request {
             .init(href: "/feedback", label: table["navFeedback"] ?? "Feedback", active: section == "feedback"),
             .init(href: "/products", label: table["navProducts"] ?? "Price list", active: section == "products"),
         ]
+        let serviceMore: [Layout.NavItem] = [
+            .init(href: "/tickets", label: table["navTickets"] ?? "Tickets", active: section == "tickets"),
+            .init(href: "/care", label: table["navCare"] ?? "Care list", active: section == "care"),
+        ]
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
             adminNav = [
@@ -88,7 +94,8 @@ extension Request {
             user: user.map { .init(name: $0.user.displayName, role: $0.actor.role.rawValue,
                                    roleLabel: table[Request.roleKey($0.actor.role)] ?? $0.actor.role.rawValue,
                                    isAdmin: $0.actor.role == .admin) },
-            csrf: csrfToken(), unread: unread, nav: nav, salesMore: salesMore, salesMoreActive: salesMore.contains(where: \.active), adminNav: adminNav,
+            csrf: csrfToken(), unread: unread, nav: nav, salesMore: salesMore, salesMoreActive: salesMore.contains(where: \.active),
+            serviceMore: serviceMore, serviceMoreActive: serviceMore.contains(where: \.active), adminNav: adminNav,
             flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
             flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
         let view = PageView(title: table[title] ?? title, t: table, layout: layout, page: body)

@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// The service pages as an agent uses them: open a ticket, move it, tell the customer, ask a
+/// department, and work the care list; refused forms keep what was typed.
+@Suite("Service on the web: tickets and the care list")
+struct ServiceWebTests {
+    @Test("an agent opens a ticket from the form (a missing subject comes back beside the field, input kept) and sees its clocks")
+    func openTicket() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "莆田鞋业", "source": "visit"])).json(CustomerDTO.self)
+            let web = WebClient(world)
+            try await web.signIn("agent@team.test")
+            #expect(try await web.get("/tickets/new?customerId=\(c.id)").status == .ok)
+            #expect(web.lastBody.contains("莆田鞋业"))
+            let refused = try await web.post("/tickets", form: ["customerId": c.id.uuidString, "subject": " ", "type": "complaint", "description": "鞋底开胶，批次 B-17"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(web.lastBody.contains("aria-describedby=\"e-subject\"") && web.lastBody.contains("鞋底开胶，批次 B-17"))
+            let opened = try await web.post("/tickets", form: ["customerId": c.id.uuidString, "subject": "鞋底开胶", "type": "complaint", "channel": "phone", "priority": "high"])
+            #expect(opened.status == .seeOther)
+            let location = try #require(opened.headers.first(name: .location))
+            #expect(try await web.get(location).status == .ok)
+            #expect(web.lastBody.contains("id=\"clocks\"") && web.lastBody.contains("clock-running"))
+            #expect(try await web.get("/tickets?queue=mine").status == .ok)
+            #expect(web.lastBody.contains("鞋底开胶"))
+            #expect(try await web.get("/tickets?queue=unassigned").status == .ok)
+            #expect(!web.lastBody.contains("鞋底开胶"), "the agent who opened it owns it")
+        }
+    }
+
+    @Test("resolving without a cause comes back with the messages beside cause and resolution and the note kept; then the agent tells the customer, asks logistics and records its answer")
+    func workTicket() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "晋江纸品", "source": "visit"])).json(CustomerDTO.self)
+            let t = try await world.api(.POST, "/api/v1/tickets", token: team.serviceAgent.token, json: JSONBody([
+                "type": "complaint", "subject": "纸箱破损", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self)
+            let web = WebClient(world)
+            try await web.signIn("agent@team.test")
+            try await web.get("/tickets/\(t.id)")
+            let refused = try await web.post("/tickets/\(t.id)/status", form: ["status": "resolved", "cause": "", "resolution": "", "note": "客户要求今天答复"])
+            #expect(refused.status == .conflict)
+            #expect(web.lastBody.contains("id=\"e-cause\"") && web.lastBody.contains("id=\"e-resolution\"") && web.lastBody.contains("客户要求今天答复"))
+            #expect(try await web.post("/tickets/\(t.id)/updates", form: ["body": "已安排换货", "customerVisible": "on"]).status == .seeOther)
+            let logistics = try #require(try await Department.query(on: world.db).sort(\.$code).first())
+            let badTask = try await web.post("/tickets/\(t.id)/department-tasks", form: ["departmentId": logistics.id!.uuidString, "request": "查包装", "dueOn": "2026-13-01"])
+            #expect(badTask.status == .unprocessableEntity && web.lastBody.contains("id=\"e-dueOn\"") && web.lastBody.contains("查包装"))
+            #expect(try await web.post("/tickets/\(t.id)/department-tasks", form: ["departmentId": logistics.id!.uuidString, "request": "查包装", "dueOn": "2026-09-30"]).status == .seeOther)
+            try await web.get("/tickets/\(t.id)")
+            #expect(web.lastBody.contains("id=\"waiting-on\""))
+            let task = try #require(try await DepartmentTask.query(on: world.db).first())
+            #expect(try await web.post("/department-tasks/\(task.id!)", form: ["answer": "承运商野蛮装卸，已索赔"]).status == .seeOther)
+            #expect(try await web.post("/tickets/\(t.id)/status", form: ["status": "resolved", "cause": "delivery", "resolution": "换货并索赔"]).status == .seeOther)
+            try await web.get("/tickets/\(t.id)")
+            #expect(!web.lastBody.contains("id=\"waiting-on\"") && web.lastBody.contains("承运商野蛮装卸") && web.lastBody.contains("ticket-resolved"))
+            let updates = try await TicketUpdate.query(on: world.db).filter(\.$ticketId == t.id).filter(\.$customerVisible == true).count()
+            #expect(updates == 1)
+        }
+    }
+
+    @Test("CP-4 on the web: the care list shows today's greeting with its message; done needs the outcome, which is kept when missing")
+    func careList() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "石狮服装", "source": "visit"])).json(CustomerDTO.self)
+            let task = CareTaskRecord()
+            task.dedupeKey = "web"; task.kind = "festivalGreeting"; task.customerId = c.id; task.festival = "midAutumn"; task.occasion = "2026-09-25"
+            task.dueOn = "2026-09-21"; task.messageZhHans = "值此中秋节来临之际"; task.messageZhHant = "值此中秋節來臨之際"; task.messageEn = "Mid-Autumn wishes"
+            task.status = "open"; task.outcome = ""; task.createdAt = world.clock.now(); task.version = 1
+            try await task.create(on: world.db)
+            let web = WebClient(world)
+            web.acceptLanguage = "zh-CN"
+            try await web.signIn("agent@team.test")
+            #expect(try await web.get("/care").status == .ok)
+            #expect(web.lastBody.contains("值此中秋节来临之际") && web.lastBody.contains("石狮服装"))
+            let refused = try await web.post("/care/\(task.id!)", form: ["status": "done", "outcome": ""])
+            #expect(refused.status == .unprocessableEntity && web.lastBody.contains("e-outcome-\(task.id!)"))
+            #expect(try await web.post("/care/\(task.id!)", form: ["status": "done", "outcome": "已微信问候"]).status == .seeOther)
+            try await web.get("/care")
+            #expect(!web.lastBody.contains("值此中秋节来临之际"), "done tasks leave today's list")
+        }
+    }
+}
