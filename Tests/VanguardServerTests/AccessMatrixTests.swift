@@ -174,6 +174,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/department-tasks", allowed: [.admin, .lead, .executive]),
         Row(method: .PATCH, path: "/api/v1/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["holder": "矩阵"])),
         Row(method: .GET, path: "/api/v1/care-tasks", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/reports/service?period=2026-Q3", allowed: [.admin, .lead, .executive]),
         Row(method: .PATCH, path: "/api/v1/care-tasks/{careTask}", allowed: leaders, body: JSONBody(["outcome": "矩阵"])),
     ]
 
@@ -293,6 +294,7 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/tickets/{ticket}/department-tasks", allowed: leaders, body: JSONBody(["departmentId": "{department}", "request": "", "dueOn": ""]), web: true),
         Row(method: .POST, path: "/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["answer": "矩阵"]), web: true),
         Row(method: .GET, path: "/care", allowed: everyone, web: true),
+        Row(method: .GET, path: "/reports/service", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .POST, path: "/care/{careTask}", allowed: leaders, body: JSONBody(["status": "done", "outcome": ""]), web: true),
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),

@@ -214,6 +214,73 @@ struct ServiceTests {
         }
     }
 
+    @Test("SVC-5, RSK-C1: the period's report counts tickets by type and channel, response and resolution times (median, p90), attainment, satisfaction, causes, repeat complainers and department turnaround")
+    func report() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let agent = team.serviceAgent.token
+            let c = try await customer(world, team)
+            moveClock(world, to: "2026-09-24T10:00:00")
+            var ids: [UUID] = []
+            for (type, channel) in [("complaint", "phone"), ("complaint", "phone"), ("complaint", "wechat"), ("inquiry", "email")] {
+                ids.append(try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody([
+                    "type": .string(type), "channel": .string(channel), "subject": "报表", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self).id)
+            }
+            let logistics = try #require(try await Department.query(on: world.db).sort(\.$code).first())
+            let task = try await world.api(.POST, "/api/v1/tickets/\(ids[2])/department-tasks", token: agent, json: JSONBody([
+                "departmentId": .string(logistics.id!.uuidString), "request": "查询", "dueOn": "2026-09-25"])).json(DepartmentTaskDTO.self)
+            func patch(_ i: Int, _ body: JSONBody, at time: String) async throws {
+                moveClock(world, to: time)
+                #expect(try await world.api(.PATCH, "/api/v1/tickets/\(ids[i])", token: agent, json: body).status == .ok)
+            }
+            try await patch(0, JSONBody(["status": "acknowledged"]), at: "2026-09-24T10:30:00")
+            try await patch(1, JSONBody(["status": "acknowledged"]), at: "2026-09-24T11:30:00")   // half an hour late
+            try await patch(0, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), at: "2026-09-24T11:40:00")
+            try await patch(1, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), at: "2026-09-24T11:45:00")
+            try await patch(0, JSONBody(["status": "closed"]), at: "2026-09-24T11:50:00")
+            let link = try #require(try await world.api(.GET, "/api/v1/tickets/\(ids[0])", token: agent).json(TicketDetailDTO.self).survey?.link)
+            #expect(try await world.api(.POST, "/api/v1/surveys/" + link.dropFirst("/survey/".count), json: JSONBody(["score": 4])).status == .ok)
+            moveClock(world, to: "2026-09-24T12:00:00")
+            #expect(try await world.api(.PATCH, "/api/v1/department-tasks/\(task.id)", token: agent, json: JSONBody(["answer": "已查明"])).status == .ok)
+
+            let r = try await world.api(.GET, "/api/v1/reports/service?period=2026-Q3", token: team.lead.token).json(ServiceReport.self)
+            #expect(r.opened == 4)
+            #expect(r.byType.first { $0.key == "complaint" }?.count == 3 && r.byType.first { $0.key == "inquiry" }?.count == 1)
+            #expect(r.byChannel.first { $0.key == "phone" }?.count == 2)
+            #expect(r.firstResponse == .init(count: 2, medianMinutes: 30, p90Minutes: 90))
+            #expect(r.resolution == .init(count: 2, medianMinutes: 100, p90Minutes: 105))
+            #expect(r.responseAttainmentPercent == 50 && r.resolutionAttainmentPercent == 100)
+            #expect(r.satisfactionAverage == 4 && r.satisfactionDistribution == [0, 0, 0, 1, 0])
+            #expect(r.topCauses.map(\.key) == ["delivery"] && r.topCauses.first?.count == 2)
+            #expect(r.repeatComplainers.map(\.complaints) == [3], "three complaints in the period flag the customer (RSK-C1)")
+            #expect(r.departments.first { $0.id == logistics.id }?.medianHours == 2)
+            #expect(try await world.api(.GET, "/api/v1/reports/service?period=2026-Q3", token: team.salesRep.token).status == .forbidden)
+            #expect(try await world.api(.GET, "/api/v1/reports/service?period=", token: team.lead.token).status == .badRequest, "an empty period is not this quarter")
+            let web = WebClient(world)
+            try await web.signIn("lead@team.test")
+            #expect(try await web.get("/reports/service?period=2026-Q3").status == .ok)
+            #expect(web.lastBody.contains("id=\"repeat-complainers\"") && web.lastBody.contains("<svg"))
+        }
+    }
+
+    @Test("serve --demo: a month of tickets in every state, with clocks on the open ones and answered surveys on the closed ones")
+    func demo() async throws {
+        try await withApp { world in
+            try await DemoCompany.load(world.app)
+            try await SalesDemo.load(world.app)
+            try await ServiceDemo.load(world.app)
+            let tickets = try await Ticket.query(on: world.db).all()
+            #expect(tickets.count == 60)
+            let statuses = Set(tickets.map(\.status))
+            #expect(statuses.isSuperset(of: ["acknowledged", "inProgress", "resolved", "closed"]))
+            #expect(tickets.filter { $0.ticketStatus.isOpen && $0.status != "waitingOnCustomer" }.allSatisfy { $0.resolutionDueAt != nil || $0.resolutionBreached })
+            #expect(tickets.filter { $0.status == "resolved" || $0.status == "closed" }.allSatisfy { $0.cause != nil && $0.resolutionDueAt == nil })
+            #expect(try await SatisfactionSurvey.query(on: world.db).filter(\.$score != nil).count() > 0)
+            try await ServiceDemo.load(world.app)
+            #expect(try await Ticket.query(on: world.db).count() == 60, "loading twice adds nothing")
+        }
+    }
+
     @Test("jobs: a due job is claimed by one instance only, and the next run is scheduled")
     func scheduler() async throws {
         try await withApp { world in

@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: TicketsAPI())
     try signedInAPI.register(collection: DepartmentTasksAPI())
     try signedInAPI.register(collection: CareTasksAPI())
+    try signedInAPI.register(collection: ServiceReportsAPI())
     try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
@@ -56,4 +57,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: FeedbackPages())
     try signedIn.register(collection: TicketPages())
     try signedIn.register(collection: CarePages())
+    try signedIn.register(collection: ServiceReportPages())
 }

@@ -105,8 +105,10 @@ struct TargetInput: Content {
 /// Targets, attainment from won deals, the weighted forecast and its accuracy (SAL-1, LEAD-1, RSK-M3).
 enum TargetService {
     static func period(_ req: Request) throws -> TargetPeriod {
-        let raw = req.parameters.get("period") ?? req.queryString("period") ?? ""
-        if raw.isEmpty, let q = TargetPeriod.quarter(req.today.year, (req.today.month - 1) / 3 + 1) { return q }
+        // Left out: this quarter. Given, even empty, it must be a period.
+        guard let raw = req.parameters.get("period") ?? req.queryString("period") else {
+            return TargetPeriod.quarter(req.today.year, (req.today.month - 1) / 3 + 1)!
+        }
         guard let p = TargetPeriod(raw) else {
             throw Problem(.badRequest, code: "invalid-period", title: "Not a period.", detail: "Use 2026, 2026-Q4 or 2026-M11.",
                           errors: [FieldError(field: "period", code: "invalidPeriod", message: "Use 2026, 2026-Q4 or 2026-M11.")])

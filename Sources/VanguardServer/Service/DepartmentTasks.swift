@@ -109,7 +109,7 @@ struct DepartmentTasksAPI: RouteCollection {
         if let v = try req.queryChoice("status", from: DepartmentTaskStatus.allCases.map(\.rawValue)) { q.filter(\.$status == v) }
         if let v = try req.queryUUID("departmentId") { q.filter(\.$departmentId == v) }
         if let v = try req.queryUUID("ticketId") { q.filter(\.$ticketId == v) }
-        if req.queryString("mine") == "true" { q.filter(\.$ownerMemberId == user.actor.memberId) }
+        if try req.queryChoice("mine", from: ["true", "false"]) == "true" { q.filter(\.$ownerMemberId == user.actor.memberId) }
         let rows = try await list.apply(to: q, column: "due_on").all()
         let today = req.today
         return list.page(rows, value: \.dueOn, id: { $0.id }, map: { DepartmentTaskDTO($0, today: today) })

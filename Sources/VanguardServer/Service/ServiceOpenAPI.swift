@@ -60,6 +60,9 @@ enum ServiceOpenAPI {
             ("/api/v1/care-tasks/{id}", ["patch": D.op("updateCareTask", "Mark a care task done with its outcome", tag: "Care", params: [id, ifMatch],
                                                       body: "CareTaskPatch", ok: [("200", D.json("CareTask", "Changed.", etag: true))],
                                                       errors: ["404", "412", "413", "415"])]),
+            ("/api/v1/reports/service", ["get": D.op("serviceReport", "The service analysis for a period (SVC-5)", tag: "Reports",
+                                                    params: [D.query("period", S.str(8, min: 4, pattern: "^[0-9]{4}(-Q[1-4]|-M(0[1-9]|1[0-2]))?$"), "2026, 2026-Q4 or 2026-M11; this quarter if left out.")],
+                                                    ok: [("200", D.json("ServiceReport", "The figures."))], errors: [])]),
             ("/api/v1/surveys/{token}", ["post": D.op("answerSurvey", "The customer's satisfaction answer, through the survey's private link", tag: "Surveys",
                                                      params: [token], body: "SurveyAnswer", ok: [("200", D.json("Survey", "Thank you."))],
                                                      errors: ["404", "409", "413", "415"], secured: false)]),
@@ -79,6 +82,9 @@ enum ServiceOpenAPI {
             ("departmentId", S.uuid), ("request", S.str(2_000, min: 1, pattern: #"\S"#)), ("holder", S.str(100)), ("ownerId", S.uuid),
             ("dueOn", date), ("status", S.enumeration(DepartmentTaskStatus.allCases.map(\.rawValue))), ("answer", S.str(5_000)),
         ]
+        let count = S.object([("key", S.str()), ("name", S.str()), ("count", S.int)], required: ["key", "name", "count"])
+        let nullableNumber: JSONValue = ["type": "number", "nullable": true]
+        let times = S.object([("count", S.int), ("medianMinutes", ["type": "integer", "nullable": true]), ("p90Minutes", ["type": "integer", "nullable": true])], required: ["count"])
         return [
             ("Ticket", S.object([("id", S.uuid), ("number", S.str()), ("type", S.enumeration(types)), ("channel", S.enumeration(channels)),
                                  ("priority", S.enumeration(priorities)), ("status", S.enumeration(statuses)), ("statusName", S.str()), ("subject", S.str()),
@@ -93,7 +99,7 @@ enum ServiceOpenAPI {
             ("TicketUpdate", S.object([("id", S.uuid), ("kind", S.enumeration(TicketUpdateKind.allCases.map(\.rawValue))), ("body", S.str()),
                                        ("customerVisible", S.bool), ("fromStatus", S.str(nullable: true)), ("toStatus", S.str(nullable: true)),
                                        ("authorUserId", S.nullableUUID), ("at", S.str(format: "date-time"))], required: ["id", "kind", "body", "at"])),
-            ("TicketUpdateCreate", S.object([("body", S.str(5_000, min: 1, pattern: #"\S"#)), ("customerVisible", S.bool)], required: ["body"])),
+            ("TicketUpdateCreate", S.object([("body", S.str(5_000, min: 1, pattern: #"\S"#)), ("customerVisible", S.bool)], required: ["body"], closed: true)),
             ("TicketDetail", S.object([("ticket", S.ref("Ticket")), ("responseClock", clock), ("resolutionClock", clock),
                                        ("updates", S.array(S.ref("TicketUpdate"))), ("departmentTasks", S.array(S.ref("DepartmentTask"))),
                                        ("waitingOn", S.array(S.uuid)), ("survey", S.ref("Survey"))],
@@ -103,19 +109,27 @@ enum ServiceOpenAPI {
                                          ("answer", S.str()), ("answeredAt", dateTime), ("overdue", S.bool), ("version", S.int)],
                                         required: ["id", "ticketId", "departmentId", "request", "dueOn", "status", "version"])),
             ("DepartmentTaskPage", S.page("DepartmentTask")),
-            ("DepartmentTaskCreate", S.object(taskInput, required: ["departmentId", "request", "dueOn"])),
-            ("DepartmentTaskPatch", S.object(taskInput, required: [])),
-            ("Handoff", S.object([("kind", S.enumeration(["renewal", "upsell"])), ("note", S.str(1_000, min: 1, pattern: #"\S"#))], required: ["kind", "note"])),
+            ("DepartmentTaskCreate", S.object(taskInput, required: ["departmentId", "request", "dueOn"], closed: true)),
+            ("DepartmentTaskPatch", S.object(taskInput, required: [], closed: true)),
+            ("Handoff", S.object([("kind", S.enumeration(["renewal", "upsell"])), ("note", S.str(1_000, min: 1, pattern: #"\S"#))], required: ["kind", "note"], closed: true)),
             ("CareTask", S.object([("id", S.uuid), ("kind", S.enumeration(CareTask.Kind.allCases.map(\.rawValue))), ("customerId", S.uuid),
                                    ("contactId", S.nullableUUID), ("festival", S.str(nullable: true)), ("occasion", date), ("dueOn", date), ("message", S.str()),
                                    ("status", S.enumeration(CareTaskStatus.allCases.map(\.rawValue))), ("outcome", S.str()), ("doneAt", dateTime), ("version", S.int)],
                                   required: ["id", "kind", "customerId", "dueOn", "status", "version"])),
             ("CareTaskPage", S.page("CareTask")),
-            ("CareTaskPatch", S.object([("status", S.enumeration(CareTaskStatus.allCases.map(\.rawValue))), ("outcome", S.str(2_000))], required: [])),
+            ("CareTaskPatch", S.object([("status", S.enumeration(CareTaskStatus.allCases.map(\.rawValue))), ("outcome", S.str(2_000))], required: [], closed: true)),
             ("Survey", S.object([("id", S.uuid), ("ticketId", S.uuid), ("link", S.str()), ("sentAt", S.str(format: "date-time")), ("answeredAt", dateTime),
                                  ("score", ["type": "integer", "minimum": 1, "maximum": 5, "nullable": true]), ("comment", S.str())],
                                 required: ["id", "ticketId", "link", "sentAt", "comment"])),
-            ("SurveyAnswer", S.object([("score", ["type": "integer", "minimum": 1, "maximum": 5]), ("comment", S.str(2_000))], required: ["score"])),
+            ("ServiceReport", S.object([
+                ("period", S.str()), ("opened", S.int), ("byType", S.array(count)), ("byChannel", S.array(count)), ("firstResponse", times), ("resolution", times),
+                ("responseAttainmentPercent", nullableNumber), ("resolutionAttainmentPercent", nullableNumber), ("satisfactionAverage", nullableNumber),
+                ("satisfactionCount", S.int), ("satisfactionDistribution", S.array(S.int)), ("topCauses", S.array(count)),
+                ("repeatComplainers", S.array(S.object([("customerId", S.uuid), ("name", S.str()), ("complaints", S.int)], required: ["customerId", "name", "complaints"]))),
+                ("departments", S.array(S.object([("id", S.uuid), ("name", S.str()), ("answered", S.int), ("medianHours", nullableNumber), ("openOverdue", S.int)],
+                                                 required: ["id", "name", "answered", "openOverdue"]))),
+            ], required: ["period", "opened", "byType", "byChannel", "firstResponse", "resolution", "satisfactionCount", "satisfactionDistribution", "topCauses", "repeatComplainers", "departments"])),
+            ("SurveyAnswer", S.object([("score", ["type": "integer", "minimum": 1, "maximum": 5]), ("comment", S.str(2_000))], required: ["score"], closed: true)),
         ]
     }
 }

@@ -74,6 +74,7 @@ extension Request {
         let serviceMore: [Layout.NavItem] = [
             .init(href: "/tickets", label: table["navTickets"] ?? "Tickets", active: section == "tickets"),
             .init(href: "/care", label: table["navCare"] ?? "Care list", active: section == "care"),
+            .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
         ]
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
