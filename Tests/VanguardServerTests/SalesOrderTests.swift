@@ -118,6 +118,9 @@ struct SalesOrderTests {
             let request = try await world.api(.POST, "/api/v1/orders/\(onTime.id)/after-sales", token: f.team.serviceAgent.token, json: JSONBody(["description": "安装后异响"]))
             #expect(request.status == .forbidden, "another group's agent cannot see this order")
             #expect(try await world.api(.POST, "/api/v1/orders/\(onTime.id)/after-sales", token: rep, json: JSONBody(["description": "安装后异响"])).status == .created)
+            // ...and lands in the service queue as an after-sales ticket on this order, its clocks running.
+            let queue = try await world.api(.GET, "/api/v1/tickets?queue=unassigned", token: f.team.serviceAgent.token).json(PageOf<TicketDTO>.self)
+            #expect(queue.items.map(\.type) == ["afterSales"] && queue.items.first?.orderId == onTime.id && queue.items.first?.responseDueAt != nil)
             // The contract's amount is fully ordered; invoicing one order beyond its amount is refused.
             #expect(try await world.api(.POST, "/api/v1/invoices", token: f.team.finance.token, json: JSONBody([
                 "orderId": .string(onTime.id.uuidString), "amount": 60000.01, "issuedOn": "2026-09-21", "dueOn": "2026-10-21"])).status == .conflict)

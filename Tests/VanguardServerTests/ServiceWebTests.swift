@@ -31,6 +31,10 @@ struct ServiceWebTests {
             #expect(web.lastBody.contains("鞋底开胶"))
             #expect(try await web.get("/tickets?queue=unassigned").status == .ok)
             #expect(!web.lastBody.contains("鞋底开胶"), "the agent who opened it owns it")
+            let seller = WebClient(world)
+            try await seller.signIn("sales.rep@team.test")
+            #expect(try await seller.get("/customers/\(c.id)").status == .ok)
+            #expect(seller.lastBody.contains("id=\"tickets\"") && seller.lastBody.contains("鞋底开胶"), "the seller sees their customer's tickets (SVC-4)")
         }
     }
 

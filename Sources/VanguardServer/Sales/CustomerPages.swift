@@ -95,6 +95,8 @@ struct CustomerPages: RouteCollection {
     struct DealRow: Encodable { var id: UUID; var title: String; var stage: String; var amount: String; var expectedClose: String; var owner: String }
     struct QuoteRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var net: String; var validUntil: String }
 
+    struct TicketRow: Encodable { var id: UUID; var number: String; var subject: String; var status: String; var statusLabel: String; var type: String }
+
     struct ShowContext: Encodable {
         var customer: CustomerDTO
         /// Separate because the DTO's JSON key is `class`, a word templates should not lean on.
@@ -111,6 +113,8 @@ struct CustomerPages: RouteCollection {
         var deals: [DealRow]
         var quotes: [QuoteRow]
         var credit: CreditView
+        /// The customer's service tickets, newest first (SVC-4: sellers see what service knows).
+        var tickets: [TicketRow]
         var canEdit: Bool
         var canLog: Bool
         var tab: String
@@ -150,6 +154,9 @@ struct CustomerPages: RouteCollection {
             quotes: quotes.map { QuoteRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("quote_" + $0.status),
                                           net: SalesNames.yuan($0.netFen), validUntil: $0.validUntil) },
             credit: try await CreditView.load(c, facts: facts, req: req),
+            tickets: try await Ticket.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$openedAt, .descending).limit(20).all().map {
+                TicketRow(id: $0.id!, number: $0.number, subject: $0.subject, status: $0.status, statusLabel: $0.ticketStatus.name[req.locale], type: $0.ticketType.name[req.locale])
+            },
             canEdit: c.deletedAt == nil && req.allowed(.update, .salesRecord(facts)),
             canLog: c.deletedAt == nil && req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))),
             tab: tab, events: events,

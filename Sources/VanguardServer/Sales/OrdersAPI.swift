@@ -92,9 +92,12 @@ enum OrderList {
         let a = AfterSalesRequest()
         a.orderId = o.id!; a.description = text; a.status = "open"
         a.createdBy = req.currentUser?.actor.userId; a.createdByName = req.currentUser?.user.displayName ?? "—"; a.createdAt = req.now
+        // The request opens an after-sales ticket in the service queue (SP-5 → SVC-1), in the same transaction.
+        let policy = try await TicketService.policy(req)
         try await req.db.writeTransaction { db in
             try await a.create(on: db)
             try await Audit.note(.update, "order", id: o.id, label: "\(o.number): after-sales request — \(text.prefix(100))", request: req, on: db)
+            try await TicketService.openAfterSales(for: o, text: text, policy: policy, req: req, on: db)
         }
         return a
     }

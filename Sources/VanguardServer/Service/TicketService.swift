@@ -182,6 +182,25 @@ enum TicketService {
         }
     }
 
+    /// An after-sales request recorded on an order becomes a ticket in the unassigned queue, inside
+    /// the caller's transaction (the policy is read before it: `req.db` must not be used inside).
+    @discardableResult
+    static func openAfterSales(for o: SalesOrder, text: String, policy: ServicePolicy, req: Request, on db: any Database) async throws -> Ticket {
+        let t = new(createdBy: req.currentUser?.actor.userId, assignee: nil, now: req.now, today: req.today)
+        t.id = UUID()
+        t.type = TicketType.afterSales.rawValue
+        t.subject = String("\(o.number): \(text)".prefix(200))
+        t.description = text
+        t.customerId = o.customerId
+        t.orderId = o.id
+        try await t.create(on: db)
+        try await refreshClocks(t, policy: policy, calendar: policy.effectiveCalendar.workingCalendar(), now: req.now, on: db)
+        try await t.save(on: db)
+        try await Audit.record(.create, "ticket", id: t.id, label: "\(t.number) \(t.subject)", before: Optional<TicketDTO>.none,
+                               after: TicketDTO(t, locale: .en), request: req, on: db)
+        return t
+    }
+
     /// An internal note or an update the customer sees (CP-2: progress fed back). The first update
     /// the customer sees is the first response if nothing answered them before.
     static func addUpdate(_ t: Ticket, body: String, customerVisible: Bool, req: Request) async throws -> TicketUpdate {
