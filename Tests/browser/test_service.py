@@ -1,0 +1,61 @@
+"""Customer service in a real browser (SVC-1, SVC-2, CP-1, CP-2, CP-4): an agent works the
+queue, opens a ticket for a customer, moves it on, tells the customer, and sees the clocks; the
+care list and the service report draw."""
+
+import re
+
+from selenium.webdriver.support.ui import Select
+
+from conftest import DEMO_PASSWORD, find, find_all, sign_in, sign_out_locally, submit_and_wait, text_of, wait_for_path
+
+AGENT = "yang.fan@demo.vanguard.cn"
+SERVICE_LEAD = "ma.lijuan@demo.vanguard.cn"
+
+
+def test_agent_opens_and_works_a_ticket(driver, base_url):
+    sign_out_locally(driver, base_url)
+    sign_in(driver, base_url, AGENT, DEMO_PASSWORD)
+    driver.get(f"{base_url}/tickets")
+    assert find_all(driver, "#ticket-list tbody tr"), "the demo month has open tickets"
+    find(driver, "a#new-ticket").click()
+    form = find(driver, "form#ticket-form")
+    customers = Select(find(form, "select#customerId"))
+    assert len(customers.options) > 1
+    customers.select_by_index(1)
+    find(form, "#subject").send_keys("浏览器测试：包装破损")
+    Select(find(form, "select#type")).select_by_value("complaint")
+    submit_and_wait(driver, find(form, "button#open-ticket"))
+    wait_for_path(driver, re.compile(r"^/tickets/[0-9a-fA-F-]{36}$"))
+    clocks = find_all(driver, "#clocks .clock")
+    assert len(clocks) == 2, "first-response and resolution clocks"
+    assert "clock-running" in (clocks[0].get_attribute("class") or "")
+
+    move = find(driver, "form#move-form")
+    Select(find(move, "select#status")).select_by_value("acknowledged")
+    submit_and_wait(driver, find(move, "button#move-ticket"))
+    assert "ticket-acknowledged" in (find(driver, "#ticket-status").get_attribute("class") or "")
+    assert "clock-met" in (find_all(driver, "#clocks .clock")[0].get_attribute("class") or ""), "acknowledging answers the customer"
+
+    # Resolving without a cause is refused beside the field, the typed resolution kept.
+    move = find(driver, "form#move-form")
+    Select(find(move, "select#status")).select_by_value("resolved")
+    find(move, "#resolution-text").send_keys("已换货")
+    submit_and_wait(driver, find(move, "button#move-ticket"))
+    assert find(driver, "#e-cause").is_displayed()
+    assert find(driver, "#resolution-text").get_attribute("value") == "已换货"
+
+    update = find(driver, "form#update-form")
+    find(update, "#update-body").send_keys("已安排换货，预计周五送达")
+    find(update, "#customer-visible").click()
+    submit_and_wait(driver, find(update, "button#add-update"))
+    assert "已安排换货，预计周五送达" in text_of(find(driver, "#ticket-timeline"))
+
+
+def test_care_list_and_service_report(driver, base_url):
+    sign_out_locally(driver, base_url)
+    sign_in(driver, base_url, SERVICE_LEAD, DEMO_PASSWORD)
+    driver.get(f"{base_url}/care")
+    assert find_all(driver, "#care-list") or find_all(driver, ".empty-state"), "the care list or its empty state"
+    driver.get(f"{base_url}/reports/service")
+    assert find_all(driver, "svg.bar-chart"), "tickets by type and channel, satisfaction"
+    assert text_of(find(driver, "#opened")).strip() != "0", "the demo month's tickets are counted"
