@@ -301,6 +301,10 @@ struct ServiceTests {
             #expect(jobs.first { $0.name == "sla-scan" }?.nextRunAt == later.addingTimeInterval(60))
             #expect(jobs.first { $0.name == "care-daily" }?.nextRunAt == Self.china("2026-09-22T06:00:00"))
             #expect(try await Scheduler.runDue(world.app, now: later).isEmpty, "nothing is due twice")
+            // `vanguard jobs --run`: now, whatever the schedule, unless another instance holds it.
+            #expect(try await Scheduler.runNow(world.app, name: "sla-scan", now: later)?.hasPrefix("warned") == true)
+            _ = try await Scheduler.claim(world.db, worker: "other", now: later.addingTimeInterval(60), lease: 600)
+            #expect(try await Scheduler.runNow(world.app, name: "sla-scan", now: later.addingTimeInterval(61)) == nil)
         }
     }
 }

@@ -11,6 +11,7 @@ public enum VanguardCLI {
         app.asyncCommands.use(ImportCommand(), as: "import")
         app.asyncCommands.use(ExportCommand(), as: "export")
         app.asyncCommands.use(BackupCommand(), as: "backup")
+        app.asyncCommands.use(JobsCommand(), as: "jobs")
         app.lifecycle.use(ServeBootstrap())
     }
 }
@@ -46,6 +47,8 @@ struct DemoCommand: AsyncCommand {
         @Option(name: "customers", help: "Also generate this many customers (for benchmarks).") var customers: Int?
         @Option(name: "opportunities", help: "With --customers: this many opportunities with their stage history.") var opportunities: Int?
         @Option(name: "activities", help: "With --customers: this many activities.") var activities: Int?
+        @Option(name: "tickets", help: "Also generate this many service tickets on the customers (for benchmarks).") var tickets: Int?
+        @Option(name: "care-contacts", help: "With --tickets: give this many contacts birthdays for the care job.") var careContacts: Int?
     }
     var help: String { "Load the demo company (and optionally generated members)." }
 
@@ -66,6 +69,11 @@ struct DemoCommand: AsyncCommand {
             try await SalesScale.generate(app, customers: n, opportunities: signature.opportunities ?? 0, activities: signature.activities ?? 0,
                                           seed: UInt64(signature.seed ?? 42)) { context.console.info($0) }
             context.console.info("Generated sales data in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
+        }
+        if let n = signature.tickets, n > 0 {
+            let start = Date()
+            try await ServiceScale.generate(app, tickets: n, careContacts: signature.careContacts ?? 0, seed: UInt64(signature.seed ?? 42)) { context.console.info($0) }
+            context.console.info("Generated service data in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
         }
     }
 }
@@ -100,5 +108,36 @@ struct UserCommand: AsyncCommand {
         try await user.create(on: app.db)
         try await Audit.system(.create, "user", id: user.id, label: email, after: nil, at: app.clock.now(), on: app.db)
         context.console.info("Created \(role.rawValue) \(email).")
+    }
+}
+
+/// `vanguard jobs [--run NAME]`: the scheduled jobs and their last outcome, or run one now
+/// (the SLA watch, the daily care job) and print how long it took.
+struct JobsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "run", help: "Run this job now: sla-scan or care-daily.") var run: String?
+    }
+    var help: String { "List the scheduled jobs, or run one now." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await prepareDatabase(app)
+        try await Bootstrap.loadPolicyIfNeeded(app)
+        if let name = signature.run {
+            guard Scheduler.jobs.contains(where: { $0.name == name }) else {
+                throw Abort(.badRequest, reason: "No job is called \(name); the jobs are \(Scheduler.jobs.map(\.name).joined(separator: ", ")).")
+            }
+            let start = Date()
+            guard let outcome = try await Scheduler.runNow(app, name: name, now: app.clock.now()) else {
+                context.console.warning("\(name) is running on another instance; try again later.")
+                return
+            }
+            context.console.info("\(name): \(outcome) in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
+            return
+        }
+        try await Scheduler.register(app, now: app.clock.now())
+        for job in try await ScheduledJob.query(on: app.db).sort(\.$name).all() {
+            context.console.info("\(job.name)\tnext \(job.nextRunAt)\truns \(job.runs)\tlast: \(job.lastOutcome)")
+        }
     }
 }

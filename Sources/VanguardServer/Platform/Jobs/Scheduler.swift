@@ -100,6 +100,31 @@ enum Scheduler {
         return ran
     }
 
+    /// Runs one job now, whatever its schedule (`vanguard jobs --run NAME`), unless another
+    /// instance holds it; returns its outcome, or nil when it is held or unknown.
+    static func runNow(_ app: Application, name: String, now: Date, worker: String = Scheduler.worker) async throws -> String? {
+        try await register(app, now: now)
+        guard let spec = jobs.first(where: { $0.name == name }) else { return nil }
+        let claimed = try await app.db.writeTransaction { db -> Bool in
+            let sql = db as! any SQLDatabase
+            return try await sql.raw("""
+                UPDATE \(ident: ScheduledJob.schema) SET locked_by = \(bind: worker), locked_until = \(bind: now.addingTimeInterval(600))
+                WHERE name = \(bind: name) AND (locked_until IS NULL OR locked_until < \(bind: now)) RETURNING id
+                """).first() != nil
+        }
+        guard claimed, let job = try await ScheduledJob.query(on: app.db).filter(\.$name == name).first() else { return nil }
+        let outcome: String
+        do { outcome = try await spec.run(app, job, now) } catch { outcome = "failed: \(error)" }
+        job.lastStartedAt = now
+        job.lastFinishedAt = app.clock.now()
+        job.lastOutcome = String(outcome.prefix(500))
+        job.runs += 1
+        job.lockedBy = nil
+        job.lockedUntil = nil
+        try await app.db.writeTransaction { db in try await job.save(on: db) }
+        return outcome
+    }
+
     /// Adds a row for each job not yet in the table (first start, or a new job), due now.
     static func register(_ app: Application, now: Date) async throws {
         let known = Set(try await ScheduledJob.query(on: app.db).all().map(\.name))
@@ -140,7 +165,9 @@ enum Scheduler {
 /// `Scheduler.runDue` with their own clock).
 struct SchedulerWorker: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
-        guard app.settings.runsJobs, app.environment != .testing else { return }
+        // Only `serve` runs the schedule: a command (`jobs --run`, `demo`…) must not claim jobs.
+        let command = app.environment.arguments.dropFirst().first
+        guard app.settings.runsJobs, app.environment != .testing, command == nil || command == "serve" || command?.hasPrefix("-") == true else { return }
         let task = Task {
             while !Task.isCancelled {
                 do { try await Scheduler.runDue(app, now: app.clock.now()) } catch { app.logger.error("scheduler: \(error)") }
@@ -151,7 +178,10 @@ struct SchedulerWorker: LifecycleHandler {
     }
 
     func shutdownAsync(_ app: Application) async {
-        app.storage[SchedulerTaskKey.self]?.cancel()
+        // Wait for a run in progress: the databases close right after this.
+        guard let task = app.storage[SchedulerTaskKey.self] else { return }
+        task.cancel()
+        await task.value
     }
 }
 
