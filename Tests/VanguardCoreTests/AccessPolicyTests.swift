@@ -13,6 +13,34 @@ struct AccessPolicyTests {
 
     var repFacts: MemberFacts { MemberFacts(id: rep, groupId: sales, chain: [salesLead, lead]) }
 
+    @Test("service records: the service group works them all (its lead alone deletes), the assignee works theirs, the customer's seller reads and logs, others see nothing")
+    func serviceRecords() {
+        let agent = UUID(), serviceLead = UUID()
+        // A ticket assigned to `agent`, about a customer owned by `rep` in the sales group.
+        let ticket = ServiceFacts(assignee: agent, customerOwner: rep, customerGroup: sales, serviceGroup: service)
+        let anAgent = actor(.member, member: UUID(), group: service)
+        #expect(AccessPolicy.decide(anAgent, .update, .serviceRecord(ticket)).isAllowed, "any agent may pick up a ticket")
+        #expect(!AccessPolicy.decide(anAgent, .delete, .serviceRecord(ticket)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.groupLead, member: serviceLead, group: service), .delete, .serviceRecord(ticket)).isAllowed)
+        let seller = actor(.member, member: rep, group: sales)
+        #expect(AccessPolicy.decide(seller, .read, .serviceRecord(ticket)).isAllowed)
+        #expect(AccessPolicy.decide(seller, .create, .serviceRecord(ticket)).isAllowed, "a seller logs a complaint they heard")
+        #expect(!AccessPolicy.decide(seller, .update, .serviceRecord(ticket)).isAllowed, "the service group works it")
+        #expect(AccessPolicy.decide(actor(.groupLead, member: salesLead, group: sales), .read, .serviceRecord(ticket)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.member, member: otherRep, group: sales), .read, .serviceRecord(ticket)).isAllowed, "another seller's customer")
+        #expect(!AccessPolicy.decide(actor(.finance, member: UUID()), .read, .serviceRecord(ticket)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.executive), .read, .serviceRecord(ticket)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.executive), .update, .serviceRecord(ticket)).isAllowed)
+        // The assignee works their ticket even from outside the service group.
+        #expect(AccessPolicy.decide(actor(.member, member: agent, group: sales), .update, .serviceRecord(ticket)).isAllowed)
+        // Lists match: everything for the service group, the seller's own customers otherwise.
+        #expect(AccessPolicy.serviceScope(anAgent, serviceGroup: service) == .all)
+        #expect(AccessPolicy.serviceScope(seller, serviceGroup: service) == .owners(member: rep, group: nil))
+        #expect(AccessPolicy.serviceScope(actor(.hr), serviceGroup: service) == .nothing)
+        #expect(AccessPolicy.decide(anAgent, .read, .serviceReport(serviceGroup: service)).isAllowed)
+        #expect(!AccessPolicy.decide(seller, .read, .serviceReport(serviceGroup: service)).isAllowed)
+    }
+
     @Test("everyone in the team may read the member directory; only HR, the lead and admins add people")
     func directory() {
         for role in Role.allCases {

@@ -19,10 +19,10 @@ enum SLAScan {
 
     static func run(_ app: Application, now: Date) async throws -> (warned: Int, escalated: Int) {
         let db = app.db
-        let warnDue = try await Ticket.query(on: db).filter(\.$warnAt <= now).filter(\.$status ~~ openStatuses)
-            .filter(.sql(SQLQueryString("(warned_at IS NULL OR warned_at < warn_at)"))).limit(1_000).all()
-        let breachDue = try await Ticket.query(on: db).filter(\.$breachAt <= now).filter(\.$status ~~ openStatuses)
-            .filter(.sql(SQLQueryString("(escalated_at IS NULL OR escalated_at < breach_at)"))).limit(1_000).all()
+        // Acting on a point disarms it (warn_at, breach_at set to nil or the next due time), so
+        // these ranges hold only the work still to do, however many tickets are open.
+        let warnDue = try await Ticket.query(on: db).filter(\.$warnAt <= now).filter(\.$status ~~ openStatuses).limit(1_000).all()
+        let breachDue = try await Ticket.query(on: db).filter(\.$breachAt <= now).filter(\.$status ~~ openStatuses).limit(1_000).all()
         guard !warnDue.isEmpty || !breachDue.isEmpty else { return (0, 0) }
         let serviceGroup = try await TicketService.serviceGroup(on: db)
         let groupLeads = try await leads(serviceGroup: serviceGroup, on: db)
@@ -31,6 +31,7 @@ enum SLAScan {
             let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
             try await db.writeTransaction { db in
                 t.warnedAt = now
+                t.warnAt = nil
                 try await t.save(on: db)
                 let what = t.responseDueAt != nil && t.firstResponseAt == nil ? "first response" : "resolution"
                 try await Notifier.notify(groupLeads + (try await users(of: t.assigneeMemberId, on: db)), kind: "slaWarning",
@@ -45,6 +46,9 @@ enum SLAScan {
                 if let due = t.resolutionDueAt, due <= now { t.resolutionBreached = true }
                 t.escalatedAt = now
                 t.warnedAt = now
+                t.warnAt = nil
+                // A later clock (resolution after a missed first response) escalates in its turn.
+                t.breachAt = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.filter { $0 > now }.min()
                 try await t.save(on: db)
                 let what = t.responseBreached && t.firstResponseAt == nil ? "first-response" : "resolution"
                 try await TicketService.timeline(t, kind: .note, body: "SLA: \(what) target missed; escalated.", visible: false, from: nil, to: nil, at: now, by: nil, on: db)

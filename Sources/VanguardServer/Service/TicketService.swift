@@ -252,10 +252,13 @@ enum TicketService {
         t.resolutionDueAt = running(readings.resolution) ? readings.resolution.dueAt : nil
         t.responseBreached = readings.response.isBreached
         t.resolutionBreached = readings.resolution.isBreached
-        let dues = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }
-        t.breachAt = dues.min()
-        t.warnAt = [readings.response, readings.resolution].filter(running).compactMap(\.warnAt).min()
-        t.dueKey = t.breachAt.map(dueKey) ?? nothingDue
+        let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
+        // The SLA watch looks only at tickets whose warning or breach is still to be acted on: a
+        // point already warned or escalated is not armed again.
+        let warn = [readings.response, readings.resolution].filter(running).compactMap(\.warnAt).min()
+        t.warnAt = warn.flatMap { w in (t.warnedAt.map { $0 >= w } ?? false) ? nil : w }
+        t.breachAt = due.flatMap { b in (t.escalatedAt.map { $0 >= b } ?? false) ? nil : b }
+        t.dueKey = due.map(dueKey) ?? nothingDue
     }
 
     /// Both clocks from the ticket's timeline: its status moves, and the first update the customer saw.
