@@ -293,6 +293,7 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/tickets/{ticket}/updates", allowed: leaders, body: JSONBody(["body": "矩阵"]), web: true),
         Row(method: .POST, path: "/tickets/{ticket}/department-tasks", allowed: leaders, body: JSONBody(["departmentId": "{department}", "request": "", "dueOn": ""]), web: true),
         Row(method: .POST, path: "/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["answer": "矩阵"]), web: true),
+        Row(method: .POST, path: "/tickets/{ticket}/handoffs", allowed: leaders, body: JSONBody(["kind": "upsell", "note": "矩阵"]), web: true),
         Row(method: .GET, path: "/care", allowed: everyone, web: true),
         Row(method: .GET, path: "/reports/service", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .POST, path: "/care/{careTask}", allowed: leaders, body: JSONBody(["status": "done", "outcome": ""]), web: true),

@@ -65,6 +65,12 @@ struct ServiceWebTests {
             #expect(!web.lastBody.contains("id=\"waiting-on\"") && web.lastBody.contains("承运商野蛮装卸") && web.lastBody.contains("ticket-resolved"))
             let updates = try await TicketUpdate.query(on: world.db).filter(\.$ticketId == t.id).filter(\.$customerVisible == true).count()
             #expect(updates == 1)
+            // SVC-4: the customer wants a second line; the seller finds it in today's follow-ups.
+            let emptyNote = try await web.post("/tickets/\(t.id)/handoffs", form: ["kind": "upsell", "note": ""])
+            #expect(emptyNote.status == .unprocessableEntity && web.lastBody.contains("id=\"e-note\""))
+            #expect(try await web.post("/tickets/\(t.id)/handoffs", form: ["kind": "upsell", "note": "还想要一条包装线"]).status == .seeOther)
+            let myDay = try await world.api(.GET, "/api/v1/activities/my-day", token: team.salesRep.token)
+            #expect(myDay.body.string.contains("还想要一条包装线"))
         }
     }
 

@@ -16,6 +16,7 @@ struct TicketPages: RouteCollection {
         t.post(":id", "status", use: move)
         t.post(":id", "updates", use: addUpdate)
         t.post(":id", "department-tasks", use: addTask)
+        t.post(":id", "handoffs", use: handoff)
         routes.post("department-tasks", ":id", use: answerTask)
     }
 
@@ -235,6 +236,16 @@ struct TicketPages: RouteCollection {
         let input = DepartmentTaskInput(departmentId: UUID(uuidString: v["departmentId"] ?? ""), request: v["request"], holder: v["holder"], ownerId: nil,
                                         dueOn: v["dueOn"].flatMap { $0.isEmpty ? nil : $0 }, status: nil, answer: nil)
         return try await step(req, t, form: "task", values: v, flash: "departmentAsked") { _ = try await DepartmentTaskService.create(for: t, input, req: req) }
+    }
+
+    /// SVC-4 on the web: a renewal or upsell signal for the customer's salesperson.
+    func handoff(req: Request) async throws -> Response {
+        let t = try await TicketService.find(req)
+        try req.authorize(.update, .serviceRecord(try await TicketService.facts(t, on: req.db)))
+        let v = SalesNames.posted(req, ["kind", "note"])
+        return try await step(req, t, form: "handoff", values: v, flash: "handedToSales") {
+            _ = try await TicketService.handOff(t, kind: v["kind"] ?? "", note: v["note"] ?? "", req: req)
+        }
     }
 
     func answerTask(req: Request) async throws -> Response {

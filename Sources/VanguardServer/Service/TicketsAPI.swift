@@ -99,32 +99,7 @@ struct TicketsAPI: RouteCollection {
         let t = try await TicketService.find(req)
         try req.authorize(.update, .serviceRecord(try await TicketService.facts(t, on: req.db)))
         let input = try req.decodeJSON(HandoffInput.self)
-        var e = FieldErrors()
-        e.choice("kind", input.kind ?? "", ["renewal", "upsell"])
-        e.check("note", Validators.required(input.note, field: "note"))
-        e.check("note", Validators.maxLength(input.note, 1_000, field: "note"))
-        try e.throwIfAny()
-        guard let customer = try await Customer.find(t.customerId, on: req.db), let owner = customer.ownerMemberId else {
-            throw Problem.conflict("customerId", "no-owner", "This customer has no salesperson to hand the signal to.")
-        }
-        let today = req.today.description
-        let kind = input.kind ?? "upsell"
-        let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let a = try await req.db.writeTransaction { db in
-            let a = ActivityService.new(owner: owner)
-            a.$customer.id = t.customerId
-            a.contactId = t.contactId
-            a.kind = ActivityKind.other.rawValue
-            a.occurredOn = today
-            a.summary = String("\(kind == "renewal" ? "续约信号" : "增购信号") (\(t.number)): \(note)".prefix(300))
-            a.nextStep = kind == "renewal" ? "跟进续约" : "跟进增购需求"
-            a.nextStepOn = today
-            try await a.create(on: db)
-            try await TicketService.timeline(t, kind: .note, body: "→ \(kind): \(note)", visible: false, from: nil, to: nil, at: req.now,
-                                             by: req.currentUser?.actor.userId, on: db)
-            try await Audit.record(.create, "activity", id: a.id, label: a.summary, before: Optional<String>.none, after: ["handoffFrom": t.number], request: req, on: db)
-            return a
-        }
+        let a = try await TicketService.handOff(t, kind: input.kind ?? "", note: input.note ?? "", req: req)
         return try await ["activityId": a.id!.uuidString].encodeResponse(status: .created, for: req)
     }
 }
@@ -177,6 +152,34 @@ enum TicketList {
 }
 
 extension TicketService {
+    /// SVC-4: a renewal or upsell signal becomes a follow-up due today for the customer's salesperson.
+    static func handOff(_ t: Ticket, kind: String, note rawNote: String, req: Request) async throws -> SalesActivity {
+        var e = FieldErrors()
+        e.choice("kind", kind, ["renewal", "upsell"])
+        e.check("note", Validators.required(rawNote, field: "note"))
+        e.check("note", Validators.maxLength(rawNote, 1_000, field: "note"))
+        try e.throwIfAny()
+        guard let customer = try await Customer.find(t.customerId, on: req.db), let owner = customer.ownerMemberId else {
+            throw Problem.conflict("customerId", "no-owner", "This customer has no salesperson to hand the signal to.")
+        }
+        let today = req.today.description
+        let note = rawNote.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await req.db.writeTransaction { db in
+            let a = ActivityService.new(owner: owner)
+            a.$customer.id = t.customerId
+            a.contactId = t.contactId
+            a.kind = ActivityKind.other.rawValue
+            a.occurredOn = today
+            a.summary = String("\(kind == "renewal" ? "续约信号" : "增购信号") (\(t.number)): \(note)".prefix(300))
+            a.nextStep = kind == "renewal" ? "跟进续约" : "跟进增购需求"
+            a.nextStepOn = today
+            try await a.create(on: db)
+            try await timeline(t, kind: .note, body: "→ \(kind): \(note)", visible: false, from: nil, to: nil, at: req.now, by: req.currentUser?.actor.userId, on: db)
+            try await Audit.record(.create, "activity", id: a.id, label: a.summary, before: Optional<String>.none, after: ["handoffFrom": t.number], request: req, on: db)
+            return a
+        }
+    }
+
     /// Everything the ticket's page shows, with the clocks as of now.
     static func detail(_ t: Ticket, req: Request) async throws -> TicketDetailDTO {
         let policy = try await policy(req)
