@@ -27,21 +27,27 @@ enum SLAScan {
         let serviceGroup = try await TicketService.serviceGroup(on: db)
         let groupLeads = try await leads(serviceGroup: serviceGroup, on: db)
         let teamLeads = try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).filter(\.$active == true).all().compactMap(\.id)
-        for t in warnDue where !breachDue.contains(where: { $0.id == t.id }) {
-            let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
-            try await db.writeTransaction { db in
+        let assignees = Set((warnDue + breachDue).compactMap(\.assigneeMemberId))
+        var accounts: [UUID: [UUID]] = [:]
+        for u in try await UserAccount.query(on: db).filter(\.$memberId ~~ assignees).all() { accounts[u.memberId!, default: []].append(u.id!) }
+        let agentAccounts = accounts
+        let agentsOf: @Sendable (Ticket) -> [UUID] = { t in t.assigneeMemberId.flatMap { agentAccounts[$0] } ?? [] }
+        let escalating = Set(breachDue.compactMap(\.id))
+        let warnings = warnDue.filter { !escalating.contains($0.id!) }
+        // One transaction for the whole run: a commit per ticket cost more than the work.
+        try await db.writeTransaction { db in
+            for t in warnings {
+                let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
                 t.warnedAt = now
                 t.warnAt = nil
                 try await t.save(on: db)
                 let what = t.responseDueAt != nil && t.firstResponseAt == nil ? "first response" : "resolution"
-                try await Notifier.notify(groupLeads + (try await users(of: t.assigneeMemberId, on: db)), kind: "slaWarning",
+                try await Notifier.notify(groupLeads + agentsOf(t), kind: "slaWarning",
                                           title: "\(t.number) is close to its \(what) deadline", body: "\(t.subject) — due \(due.map(TicketService.dueKey) ?? "")",
                                           link: "/tickets/\(t.id!)", at: now, on: db)
                 try await Audit.system(.update, "ticket", id: t.id, label: "\(t.number): SLA warning (\(what))", after: nil, at: now, on: db)
             }
-        }
-        for t in breachDue {
-            try await db.writeTransaction { db in
+            for t in breachDue {
                 if let due = t.responseDueAt, due <= now, t.firstResponseAt == nil { t.responseBreached = true }
                 if let due = t.resolutionDueAt, due <= now { t.resolutionBreached = true }
                 t.escalatedAt = now
@@ -52,12 +58,12 @@ enum SLAScan {
                 try await t.save(on: db)
                 let what = t.responseBreached && t.firstResponseAt == nil ? "first-response" : "resolution"
                 try await TicketService.timeline(t, kind: .note, body: "SLA: \(what) target missed; escalated.", visible: false, from: nil, to: nil, at: now, by: nil, on: db)
-                try await Notifier.notify(groupLeads + teamLeads + (try await users(of: t.assigneeMemberId, on: db)), kind: "slaBreach",
+                try await Notifier.notify(groupLeads + teamLeads + agentsOf(t), kind: "slaBreach",
                                           title: "\(t.number) missed its \(what) target", body: t.subject, link: "/tickets/\(t.id!)", at: now, on: db)
                 try await Audit.system(.update, "ticket", id: t.id, label: "\(t.number): SLA breached (\(what)), escalated", after: nil, at: now, on: db)
             }
         }
-        return (warnDue.filter { w in !breachDue.contains { $0.id == w.id } }.count, breachDue.count)
+        return (warnings.count, breachDue.count)
     }
 
     /// The service group's lead accounts.
@@ -67,8 +73,4 @@ enum SLAScan {
         return try await UserAccount.query(on: db).filter(\.$memberId ~~ members).filter(\.$role == Role.groupLead.rawValue).all().compactMap(\.id)
     }
 
-    static func users(of member: UUID?, on db: any Database) async throws -> [UUID] {
-        guard let member else { return [] }
-        return try await UserAccount.query(on: db).filter(\.$memberId == member).all().compactMap(\.id)
-    }
 }

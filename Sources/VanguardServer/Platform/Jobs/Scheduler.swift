@@ -164,10 +164,15 @@ enum Scheduler {
 /// Runs the scheduler in the background while the server runs (not in tests: they call
 /// `Scheduler.runDue` with their own clock).
 struct SchedulerWorker: LifecycleHandler {
-    func didBootAsync(_ app: Application) async throws {
-        // Only `serve` runs the schedule: a command (`jobs --run`, `demo`…) must not claim jobs.
+    /// Only `serve` runs background work: a command (`jobs --run`, `demo`, `import`…) must not
+    /// claim jobs or deliveries, nor hold the database while it writes.
+    static func isServing(_ app: Application) -> Bool {
         let command = app.environment.arguments.dropFirst().first
-        guard app.settings.runsJobs, app.environment != .testing, command == nil || command == "serve" || command?.hasPrefix("-") == true else { return }
+        return command == nil || command == "serve" || command?.hasPrefix("-") == true
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        guard app.settings.runsJobs, app.environment != .testing, Self.isServing(app) else { return }
         let task = Task {
             while !Task.isCancelled {
                 do { try await Scheduler.runDue(app, now: app.clock.now()) } catch { app.logger.error("scheduler: \(error)") }

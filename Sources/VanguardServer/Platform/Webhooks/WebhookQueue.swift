@@ -89,7 +89,7 @@ enum WebhookQueue {
 /// Polls the queue in the background while the server runs.
 struct WebhookWorker: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
-        guard app.settings.runsJobs, app.environment != .testing else { return }
+        guard app.settings.runsJobs, app.environment != .testing, SchedulerWorker.isServing(app) else { return }
         let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let task = Task {
             while !Task.isCancelled {
