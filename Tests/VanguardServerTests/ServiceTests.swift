@@ -147,6 +147,8 @@ struct ServiceTests {
             let after = try await world.api(.GET, "/api/v1/tickets/\(t.id)", token: team.serviceAgent.token).json(TicketDetailDTO.self)
             #expect(after.ticket.escalatedAt != nil && after.ticket.responseBreached)
             #expect(after.responseClock.state == "breached")
+            let stored = try #require(try await Ticket.find(t.id, on: world.db))
+            #expect(stored.breachAt == t.openedAt.addingTimeInterval(24 * 3_600), "the resolution clock (24 h, around the clock) escalates in its turn")
             for person in [team.lead, team.serviceLead] {
                 #expect(try await AppNotification.query(on: world.db).filter(\.$userId == person.user).filter(\.$kind == "slaBreach").count() == 1)
             }

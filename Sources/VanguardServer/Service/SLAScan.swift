@@ -34,34 +34,50 @@ enum SLAScan {
         let agentsOf: @Sendable (Ticket) -> [UUID] = { t in t.assigneeMemberId.flatMap { agentAccounts[$0] } ?? [] }
         let escalating = Set(breachDue.compactMap(\.id))
         let warnings = warnDue.filter { !escalating.contains($0.id!) }
-        // One transaction for the whole run: a commit per ticket cost more than the work.
+        // One transaction and set-based writes for the whole run: a burst of a thousand breaches
+        // (after downtime, or a morning's backlog) is a handful of statements, not thousands.
+        let warnIds = warnings.compactMap(\.id), breachIds = breachDue.compactMap(\.id)
+        var notes: [TicketUpdate] = [], events: [AuditEvent] = []
+        var warned: [(users: [UUID], title: String, body: String, link: String?)] = [], breached = warned
+        for t in warnings {
+            let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
+            let what = t.responseDueAt != nil && t.firstResponseAt == nil ? "first response" : "resolution"
+            warned.append((groupLeads + agentsOf(t), "\(t.number) is close to its \(what) deadline",
+                           "\(t.subject) — due \(due.map(TicketService.dueKey) ?? "")", "/tickets/\(t.id!)"))
+            events.append(Audit.systemEvent(.update, "ticket", id: t.id, label: "\(t.number): SLA warning (\(what))", at: now))
+        }
+        for t in breachDue {
+            let what = (t.responseDueAt.map { $0 <= now } ?? false) && t.firstResponseAt == nil ? "first-response" : "resolution"
+            let note = TicketUpdate()
+            note.ticketId = t.id!; note.kind = TicketUpdateKind.note.rawValue; note.body = "SLA: \(what) target missed; escalated."
+            note.customerVisible = false; note.at = now
+            notes.append(note)
+            breached.append((groupLeads + teamLeads + agentsOf(t), "\(t.number) missed its \(what) target", t.subject, "/tickets/\(t.id!)"))
+            events.append(Audit.systemEvent(.update, "ticket", id: t.id, label: "\(t.number): SLA breached (\(what)), escalated", at: now))
+        }
+        let (allNotes, allEvents, warnNotices, breachNotices) = (notes, events, warned, breached)
         try await db.writeTransaction { db in
-            for t in warnings {
-                let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
-                t.warnedAt = now
-                t.warnAt = nil
-                try await t.save(on: db)
-                let what = t.responseDueAt != nil && t.firstResponseAt == nil ? "first response" : "resolution"
-                try await Notifier.notify(groupLeads + agentsOf(t), kind: "slaWarning",
-                                          title: "\(t.number) is close to its \(what) deadline", body: "\(t.subject) — due \(due.map(TicketService.dueKey) ?? "")",
-                                          link: "/tickets/\(t.id!)", at: now, on: db)
-                try await Audit.system(.update, "ticket", id: t.id, label: "\(t.number): SLA warning (\(what))", after: nil, at: now, on: db)
+            let sql = db as! any SQLDatabase
+            for ids in warnIds.chunked(500) {
+                try await sql.raw("UPDATE \(ident: Ticket.schema) SET warned_at = \(bind: now), warn_at = NULL WHERE id IN (\(binds: ids))").run()
             }
-            for t in breachDue {
-                if let due = t.responseDueAt, due <= now, t.firstResponseAt == nil { t.responseBreached = true }
-                if let due = t.resolutionDueAt, due <= now { t.resolutionBreached = true }
-                t.escalatedAt = now
-                t.warnedAt = now
-                t.warnAt = nil
-                // A later clock (resolution after a missed first response) escalates in its turn.
-                t.breachAt = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.filter { $0 > now }.min()
-                try await t.save(on: db)
-                let what = t.responseBreached && t.firstResponseAt == nil ? "first-response" : "resolution"
-                try await TicketService.timeline(t, kind: .note, body: "SLA: \(what) target missed; escalated.", visible: false, from: nil, to: nil, at: now, by: nil, on: db)
-                try await Notifier.notify(groupLeads + teamLeads + agentsOf(t), kind: "slaBreach",
-                                          title: "\(t.number) missed its \(what) target", body: t.subject, link: "/tickets/\(t.id!)", at: now, on: db)
-                try await Audit.system(.update, "ticket", id: t.id, label: "\(t.number): SLA breached (\(what)), escalated", after: nil, at: now, on: db)
+            for ids in breachIds.chunked(500) {
+                // The breached flags, and the next clock still to run out (resolution after a missed first response).
+                try await sql.raw("""
+                    UPDATE \(ident: Ticket.schema) SET escalated_at = \(bind: now), warned_at = \(bind: now), warn_at = NULL,
+                      response_breached = CASE WHEN response_due_at <= \(bind: now) AND first_response_at IS NULL THEN \(bind: true) ELSE response_breached END,
+                      resolution_breached = CASE WHEN resolution_due_at <= \(bind: now) THEN \(bind: true) ELSE resolution_breached END,
+                      breach_at = CASE
+                        WHEN response_due_at > \(bind: now) AND (resolution_due_at IS NULL OR resolution_due_at <= \(bind: now) OR response_due_at < resolution_due_at) THEN response_due_at
+                        WHEN resolution_due_at > \(bind: now) THEN resolution_due_at
+                        ELSE NULL END
+                    WHERE id IN (\(binds: ids))
+                    """).run()
             }
+            for chunk in allNotes.chunked(500) { try await chunk.create(on: db) }
+            for chunk in allEvents.chunked(500) { try await chunk.create(on: db) }
+            try await Notifier.notifyAll(warnNotices, kind: "slaWarning", summary: "\(warnNotices.count) tickets close to their deadline", at: now, on: db)
+            try await Notifier.notifyAll(breachNotices, kind: "slaBreach", summary: "\(breachNotices.count) tickets missed their targets; escalated", at: now, on: db)
         }
         return (warnings.count, breachDue.count)
     }

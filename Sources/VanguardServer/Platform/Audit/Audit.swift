@@ -42,6 +42,11 @@ enum Audit {
         return event
     }
 
+    /// A job's history entry, to be written with others in one batch.
+    static func systemEvent(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, at: Date) -> AuditEvent {
+        make(action, entityType, id: id, label: label, at: at, actorId: nil, actorName: nil, request: nil)
+    }
+
     /// For work done outside a request (CLI, jobs).
     static func system(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, after: String?,
                        at: Date, on db: any Database) async throws {

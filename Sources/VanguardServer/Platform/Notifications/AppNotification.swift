@@ -56,4 +56,14 @@ enum Notifier {
         }
         try await WebhookQueue.enqueue(kind: kind, title: title, body: body, link: link, at: at, on: db)
     }
+
+    /// Many notices of one kind at once (a job's run): the in-app notifications in multi-row
+    /// inserts, and one webhook message that sums them up rather than one per notice.
+    static func notifyAll(_ notices: [(users: [UUID], title: String, body: String, link: String?)], kind: String, summary: String,
+                          at: Date, on db: any Database) async throws {
+        guard !notices.isEmpty else { return }
+        let rows = notices.flatMap { n in Set(n.users).map { AppNotification(userId: $0, kind: kind, title: n.title, body: n.body, link: n.link, createdAt: at) } }
+        for chunk in rows.chunked(500) { try await chunk.create(on: db) }
+        try await WebhookQueue.enqueue(kind: kind, title: summary, body: notices.prefix(20).map(\.title).joined(separator: "\n"), link: nil, at: at, on: db)
+    }
 }
