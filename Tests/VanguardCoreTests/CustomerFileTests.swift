@@ -53,6 +53,29 @@ struct CustomerFileTests {
         #expect(DuplicateCustomers.nameKey("abc trading company limited") == "abctrading")
     }
 
+    @Test("the fast name key and trimming give what the Foundation versions gave (keys already on file must still match)")
+    func nameKeysAsBefore() {
+        func foundationKey(_ name: String) -> String {
+            var s = String(String.UnicodeScalarView(name.unicodeScalars.map(DuplicateCustomers.halfWidth))).lowercased()
+            for form in DuplicateCustomers.chineseLegalForms { s = s.replacingOccurrences(of: form, with: "") }
+            s = DuplicateCustomers.latinLegalForms.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: " ")
+            s = s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")")
+            return String(s.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        }
+        let names = ["上海星辰科技有限公司", "上海 星辰 科技（集团）股份有限公司", "ＡＢＣ Trading Co., Ltd.", "abc trading company limited",
+                     "有限有限公司公司", "公司公司", "集团有限责任公司", "杭州云帆（集團）有限責任公司", "Principal Inc.", "GROUP 星辰 GmbH",
+                     "café ÉLAN co.", "Ｓｕｍｍｉｔ　电子 LLC", "北京华腾贸易有限公司2", "", "   ", "İstanbul Corp", "星辰\u{301}公司", "公\u{301}司"]
+        for name in names {
+            #expect(DuplicateCustomers.nameKey(name) == foundationKey(name), "\(name)")
+            #expect(name.trimmingWhitespace() == name.trimmingCharacters(in: .whitespacesAndNewlines), "\(name)")
+        }
+        for text in [" \t星辰\n", "\u{3000}a b\u{200B}", "\u{85}x\u{2028}", "x", ""] {
+            #expect(text.trimmingWhitespace() == text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let id = UUID.random()
+        #expect(id.uuidString.count == 36 && Array(id.uuidString)[14] == "4" && "89AB".contains(Array(id.uuidString)[19]) && id != UUID.random())
+    }
+
     @Test("similar names: one inside the other, or one character apart, but not short coincidences")
     func similarNames() {
         #expect(DuplicateCustomers.similar("上海星辰科技", "上海星辰科技南京分"))

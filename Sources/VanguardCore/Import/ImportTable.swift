@@ -36,7 +36,7 @@ public struct ImportTable: Sendable, Equatable {
     /// The trimmed cell of `field` in a row, nil when the column is absent or the cell empty.
     public func value(_ row: [String], _ field: String, in index: [String: Int]) -> String? {
         guard let i = index[field], i < row.count else { return nil }
-        let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
+        let v = row[i].trimmingWhitespace()
         return v.isEmpty ? nil : v
     }
 
@@ -46,7 +46,7 @@ public struct ImportTable: Sendable, Equatable {
 
     /// Rows where every cell is blank are dropped: spreadsheets often end with some.
     public mutating func dropBlankRows() {
-        rows.removeAll { $0.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } }
+        rows.removeAll { $0.allSatisfy { $0.trimmingWhitespace().isEmpty } }
     }
 }
 

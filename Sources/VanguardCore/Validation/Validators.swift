@@ -4,7 +4,7 @@ import Foundation
 /// is fine, or an error whose message says what is wrong.
 public enum Validators {
     public static func required(_ value: String?, field: String) -> FieldError? {
-        guard let v = value?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else {
+        guard let v = value?.trimmingWhitespace(), !v.isEmpty else {
             return FieldError(field: field, code: "required", message: "This field is required.")
         }
         return nil

@@ -13,8 +13,10 @@ import VanguardCore
 enum CustomerSearch {
     /// Lower case, full-width made half-width, only letters and digits.
     static func normalized(_ text: String) -> String {
+        // Digits and lower-case ASCII letters (phone keys, most codes) are already normalized.
+        if text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) { return text }
         let half = String(String.UnicodeScalarView(text.unicodeScalars.map(DuplicateCustomers.halfWidth))).lowercased()
-        return String(half.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        return String(String.UnicodeScalarView(half.unicodeScalars.filter { TextSets.alphanumerics.contains($0) }))
     }
 
     /// Overlapping pairs of characters, and the last character alone (so a one-character search
@@ -23,7 +25,14 @@ enum CustomerSearch {
         let chars = Array(normalized(text))
         guard !chars.isEmpty else { return [] }
         var out: [String] = []
-        for i in 0..<(chars.count - 1) { out.append(String(chars[i...i + 1])) }
+        out.reserveCapacity(chars.count)
+        // Pairs built by appending: String(chars[i...i + 1]) takes a slow generic path (an import
+        // makes some sixty pairs per row).
+        for i in 0..<(chars.count - 1) {
+            var pair = String(chars[i])
+            pair.append(chars[i + 1])
+            out.append(pair)
+        }
         out.append(String(chars[chars.count - 1]))
         return out
     }

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Character sets made once, for code that runs per cell of a large import. On Linux,
+/// `CharacterSet.alphanumerics` builds a new set on every access (about 7 µs per name, against
+/// under 1 µs with a kept set) and `trimmingCharacters(in:)` goes through NSString (about 9 µs a
+/// call). The answers are the same: these are the same sets.
+public enum TextSets {
+    public static let alphanumerics = CharacterSet.alphanumerics
+    public static let whitespacesAndNewlines = CharacterSet.whitespacesAndNewlines
+}
+
+extension String {
+    /// The same as `trimmingCharacters(in: .whitespacesAndNewlines)`, without the trip through NSString.
+    public func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !TextSets.whitespacesAndNewlines.contains($0) }),
+              let last = scalars.lastIndex(where: { !TextSets.whitespacesAndNewlines.contains($0) }) else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return self }
+        return String(scalars[first...last])
+    }
+}
+
+extension UUID {
+    /// A random (version 4) UUID like `UUID()`, from the system's random source. On Linux
+    /// `UUID()` opens /dev/urandom for every id (about 10 µs; an import makes three per row).
+    public static func random() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() as UInt64) & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000  // version 4
+        let low = (generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000   // RFC 4122 variant
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.load(as: uuid_t.self)) }
+    }
+}
