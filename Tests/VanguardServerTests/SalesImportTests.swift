@@ -94,6 +94,47 @@ struct SalesImportTests {
         }
     }
 
+    @Test("imported customers are whole records: history entry, search by name and phone, contact, timestamps; a second file with them is refused")
+    func importedRecordsAreComplete() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            let csv = """
+                客户名称,来源渠道,规模,电话,邮箱,联系人,职务,手机,联系人邮箱
+                杭州云帆机电有限公司,展会,中型,0571-8888 1234,Sales@YunFan.cn,陈采购,采购经理,139 1234-5678,Chen@YunFan.cn
+                Harbor Lights Trading Co.,website,,,,,,,
+                """
+            let done = try await upload(world, "/api/v1/customers/import", token: token, csv: csv)
+            #expect(done.status == .ok)
+            let saved = try #require(try await Customer.query(on: world.db).filter(\.$name == "杭州云帆机电有限公司").first())
+            let customer = try await world.api(.GET, "/api/v1/customers/\(saved.id!)", token: token).json(CustomerDTO.self)
+            #expect(customer.source == "tradeShow" && customer.size == "medium" && customer.phone == "0571-8888 1234" && customer.email == "sales@yunfan.cn")
+            #expect(customer.ownerId == team.salesRep.member && customer.version == 1 && customer.createdAt != nil && customer.updatedAt != nil && customer.deletedAt == nil)
+            #expect(saved.nameKey == DuplicateCustomers.nameKey(saved.name) && saved.phoneKey == "057188881234")
+
+            let history = try await world.api(.GET, "/api/v1/customers/\(saved.id!)/history", token: token).json(PageOf<AuditEventDTO>.self).items
+            #expect(history.map(\.action) == ["create"], "each imported customer has its own history entry")
+            #expect(history.first?.changes.contains { $0.field == "name" && $0.after == "杭州云帆机电有限公司" } == true)
+            #expect(history.first?.actorUserId == team.salesRep.user)
+
+            let contact = try #require(try await Contact.query(on: world.db).filter(\.$customer.$id == saved.id!).first())
+            #expect(contact.name == "陈采购" && contact.title == "采购经理" && contact.mobile == "13912345678" && contact.phoneKey == "13912345678")
+            #expect(contact.email == "chen@yunfan.cn" && contact.isPrimary && contact.birthdayCalendar == "gregorian" && contact.createdAt != nil)
+
+            func names(_ q: String) async throws -> [String] {
+                let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                return try await world.api(.GET, "/api/v1/customers?q=\(encoded)", token: token).json(PageOf<CustomerDTO>.self).items.map(\.name)
+            }
+            #expect(try await names("云帆") == ["杭州云帆机电有限公司"], "found by a name fragment")
+            #expect(try await names("harbor") == ["Harbor Lights Trading Co."])
+            #expect(try await names("88881234") == ["杭州云帆机电有限公司"], "found by the customer's phone")
+            #expect(try await names("1234-5678") == ["杭州云帆机电有限公司"], "found by the contact's mobile")
+
+            let again = try await upload(world, "/api/v1/customers/import", token: token, csv: "客户名称,来源渠道,电话\n杭州云帆机电,展会,\n新客户,展会,0571 8888-1234\nHarbor Lights Trading Ltd,website,\n")
+            #expect(Set(again.problemFields) == ["rows[2].name", "rows[3].phone", "rows[4].name"], "the same names and phone as the database's")
+        }
+    }
+
     @Test("on the web: the import page lists problems by row and column and keeps nothing of a bad file")
     func web() async throws {
         try await withApp { world in

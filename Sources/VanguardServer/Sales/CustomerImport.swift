@@ -50,7 +50,8 @@ enum CustomerImport {
 
         // Lookups for this file only: names, codes and phones already on file, owners by employee number or name.
         let rows = table.rows.map { row in Dictionary(uniqueKeysWithValues: index.keys.compactMap { f in table.value(row, f, in: index).map { (f, SpreadsheetCell.unescapedExport($0)) } }) }
-        let keys = Set(rows.compactMap { $0["name"].map(DuplicateCustomers.nameKey) }.filter { !$0.isEmpty })
+        let nameKeys = rows.map { DuplicateCustomers.nameKey($0["name"] ?? "") }
+        let keys = Set(nameKeys.filter { !$0.isEmpty })
         let codes = Set(rows.compactMap { $0["uscc"]?.uppercased() }.filter { !$0.isEmpty })
         let phones = Set(rows.compactMap { $0["phone"].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
         var takenKeys = Set<String>(), takenCodes = Set<String>(), takenPhones = Set<String>()
@@ -64,20 +65,22 @@ enum CustomerImport {
         var customers: [Customer] = [], contacts: [Contact] = []
         let industries = sales.effectiveIndustries
         let rules = sales.effectiveClassification
+        let kinds = choices(CustomerKind.allCases.map(\.rawValue), "kind_", translations)
+        let sources = choices(SourceChannel.allCases.map(\.rawValue), "source_", translations)
+        let statuses = choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations)
+        let sizes = choices(CustomerSize.allCases.map(\.rawValue), "size_", translations)
+        // Only to pass the contact's own check; each contact gets its customer's id when written.
+        let someCustomer = UUID.random()
         for (i, values) in rows.enumerated() {
             let row = ImportTable.fileRow(i)
             var e = FieldErrors()
             for (field, value) in values where SpreadsheetCell.isFormula(value) { e.add(field, "formula", "Looks like a spreadsheet formula; formulas are not imported.") }
             var input = CustomerInput()
             input.name = values["name"]
-            /// A choice written as its key or as its label in any language.
-            func choice(_ v: String, _ keys: [String], _ prefix: String) -> String {
-                keys.first { key in key == v || AppLocale.allCases.contains { translations.text(prefix + key, $0) == v } } ?? v
-            }
-            input.kind = values["kind"].map { choice($0, CustomerKind.allCases.map(\.rawValue), "kind_") }
-            input.source = values["source"].map { choice($0, SourceChannel.allCases.map(\.rawValue), "source_") } ?? SourceChannel.other.rawValue
-            input.status = values["status"].map { choice($0, CustomerStatus.allCases.map(\.rawValue), "customer_") }
-            if let v = values["size"] { input.size = .value(choice(v, CustomerSize.allCases.map(\.rawValue), "size_")) }
+            input.kind = values["kind"].map { kinds[$0] ?? $0 }
+            input.source = values["source"].map { sources[$0] ?? $0 } ?? SourceChannel.other.rawValue
+            input.status = values["status"].map { statuses[$0] ?? $0 }
+            if let v = values["size"] { input.size = .value(sizes[v] ?? v) }
             if let v = values["industry"] { input.industry = .value(industries.first { $0.key == v || $0.name.zhHans == v || $0.name.zhHant == v || $0.name.en.lowercased() == v.lowercased() }?.key ?? v) }
             if let v = values["uscc"] { input.uscc = .value(v) }
             if let v = values["phone"] { input.phone = .value(v) }
@@ -95,7 +98,7 @@ enum CustomerImport {
                     e.add("owner", matches.isEmpty ? "unknownMember" : "ambiguous", matches.isEmpty ? "No member has employee number or name \(ref)." : "Several members are called \(ref); use the employee number.")
                 }
             }
-            let key = DuplicateCustomers.nameKey(input.name ?? "")
+            let key = nameKeys[i]
             if !key.isEmpty && !takenKeys.insert(key).inserted { e.add("name", "duplicate", "\(input.name ?? "") is already on file (or on an earlier row).") }
             if case .value(let code) = input.uscc, !code.isEmpty, !takenCodes.insert(code.uppercased()).inserted {
                 e.add("uscc", "duplicate", "Credit code \(code) is already on file (or on an earlier row).")
@@ -106,8 +109,8 @@ enum CustomerImport {
             var contact: ContactInput?
             if let name = values["contactName"], !name.isEmpty {
                 var c = ContactInput()
-                c.customerId = UUID(); c.name = name; c.title = values["contactTitle"]; c.isPrimary = true; c.notes = ""
-                if let m = values["contactMobile"] { c.mobile = .value(m.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "-", with: "")) }
+                c.customerId = someCustomer; c.name = name; c.title = values["contactTitle"]; c.isPrimary = true; c.notes = ""
+                if let m = values["contactMobile"] { c.mobile = .value(m.filter { $0 != " " && $0 != "-" }) }
                 if let m = values["contactEmail"] { c.email = .value(m) }
                 for err in c.validate(creating: true).all { e.add("contact" + err.field.prefix(1).uppercased() + err.field.dropFirst(), err.code, err.message) }
                 contact = c
@@ -121,8 +124,8 @@ enum CustomerImport {
             for err in e.all { errors.add("rows[\(row)].\(err.field)", err.code, "Row \(row), \(err.field): \(err.message)") }
             guard e.isEmpty else { continue }
             let c = Customer()
-            c.id = UUID(); c.version = 1
-            c.name = input.name!.trimmingCharacters(in: .whitespacesAndNewlines); c.nameKey = key
+            c.id = UUID.random(); c.version = 1
+            c.name = input.name!.trimmingWhitespace(); c.nameKey = key
             c.kind = input.kind ?? CustomerKind.company.rawValue
             c.uscc = input.uscc.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.uppercased() }
             c.industry = input.industry.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
@@ -142,7 +145,7 @@ enum CustomerImport {
             customers.append(c)
             if let input = contact {
                 let p = ContactService.new()
-                p.id = UUID(); p.$customer.id = c.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
+                p.id = UUID.random(); p.$customer.id = c.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
                 p.mobile = input.mobile.applied(to: nil); p.phoneKey = p.mobile.map(DuplicateCustomers.phoneKey); p.email = input.email.applied(to: nil)?.lowercased()
                 contacts.append(p)
             }
@@ -150,21 +153,64 @@ enum CustomerImport {
         try errors.throwIfAny()
         let report = Report(rows: rows.count, created: dryRun ? 0 : customers.count, contacts: dryRun ? 0 : contacts.count, dryRun: dryRun, ignoredColumns: unknown)
         if dryRun { return report }
-        let now = req.now
-        let (newCustomers, newContacts) = (customers, contacts)
-        try await req.db.writeTransaction { db in
-            // Batches keep each statement under SQLite's limit on bound values.
-            for chunk in newCustomers.chunked(400) { try await chunk.create(on: db) }
-            for chunk in newContacts.chunked(800) { try await chunk.create(on: db) }
-            let events = newCustomers.map { c in
-                Audit.event(.create, "customer", id: c.id, label: c.name, at: now, request: req, after: try? Audit.snapshot(CustomerDTO(c)))
-            }
-            for chunk in events.chunked(500) { try await chunk.create(on: db) }
-            try await Audit.note(.imported, "customer", id: nil, label: "\(newCustomers.count) customers and \(newContacts.count) contacts imported", request: req, on: db)
+        try await write(customers, contacts, req: req)
+        // A big load into a small file leaves the planner's statistics stale (see Database.analyze);
+        // one into a big file barely moves them, and ANALYZE itself then takes seconds.
+        if customers.count > 5_000, try await Customer.query(on: req.db).withDeleted().count() < customers.count * 10 {
+            try await req.db.analyze(tables: [Customer.schema, Contact.schema])
         }
-        // A big load leaves the planner's statistics stale (see Database.analyze).
-        if customers.count > 5_000 { try await req.db.analyze() }
         return report
+    }
+}
+
+extension CustomerImport {
+    /// A choice written as its key or as its label in any language, looked up once per file
+    /// rather than per cell (`keys` in order: the first key a text names wins).
+    static func choices(_ keys: [String], _ prefix: String, _ translations: Translations) -> [String: String] {
+        var map: [String: String] = [:]
+        for key in keys {
+            for text in [key] + AppLocale.allCases.map({ translations.text(prefix + key, $0) }) where map[text] == nil { map[text] = key }
+        }
+        return map
+    }
+
+    static let customerColumns = ["id", "name", "name_key", "kind", "uscc", "industry", "region", "size", "source", "status", "expected_annual_yuan",
+                                  "score", "class", "phone", "phone_key", "email", "address", "notes", "owner_member_id", "merged_into_id",
+                                  "search_text", "version", "created_at", "updated_at", "deleted_at"]
+    static let contactColumns = ["id", "customer_id", "name", "title", "mobile", "phone_key", "email", "wechat", "birthday", "birthday_calendar",
+                                 "is_primary", "notes", "version", "created_at", "updated_at", "deleted_at"]
+
+    /// Everything in one transaction: the customers, their contacts, a 'create' history entry per
+    /// customer and one 'imported' note. Multi-row INSERTs, not Fluent's `create`, which reflects
+    /// over every model (most of the write time of 20,000 rows).
+    static func write(_ customers: [Customer], _ contacts: [Contact], req: Request) async throws {
+        let now = req.now, stamp = Date()  // `stamp`: what Fluent's timestamps would have said
+        for c in customers { c.createdAt = stamp; c.updatedAt = stamp }
+        let customerRows = customers.map { c -> [any SQLExpression] in
+            [SQLBind(c.id!), SQLBind(c.name), SQLBind(c.nameKey), SQLBind(c.kind), bindOrNull(c.uscc), bindOrNull(c.industry), SQLBind(c.region),
+             bindOrNull(c.size), SQLBind(c.source), SQLBind(c.status), SQLBind(c.expectedAnnualYuan), SQLBind(c.score), SQLBind(c.customerClass),
+             bindOrNull(c.phone), bindOrNull(c.phoneKey), bindOrNull(c.email), SQLBind(c.address), SQLBind(c.notes), bindOrNull(c.ownerMemberId),
+             SQLLiteral.null, SQLBind(c.searchText), SQLBind(c.version), SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
+        }
+        let contactRows = contacts.map { p -> [any SQLExpression] in
+            [SQLBind(p.id!), SQLBind(p.$customer.id), SQLBind(p.name), SQLBind(p.title), bindOrNull(p.mobile), bindOrNull(p.phoneKey), bindOrNull(p.email),
+             SQLLiteral.null, SQLLiteral.null, SQLBind(p.birthdayCalendar), SQLBind(p.isPrimary), SQLBind(p.notes), SQLBind(p.version),
+             SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
+        }
+        let events = customers.map { c in
+            Audit.event(.create, "customer", id: c.id, label: c.name, at: now, request: req, after: try? Audit.snapshot(CustomerDTO(c)))
+        }
+        let (counts, rows) = ((customers.count, contacts.count), (customerRows, contactRows))
+        try await req.db.writeTransaction { db in
+            let sql = db as! any SQLDatabase
+            try await db.withLargePageCache(mebibytes: 64) {
+                // 1,000 rows × 25 columns and 2,000 × 16 stay under SQLite's limit on bound values.
+                try await sql.insert(into: Customer.schema, columns: customerColumns, rows: rows.0, batch: 1_000)
+                try await sql.insert(into: Contact.schema, columns: contactColumns, rows: rows.1, batch: 2_000)
+                try await Audit.insert(events, on: db)
+            }
+            try await Audit.note(.imported, "customer", id: nil, label: "\(counts.0) customers and \(counts.1) contacts imported", request: req, on: db)
+        }
     }
 }
 
