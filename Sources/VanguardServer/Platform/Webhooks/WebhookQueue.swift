@@ -25,8 +25,25 @@ enum WebhookQueue {
 
     /// Claims one due delivery for `worker` for `lease` seconds. The outer condition is checked
     /// again under the row lock, so two workers racing for the same row cannot both win.
+    ///
+    /// The claim writes, so on SQLite it queues behind other writers in `writeTransaction` and is
+    /// only tried when a read (which never waits) finds something due. A bare UPDATE meeting a long
+    /// write transaction (a 20,000-row import) retried in SQLite's busy handler at full speed, and
+    /// took one of the bench machine's two cores for the whole import.
     static func claim(worker: String, now: Date, lease: TimeInterval, on db: any Database) async throws -> WebhookDelivery? {
         guard let sql = db as? any SQLDatabase else { return nil }
+        let due = try await sql.raw("""
+            SELECT id FROM \(ident: WebhookDelivery.schema)
+            WHERE status = 'queued' AND next_attempt_at <= \(bind: now) AND (locked_until IS NULL OR locked_until < \(bind: now))
+            LIMIT 1
+            """).first()
+        guard due != nil else { return nil }
+        let id = try await db.writeTransaction { db in try await lock(worker: worker, now: now, lease: lease, on: db as! any SQLDatabase) }
+        guard let id else { return nil }
+        return try await WebhookDelivery.find(id, on: db)
+    }
+
+    private static func lock(worker: String, now: Date, lease: TimeInterval, on sql: any SQLDatabase) async throws -> UUID? {
         let until = now.addingTimeInterval(lease)
         let row = try await sql.raw("""
             UPDATE \(ident: WebhookDelivery.schema) SET locked_by = \(bind: worker), locked_until = \(bind: until)
@@ -37,8 +54,7 @@ enum WebhookQueue {
                         ORDER BY next_attempt_at LIMIT 1)
             RETURNING id
             """).first()
-        guard let id = try row?.decode(column: "id", as: UUID.self) else { return nil }
-        return try await WebhookDelivery.find(id, on: db)
+        return try row?.decode(column: "id", as: UUID.self)
     }
 
     /// Sends one claimed delivery and records the outcome (and its history entry).
