@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -25,14 +26,20 @@ struct PipelineBoard: Content {
         let pipeline = try await OpportunityService.pipeline(req)
         let locale = req.locale
         let recent = CivilDate.on(req.now.addingTimeInterval(-30 * 86_400)).description
+        let filters = try OpportunityList.Filters(req, pipeline: pipeline, strict: strict)
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         var columns: [Column] = []
         for stage in pipeline.stages {
             func query() throws -> QueryBuilder<Opportunity> {
                 let q = try OpportunityList.filtered(req, scope: scope, pipeline: pipeline, strict: strict, viaCustomer: false).filter(\.$stage == stage.key)
                 return stage.outcome == .open ? q : q.filter(\.$closedOn >= recent)
             }
-            let deals = try await query().sort(\.$expectedClose).sort(\.$id).limit(201).all()
-            let dtos = deals.prefix(200).map { OpportunityDTO($0, pipeline: pipeline) }
+            // The deals themselves straight from the cells (see OpportunityDTO.init(row:pipeline:)).
+            var select = filters.apply(to: sql.select().columns(OpportunityDTO.columns.map { SQLColumn($0) }).from(Opportunity.schema), scope: scope)
+                .where("stage", .equal, stage.key)
+            if stage.outcome != .open { select = select.where("closed_on", .greaterThanOrEqual, recent) }
+            let deals = try await ListRow.all(select.orderBy("expected_close").orderBy("id").limit(201))
+            let dtos = try deals.prefix(200).map { try OpportunityDTO(row: $0, pipeline: pipeline) }
             var count = dtos.count, fen: Int64 = dtos.reduce(0) { $0 + Int64(($1.amount * 100).rounded()) }, weightedFen = 0.0
             weightedFen = dtos.reduce(0) { $0 + $1.weightedAmount * 100 }
             if deals.count > 200 {

@@ -52,6 +52,19 @@ struct ListRow: Sendable {
         }
     }
 
+    func optionalInt(_ column: String) throws -> Int? {
+        switch storage {
+        case .sqlite(let row):
+            switch row.column(column) {
+            case .integer(let n): return n
+            case .null: return nil
+            default: throw MissingColumn(column: column, type: "Int")
+            }
+        case .postgres(let row): return try row[column].decode(Int?.self)
+        case .generic(let row): return try row.decode(column: column, as: Int?.self)
+        }
+    }
+
     func uuid(_ column: String) throws -> UUID {
         guard let id = try optionalUUID(column) else { throw MissingColumn(column: column, type: "UUID") }
         return id
