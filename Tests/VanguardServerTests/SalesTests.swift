@@ -314,6 +314,36 @@ struct SalesWebTests {
         }
     }
 
+    @Test("a column with more deals than the board lists keeps its count and totals, and links to the stage alone, which lists them all")
+    func boardColumnLimit() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            let c = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": "厦门鹭岛包装", "source": "visit"])).json(CustomerDTO.self)
+            let many = PipelineBoard.columnLimit + 1
+            for i in 0..<many {
+                let answer = try await world.api(.POST, "/api/v1/opportunities", token: token, json: JSONBody([
+                    "customerId": .string(c.id.uuidString), "title": .string("纸箱\(i)"), "amount": 1000, "stage": "prospect", "probability": i == 0 ? 50 : .null]))
+                #expect(answer.status == .created)
+            }
+            let board = try await world.api(.GET, "/api/v1/opportunities/board", token: token).json(PipelineBoard.self)
+            let prospect = try #require(board.columns.first { $0.stage == "prospect" })
+            #expect(prospect.count == many && prospect.items.count == PipelineBoard.columnLimit && prospect.amount == Double(1000 * many))
+            #expect(prospect.weightedAmount == Double(1000 * (many - 1)) * 0.1 + 1000 * 0.5, "one deal has its own chance")
+            let stage = try await world.api(.GET, "/api/v1/opportunities/board?stage=prospect", token: token).json(PipelineBoard.self)
+            #expect(stage.columns.first { $0.stage == "prospect" }?.items.count == many)
+
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/pipeline?q=%E7%BA%B8")
+            #expect(web.lastBody.components(separatedBy: "class=\"deal-card").count - 1 == PipelineBoard.columnLimit)
+            #expect(web.lastBody.contains("id=\"more-prospect\" href=\"/pipeline?stage=prospect&amp;q=%E7%BA%B8\"") || web.lastBody.contains("href=\"/pipeline?stage=prospect&amp;q=%E7%BA%B8\" id=\"more-prospect\""))
+            try await web.get("/pipeline?stage=prospect&q=%E7%BA%B8")
+            #expect(web.lastBody.components(separatedBy: "class=\"deal-card").count - 1 == many, "the stage alone lists every deal")
+            #expect(!web.lastBody.contains("id=\"more-prospect\""))
+        }
+    }
+
     @Test("the customer page shows contacts, activities and deals; a refused move on the board comes back with its reason")
     func customerPageAndBoard() async throws {
         try await withApp { world in

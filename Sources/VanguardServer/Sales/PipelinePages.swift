@@ -19,7 +19,11 @@ struct PipelinePages: RouteCollection {
     }
 
     struct Card: Encodable { var id: UUID; var title: String; var customer: String; var customerId: UUID; var amount: String; var expectedClose: String; var overdue: Bool; var owner: String }
-    struct ColumnView: Encodable { var stage: String; var name: String; var probability: Int; var outcome: String; var count: Int; var amount: String; var weighted: String; var cards: [Card] }
+    struct ColumnView: Encodable {
+        var stage: String; var name: String; var probability: Int; var outcome: String; var count: Int; var amount: String; var weighted: String; var cards: [Card]
+        /// The same filters with this stage alone, where the column lists more; nil when every deal is shown.
+        var moreHref: String?
+    }
     struct BoardContext: Encodable {
         var columns: [ColumnView]
         var stages: [FormField.Option]
@@ -48,7 +52,8 @@ struct PipelinePages: RouteCollection {
                                Card(id: d.id, title: d.title, customer: customerNames[d.customerId] ?? "—", customerId: d.customerId,
                                     amount: SalesNames.yuan(Int64((d.amount * 100).rounded())), expectedClose: d.expectedClose ?? "",
                                     overdue: col.outcome == "open" && (d.expectedClose.map { $0 < today } ?? false), owner: d.ownerId.flatMap { owners[$0] } ?? "—")
-                           })
+                           },
+                           moreHref: col.items.count < col.count && req.queryString("stage") != col.stage ? stageHref(req, col.stage) : nil)
             },
             stages: board.columns.map { FormField.Option(value: $0.stage, label: $0.name, selected: false) },
             amount: SalesNames.yuan(Int64((board.amount * 100).rounded())), weighted: SalesNames.yuan(Int64((board.weightedAmount * 100).rounded())),
@@ -56,6 +61,16 @@ struct PipelinePages: RouteCollection {
                 + visibleOwners.map { FormField.Option(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == ownerId) },
             q: req.queryString("q") ?? "", empty: deals.isEmpty)
         return try await req.page("Sales/pipeline", title: "navPipeline", section: "pipeline", context)
+    }
+
+    /// The board with the request's filters and only `stage`: its column then lists up to `PipelineBoard.stageLimit` deals.
+    func stageHref(_ req: Request, _ stage: String) -> String {
+        var items = [URLQueryItem(name: "stage", value: stage)]
+        for name in ["ownerId", "q", "closeFrom", "closeTo"] { if let v = req.queryString(name), !v.isEmpty { items.append(URLQueryItem(name: name, value: v)) } }
+        var c = URLComponents()
+        c.path = "/pipeline"
+        c.queryItems = items
+        return c.string ?? "/pipeline?stage=\(stage)"
     }
 
     /// A stage move from the board. A refusal comes back to the board with the reason.
