@@ -1,0 +1,35 @@
+import Fluent
+import Foundation
+import Vapor
+import VanguardCore
+
+/// Small helpers the sales pages share.
+enum SalesNames {
+    static func members(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await Member.query(on: db).withDeleted().filter(\.$id ~~ Set(ids)).field(\.$id).field(\.$name).all()
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0.name) })
+    }
+
+    /// Fen as yuan with thousands separators: 12345678 → "123,456.78".
+    static func yuan(_ fen: Int64) -> String {
+        let negative = fen < 0
+        let whole = String(abs(fen) / 100), cents = String(format: "%02d", Int(abs(fen) % 100))
+        var grouped = ""
+        for (i, ch) in whole.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { grouped.append(",") }
+            grouped.append(ch)
+        }
+        return (negative ? "-" : "") + String(grouped.reversed()) + "." + cents
+    }
+
+    static func posted(_ req: Request, _ keys: [String]) -> [String: String] {
+        keys.reduce(into: [String: String]()) { $0[$1] = req.formValue($1) ?? "" }
+    }
+
+    static func href(_ path: String, _ params: [String: String]) -> String {
+        let parts = params.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        return path + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+    }
+}
