@@ -58,7 +58,7 @@ enum SalesScale {
             let work = batches
             try await db.writeTransaction { db in
                 let sql = db as! any SQLDatabase
-                for batch in work { try await insert(sql, Customer.schema, customerColumns, batch) }
+                try await sql.insert(into: Customer.schema, columns: customerColumns, rows: work.flatMap { $0 }, batch: 1_000)
             }
             progress("customers: \(end)")
         }
@@ -96,8 +96,8 @@ enum SalesScale {
             let (d, ch) = (deals, changes)
             try await db.writeTransaction { db in
                 let sql = db as! any SQLDatabase
-                for batch in d.chunked(1_000) { try await insert(sql, Opportunity.schema, dealColumns, batch) }
-                for batch in ch.chunked(3_000) { try await insert(sql, StageChange.schema, changeColumns, batch) }
+                try await sql.insert(into: Opportunity.schema, columns: dealColumns, rows: d, batch: 1_000)
+                try await sql.insert(into: StageChange.schema, columns: changeColumns, rows: ch, batch: 3_000)
             }
             progress("opportunities: \(end)")
         }
@@ -118,19 +118,12 @@ enum SalesScale {
             let work = rows
             try await db.writeTransaction { db in
                 let sql = db as! any SQLDatabase
-                for batch in work.chunked(1_000) { try await insert(sql, SalesActivity.schema, activityColumns, batch) }
+                try await sql.insert(into: SalesActivity.schema, columns: activityColumns, rows: work, batch: 1_000)
             }
             progress("activities: \(end)")
         }
         progress("stage roll-up")
         try await db.writeTransaction { db in try await StageDays.rebuild(on: db) }
         try await db.analyze()
-    }
-
-    /// One multi-row INSERT.
-    static func insert(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any SQLExpression]]) async throws {
-        var builder = sql.insert(into: table).columns(columns)
-        for row in rows { builder = builder.values(row) }
-        try await builder.run()
     }
 }

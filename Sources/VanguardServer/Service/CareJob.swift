@@ -36,20 +36,20 @@ enum CareJob {
                     SQLBind(task.message.zhHans), SQLBind(task.message.zhHant), SQLBind(task.message.en), SQLBind(CareTaskStatus.open.rawValue),
                     SQLBind(""), SQLBind(now), SQLBind(1)]
         }
-        let before = try await CareTaskRecord.query(on: app.db).count()
-        try await app.db.writeTransaction { db in
+        // RETURNING names only the rows inserted, not those the dedupe key turned away.
+        return try await app.db.writeTransaction { db in
             let sql = db as! any SQLDatabase
+            var created = 0
             for batch in rows.chunked(500) {
                 var insert = sql.insert(into: CareTaskRecord.schema).columns(columns)
                 for row in batch { insert = insert.values(row) }
-                try await insert.ignoringConflicts(with: ["dedupe_key"]).run()
+                created += try await insert.ignoringConflicts(with: ["dedupe_key"]).returning("id").all().count
             }
+            if created > 0 {
+                try await Audit.system(.create, "careTask", id: nil, label: "\(created) care tasks for \(from)…\(through)", after: nil, at: now, on: db)
+            }
+            return created
         }
-        let created = try await CareTaskRecord.query(on: app.db).count() - before
-        if created > 0 {
-            try await Audit.system(.create, "careTask", id: nil, label: "\(created) care tasks for \(from)…\(through)", after: nil, at: now, on: app.db)
-        }
-        return created
     }
 
     /// Customers who bought (prospects are the sellers' to court), with their last visit and

@@ -58,8 +58,8 @@ enum ServiceScale {
             let (batch, answers) = (rows, surveys)
             try await db.writeTransaction { db in
                 let sql = db as! any SQLDatabase
-                for chunk in batch.chunked(1_000) { try await SalesScale.insert(sql, Ticket.schema, columns, chunk) }
-                for chunk in answers.chunked(2_000) { try await SalesScale.insert(sql, SatisfactionSurvey.schema, surveyColumns, chunk) }
+                try await sql.insert(into: Ticket.schema, columns: columns, rows: batch, batch: 1_000)
+                try await sql.insert(into: SatisfactionSurvey.schema, columns: surveyColumns, rows: answers, batch: 2_000)
             }
             progress("tickets: \(end)")
         }
@@ -80,7 +80,7 @@ enum ServiceScale {
                 }
                 let batch = rows
                 try await db.writeTransaction { db in
-                    for chunk in batch.chunked(1_000) { try await SalesScale.insert(db as! any SQLDatabase, Contact.schema, contactColumns, chunk) }
+                    try await (db as! any SQLDatabase).insert(into: Contact.schema, columns: contactColumns, rows: batch, batch: 1_000)
                 }
             }
             try await db.writeTransaction { db in

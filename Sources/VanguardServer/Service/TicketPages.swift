@@ -101,12 +101,9 @@ struct TicketPages: RouteCollection {
         input.customerId = UUID(uuidString: v["customerId"] ?? "")
         input.subject = v["subject"]; input.type = v["type"]; input.channel = v["channel"]; input.priority = v["priority"]; input.description = v["description"]
         do {
-            let user = try req.requireUser()
             try req.authorize(.create, .serviceRecord(try await TicketService.facts(assignee: nil, customer: input.customerId, on: req.db)))
             try input.validate(creating: true).throwIfAny()
-            let inService = try await TicketService.serviceGroup(on: req.db).map { $0 == user.actor.groupId } ?? false
-            let t = try await TicketService.save(TicketService.new(createdBy: user.actor.userId, assignee: inService ? user.actor.memberId : nil, now: req.now, today: req.today),
-                                                 input, creating: true, req: req)
+            let t = try await TicketService.open(input, req: req)
             return req.redirect(to: "/tickets/\(t.id!)", flash: "ticketOpened")
         } catch let e as FieldErrors {
             return try await newPage(req, values: v, errors: e.all, status: .unprocessableEntity)

@@ -115,6 +115,15 @@ enum TicketService {
         return t
     }
 
+    /// Opens a ticket (already authorised): an agent who takes the call owns it unless they hand
+    /// it to someone; a seller's ticket lands unassigned in the queue.
+    static func open(_ input: TicketInput, req: Request) async throws -> Ticket {
+        let user = try req.requireUser()
+        let inService = try await serviceGroup(on: req.db).map { $0 == user.actor.groupId } ?? false
+        return try await save(new(createdBy: user.actor.userId, assignee: inService ? user.actor.memberId : nil, now: req.now, today: req.today),
+                              input, creating: true, req: req)
+    }
+
     /// Saves a new or changed ticket: fields, then a status move checked by the rules, then the
     /// clocks, the timeline entry and the history entry, all in one transaction.
     static func save(_ t: Ticket, _ input: TicketInput, creating: Bool, req: Request) async throws -> Ticket {

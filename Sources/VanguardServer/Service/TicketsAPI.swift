@@ -28,15 +28,11 @@ struct TicketsAPI: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        let user = try req.requireUser()
         let input = try req.decodeJSON(TicketInput.self)
         try input.validate(creating: true).throwIfAny()
         let assignee = input.assigneeId.applied(to: nil)
         try req.authorize(.create, .serviceRecord(try await TicketService.facts(assignee: assignee, customer: input.customerId, on: req.db)))
-        let inService = try await TicketService.serviceGroup(on: req.db).map { $0 == user.actor.groupId } ?? false
-        // An agent who takes the call owns the ticket unless they hand it to someone; a seller's ticket lands unassigned in the queue.
-        let t = TicketService.new(createdBy: user.actor.userId, assignee: inService ? user.actor.memberId : nil, now: req.now, today: req.today)
-        let saved = try await TicketService.save(t, input, creating: true, req: req)
+        let saved = try await TicketService.open(input, req: req)
         return try TicketDTO(saved, locale: req.locale).created(at: "/api/v1/tickets/\(saved.id!)", version: saved.version)
     }
 

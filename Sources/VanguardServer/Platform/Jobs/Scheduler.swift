@@ -84,17 +84,7 @@ enum Scheduler {
         try await register(app, now: now)
         var ran: [String] = []
         while let job = try await claim(app.db, worker: worker, now: now, lease: lease), let spec = jobs.first(where: { $0.name == job.name }) {
-            let outcome: String
-            do { outcome = try await spec.run(app, job, now) } catch { outcome = "failed: \(error)" }
-            job.lastStartedAt = now
-            job.lastFinishedAt = app.clock.now()
-            job.lastOutcome = String(outcome.prefix(500))
-            job.nextRunAt = spec.next(after: now)
-            job.runs += 1
-            job.lockedBy = nil
-            job.lockedUntil = nil
-            try await app.db.writeTransaction { db in try await job.save(on: db) }
-            if outcome.hasPrefix("failed") { app.logger.error("job \(job.name) \(outcome)") }
+            try await execute(spec, job, app: app, now: now, next: spec.next(after: now))
             ran.append(job.name)
         }
         return ran
@@ -113,15 +103,24 @@ enum Scheduler {
                 """).first() != nil
         }
         guard claimed, let job = try await ScheduledJob.query(on: app.db).filter(\.$name == name).first() else { return nil }
+        return try await execute(spec, job, app: app, now: now, next: nil)
+    }
+
+    /// Runs a claimed job and records its outcome, releasing the lease; `next` reschedules it
+    /// (a run on demand keeps the schedule as it was).
+    @discardableResult
+    private static func execute(_ spec: JobSpec, _ job: ScheduledJob, app: Application, now: Date, next: Date?) async throws -> String {
         let outcome: String
         do { outcome = try await spec.run(app, job, now) } catch { outcome = "failed: \(error)" }
         job.lastStartedAt = now
         job.lastFinishedAt = app.clock.now()
         job.lastOutcome = String(outcome.prefix(500))
+        if let next { job.nextRunAt = next }
         job.runs += 1
         job.lockedBy = nil
         job.lockedUntil = nil
         try await app.db.writeTransaction { db in try await job.save(on: db) }
+        if outcome.hasPrefix("failed") { app.logger.error("job \(job.name) \(outcome)") }
         return outcome
     }
 
