@@ -52,4 +52,47 @@ struct ServiceStatisticsTests {
         #expect(flagged == [.init(key: "c3", count: 4), .init(key: "c1", count: 3)], "c2's February complaint is outside the period")
         #expect(ServiceStatistics.repeatComplainers(complaints, from: civil("2026-03-01"), through: civil("2026-03-31"), threshold: 2).map(\.key) == ["c3", "c1", "c2"])
     }
+
+    @Test("durations are counted in buckets: exact minutes below two hours, then never reported shorter and at most one bucket longer")
+    func durationBuckets() {
+        #expect(DurationHistogram.minutes(seconds: 89) == 1 && DurationHistogram.minutes(seconds: 90) == 2, "half a minute rounds up")
+        #expect(DurationHistogram.minutes(seconds: -5) == 0)
+        #expect(DurationHistogram.bucket(minutes: 0) == 0 && DurationHistogram.bucket(minutes: 119) == 119)
+        #expect(DurationHistogram.bucket(minutes: 121) == 125 && DurationHistogram.bucket(minutes: 125) == 125)
+        #expect(DurationHistogram.bucket(minutes: 1_441) == 1_470, "past a day: half-hour buckets")
+        #expect(DurationHistogram.bucket(minutes: 20_000) == 20_160, "past ten days: four-hour buckets")
+        for m in stride(from: 0, to: 30_000, by: 7) {
+            let b = DurationHistogram.bucket(minutes: m)
+            #expect(b >= m && (m < 120 ? b == m : Double(b - m) <= Double(m) * 0.03 + 1), "bucket \(b) for \(m)")
+        }
+    }
+
+    @Test("a percentile over bucket counts equals the exact percentile when every time is below two hours")
+    func histogramPercentiles() {
+        let minutes = [30, 90, 5, 12, 12, 47, 118, 3, 60, 61, 75]
+        let counts = Dictionary(minutes.map { (DurationHistogram.bucket(minutes: $0), 1) }, uniquingKeysWith: +)
+        for p in [0, 10, 50, 90, 99, 100] {
+            #expect(DurationHistogram.percentile(p, of: counts) == ServiceStatistics.percentile(p, of: minutes))
+        }
+        #expect(DurationHistogram.percentile(90, of: [1_470: 9, 30: 1]) == 1_470)
+        #expect(DurationHistogram.percentile(50, of: [:]) == nil)
+    }
+
+    @Test("SVC-5: a ticket counts on the day it opened and, once resolved, on the day it was resolved; reopening takes the resolution back")
+    func dayFigures() {
+        let open = ServiceDayFigures.Ticket(type: "complaint", channel: "phone", openedOn: civil("2026-09-24"), responseSeconds: 1_800, resolvedOn: nil,
+                                            resolutionSeconds: nil, cause: nil, responseBreached: false, resolutionBreached: false)
+        var resolved = open
+        resolved.resolvedOn = civil("2026-09-25"); resolved.resolutionSeconds = 86_400; resolved.cause = "delivery"; resolved.resolutionBreached = true
+        let day = civil("2026-09-24"), next = civil("2026-09-25")
+        #expect(Set(ServiceDayFigures.entries(open)) == [.init(day: day, measure: .openedByType, key: "complaint"), .init(day: day, measure: .openedByChannel, key: "phone"),
+                                                         .init(day: day, measure: .responseMinutes, key: "30")])
+        let resolving = ServiceDayFigures.change(from: open, to: resolved)
+        #expect(resolving == [.init(day: next, measure: .resolutionMinutes, key: "1440"): 1, .init(day: next, measure: .resolvedByCause, key: "delivery"): 1,
+                              .init(day: next, measure: .resolvedAttainment, key: "response.met"): 1,
+                              .init(day: next, measure: .resolvedAttainment, key: "resolution.breached"): 1], "only the new figures are written")
+        #expect(ServiceDayFigures.change(from: resolved, to: open).values.allSatisfy { $0 == -1 }, "reopened: the resolution is taken back")
+        #expect(ServiceDayFigures.change(from: open, to: open).isEmpty)
+        #expect(ServiceDayFigures.change(from: nil, to: open).count == 3)
+    }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -262,6 +263,24 @@ struct ServiceTests {
             try await web.signIn("lead@team.test")
             #expect(try await web.get("/reports/service?period=2026-Q3").status == .ok)
             #expect(web.lastBody.contains("id=\"repeat-complainers\"") && web.lastBody.contains("<svg"))
+
+            // Reopened, the ticket leaves the resolved figures; resolved again, it counts with its new time.
+            try await patch(1, JSONBody(["status": "inProgress", "note": "客户说还没收到"]), at: "2026-09-24T14:00:00")
+            var again = try await world.api(.GET, "/api/v1/reports/service?period=2026-Q3", token: team.lead.token).json(ServiceReport.self)
+            #expect(again.resolution.count == 1 && again.topCauses.first?.count == 1)
+            try await patch(1, JSONBody(["status": "resolved", "cause": "product", "resolution": "换货"]), at: "2026-09-25T10:00:00")
+            again = try await world.api(.GET, "/api/v1/reports/service?period=2026-Q3", token: team.lead.token).json(ServiceReport.self)
+            #expect(again.resolution.count == 2 && again.resolution.p90Minutes == 1_440, "opened 10:00, resolved the next day at 10:00")
+            #expect(Set(again.topCauses.map(\.key)) == ["delivery", "product"])
+            #expect(again.responseAttainmentPercent == 50, "the late first response still counts once")
+            func rollUp() async throws -> [String] {
+                try await (world.db as! any SQLDatabase).raw("SELECT day, measure, key, count FROM \(ident: ServiceDays.schema) WHERE count <> 0 ORDER BY day, measure, key")
+                    .all().map { "\(try $0.decode(column: "day", as: String.self)) \(try $0.decode(column: "measure", as: String.self)) \(try $0.decode(column: "key", as: String.self)) \(try $0.decode(column: "count", as: Int.self))" }
+            }
+            let kept = try await rollUp()
+            #expect(kept.count >= 10)
+            try await ServiceDays.rebuild(on: world.db)
+            #expect(try await rollUp() == kept, "the roll-up kept by every change equals one rebuilt from the tickets")
         }
     }
 

@@ -74,6 +74,7 @@ enum ServiceDemo {
                     try await s.create(on: db)
                 }
             }
+            try await ServiceDays.rebuild(on: db)
         }
         _ = try await CareJob.run(app, from: CivilDate.on(now), through: CivilDate.on(now), now: now)
         app.logger.info("Demo service data loaded: 60 tickets over the last month, today's care list.")

@@ -31,97 +31,84 @@ struct ServiceReport: Content {
 }
 
 enum ServiceReports {
-    /// Counted by the database: one aggregate query per figure and two ordered look-ups per
-    /// percentile, each over the period's rows by an index on their time.
+    /// Volumes, times, attainment, satisfaction and causes are summed from the daily roll-up
+    /// (`ServiceDays`); repeat complainers are counted on an index of complaints by day and
+    /// customer, and department turnaround from the period's answered department tasks.
     static func report(_ period: TargetPeriod, req: Request) async throws -> ServiceReport {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let policy = try await TicketService.policy(req)
         let locale = req.locale
         let postgres = sql.dialect.name == "postgresql"
         let start = period.firstDay.startInChina, end = SalesCalendar.adding(days: 1, to: period.lastDay).startInChina
-        let openedIn = SQLQueryString("opened_at >= \(bind: start) AND opened_at < \(bind: end) AND deleted_at IS NULL")
-        let resolvedIn = SQLQueryString("resolved_at >= \(bind: start) AND resolved_at < \(bind: end) AND deleted_at IS NULL")
-        func seconds(_ from: String, _ to: String) -> SQLQueryString {
-            postgres ? "EXTRACT(EPOCH FROM (\(ident: to) - \(ident: from)))" : "(\(ident: to) - \(ident: from))"
+        let totals = try await ServiceDays.totals(from: period.firstDay, through: period.lastDay, on: sql)
+        func counts(_ m: ServiceDayFigures.Measure) -> [String: Int] { totals[m] ?? [:] }
+        func times(_ m: ServiceDayFigures.Measure) -> ServiceReport.Times {
+            let buckets = Dictionary(counts(m).compactMap { k, n in Int(k).map { ($0, n) } }, uniquingKeysWith: +)
+            return .init(count: buckets.values.reduce(0, +), medianMinutes: DurationHistogram.percentile(50, of: buckets),
+                         p90Minutes: DurationHistogram.percentile(90, of: buckets))
         }
-        func grouped(_ column: String, _ filter: SQLQueryString) async throws -> [(String, Int)] {
-            try await sql.raw("SELECT \(ident: column) AS k, COUNT(*) AS n FROM \(ident: Ticket.schema) WHERE " + filter + " AND \(ident: column) IS NOT NULL GROUP BY \(ident: column) ORDER BY n DESC, k")
-                .all().map { (try $0.decode(column: "k", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+        let attainment = counts(.resolvedAttainment)
+        func percent(_ clock: String) -> Double? {
+            let met = attainment["\(clock).met"] ?? 0, breached = attainment["\(clock).breached"] ?? 0
+            guard met + breached > 0 else { return nil }
+            return (Double(met) / Double(met + breached) * 1000).rounded() / 10
         }
-        let types = Dictionary(uniqueKeysWithValues: try await grouped("type", openedIn))
-        let channels = Dictionary(uniqueKeysWithValues: try await grouped("channel", openedIn))
-        let causes = try await grouped("cause", resolvedIn)
-
-        let firstResponse = try await times(sql, seconds("opened_at", "first_response_at"),
-                                            SQLQueryString("first_response_at IS NOT NULL AND ") + openedIn)
-        let resolution = try await times(sql, seconds("opened_at", "resolved_at"), resolvedIn)
-        let attainment = try await sql.raw("""
-            SELECT CAST(SUM(CASE WHEN response_breached THEN 0 ELSE 1 END) AS BIGINT) AS response_met,
-                   CAST(SUM(CASE WHEN resolution_breached THEN 0 ELSE 1 END) AS BIGINT) AS resolution_met, COUNT(*) AS n
-            FROM \(ident: Ticket.schema)
-            """ + SQLQueryString(" WHERE ") + resolvedIn).first()
-        let decided = try attainment?.decode(column: "n", as: Int.self) ?? 0
-        func percent(_ column: String) throws -> Double? {
-            guard decided > 0, let met = try attainment?.decode(column: column, as: Int?.self) else { return nil }
-            return (Double(met) / Double(decided) * 1000).rounded() / 10
-        }
-
-        let scores = try await sql.raw("""
-            SELECT score, COUNT(*) AS n FROM \(ident: SatisfactionSurvey.schema)
-            WHERE answered_at >= \(bind: start) AND answered_at < \(bind: end) AND score IS NOT NULL GROUP BY score
-            """).all()
-        var distribution = [0, 0, 0, 0, 0]
-        for r in scores {
-            let s = try r.decode(column: "score", as: Int.self)
-            if (1...5).contains(s) { distribution[s - 1] = try r.decode(column: "n", as: Int.self) }
-        }
+        let scores = counts(.surveyScore)
+        let distribution = (1...5).map { scores[String($0)] ?? 0 }
         let answers = distribution.reduce(0, +)
         let average = answers == 0 ? nil : (Double(distribution.enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }) / Double(answers) * 100).rounded() / 100
 
         let threshold = policy.effectiveRepeatComplaintThreshold
         let complainers = try await sql.raw("""
-            SELECT t.customer_id AS id, c.name AS name, COUNT(*) AS n FROM \(ident: Ticket.schema) t JOIN \(ident: Customer.schema) c ON c.id = t.customer_id
-            WHERE t.type = \(bind: TicketType.complaint.rawValue) AND t.opened_at >= \(bind: start) AND t.opened_at < \(bind: end) AND t.deleted_at IS NULL
-            GROUP BY t.customer_id, c.name HAVING COUNT(*) >= \(bind: threshold) ORDER BY n DESC, c.name LIMIT 50
+            SELECT g.customer_id AS id, c.name AS name, g.n AS n FROM (
+              SELECT customer_id, COUNT(*) AS n FROM \(ident: Ticket.schema)
+              WHERE type = \(bind: TicketType.complaint.rawValue) AND opened_at >= \(bind: start) AND opened_at < \(bind: end) AND deleted_at IS NULL
+              GROUP BY customer_id HAVING COUNT(*) >= \(bind: threshold)
+            ) g JOIN \(ident: Customer.schema) c ON c.id = g.customer_id
+            ORDER BY g.n DESC, c.name LIMIT 50
             """).all().map { ServiceReport.Complainer(customerId: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self),
                                                       complaints: try $0.decode(column: "n", as: Int.self)) }
 
-        let departments = try await Department.query(on: req.db).sort(\.$code).all()
-        var turnaround: [ServiceReport.Department] = []
-        for d in departments {
-            let answered = SQLQueryString("department_id = \(bind: d.id!) AND answered_at >= \(bind: start) AND answered_at < \(bind: end)")
-            let t = try await times(sql, seconds("created_at", "answered_at"), answered, table: DepartmentTask.schema)
-            let overdue = try await DepartmentTask.query(on: req.db).filter(\.$departmentId == d.id!).filter(\.$status == DepartmentTaskStatus.open.rawValue)
-                .filter(\.$dueOn < req.today.description).count()
-            guard t.count > 0 || overdue > 0 else { continue }
-            turnaround.append(.init(id: d.id!, name: locale == .en ? d.nameEn : d.nameZh, answered: t.count,
-                                    medianHours: t.medianMinutes.map { (Double($0) / 60 * 10).rounded() / 10 }, openOverdue: overdue))
-        }
-
+        let departments = try await departmentTurnaround(req.db, start: start, end: end, today: req.today, postgres: postgres, locale: locale)
         let causeNames = Dictionary(uniqueKeysWithValues: policy.ticketRules.causes.map { ($0.key, $0.name[locale]) })
+        let types = counts(.openedByType), channels = counts(.openedByChannel)
+        let causes = counts(.resolvedByCause).filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         return ServiceReport(
             period: period.description, opened: types.values.reduce(0, +),
             byType: TicketType.allCases.map { .init(key: $0.rawValue, name: $0.name[locale], count: types[$0.rawValue] ?? 0) },
             byChannel: TicketChannel.allCases.map { .init(key: $0.rawValue, name: $0.name[locale], count: channels[$0.rawValue] ?? 0) },
-            firstResponse: firstResponse, resolution: resolution,
-            responseAttainmentPercent: try percent("response_met"), resolutionAttainmentPercent: try percent("resolution_met"),
+            firstResponse: times(.responseMinutes), resolution: times(.resolutionMinutes),
+            responseAttainmentPercent: percent("response"), resolutionAttainmentPercent: percent("resolution"),
             satisfactionAverage: average, satisfactionCount: answers, satisfactionDistribution: distribution,
-            topCauses: causes.prefix(10).map { .init(key: $0.0, name: causeNames[$0.0] ?? $0.0, count: $0.1) },
-            repeatComplainers: complainers, departments: turnaround)
+            topCauses: causes.prefix(10).map { .init(key: $0.key, name: causeNames[$0.key] ?? $0.key, count: $0.value) },
+            repeatComplainers: complainers, departments: departments)
     }
 
-    /// Median and p90 (nearest rank, as `ServiceStatistics`) of a duration over matching rows,
-    /// found by the database: a count, then the two ranks by offset.
-    static func times(_ sql: any SQLDatabase, _ seconds: SQLQueryString, _ filter: SQLQueryString, table: String = Ticket.schema) async throws -> ServiceReport.Times {
-        let n = try await sql.raw(SQLQueryString("SELECT COUNT(*) AS n FROM \(ident: table) WHERE ") + filter).first()?.decode(column: "n", as: Int.self) ?? 0
-        guard n > 0 else { return .init(count: 0, medianMinutes: nil, p90Minutes: nil) }
-        func at(_ p: Double) async throws -> Int? {
-            let offset = max(0, Int((p * Double(n)).rounded(.up)) - 1)
-            let query = SQLQueryString("SELECT CAST(") + seconds + SQLQueryString(" AS DOUBLE PRECISION) AS s FROM \(ident: table) WHERE ") + filter
-                + SQLQueryString(" ORDER BY s LIMIT 1 OFFSET \(unsafeRaw: String(offset))")
-            return try await sql.raw(query).first()?.decode(column: "s", as: Double?.self).map { Int(($0 / 60).rounded()) }
+    /// How fast each department answered the tasks a ticket gave it (LEAD-2), and how many of its
+    /// open tasks are past due today: two queries for all departments.
+    static func departmentTurnaround(_ db: any Database, start: Date, end: Date, today: CivilDate, postgres: Bool,
+                                     locale: AppLocale) async throws -> [ServiceReport.Department] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let seconds: SQLQueryString = postgres ? "EXTRACT(EPOCH FROM (answered_at - created_at))" : "(answered_at - created_at)"
+        var answered: [UUID: [Int]] = [:], overdue: [UUID: Int] = [:]
+        for r in try await sql.raw("""
+            SELECT department_id, CAST(\(seconds) AS DOUBLE PRECISION) AS s FROM \(ident: DepartmentTask.schema)
+            WHERE answered_at >= \(bind: start) AND answered_at < \(bind: end)
+            """).all() {
+            answered[try r.decode(column: "department_id", as: UUID.self), default: []].append(DurationHistogram.minutes(seconds: try r.decode(column: "s", as: Double.self)))
         }
-        return .init(count: n, medianMinutes: try await at(0.5), p90Minutes: try await at(0.9))
+        for r in try await sql.raw("""
+            SELECT department_id, COUNT(*) AS n FROM \(ident: DepartmentTask.schema)
+            WHERE status = \(bind: DepartmentTaskStatus.open.rawValue) AND due_on < \(bind: today.description) GROUP BY department_id
+            """).all() {
+            overdue[try r.decode(column: "department_id", as: UUID.self)] = try r.decode(column: "n", as: Int.self)
+        }
+        return try await Department.query(on: db).sort(\.$code).all().compactMap { d in
+            let minutes = answered[d.id!] ?? [], late = overdue[d.id!] ?? 0
+            guard !minutes.isEmpty || late > 0 else { return nil }
+            return .init(id: d.id!, name: locale == .en ? d.nameEn : d.nameZh, answered: minutes.count,
+                         medianHours: ServiceStatistics.median(minutes).map { (Double($0) / 60 * 10).rounded() / 10 }, openOverdue: late)
+        }
     }
 }
 

@@ -63,6 +63,7 @@ enum ServiceScale {
             }
             progress("tickets: \(end)")
         }
+        try await db.writeTransaction { db in try await ServiceDays.rebuild(on: db) }
         if careContacts > 0 {
             // Contacts with birthdays (a fifth of them lunar) on the first customers, which become
             // bought customers (the care rules look at those), those with a lunar-birthday contact key (class A).

@@ -61,6 +61,7 @@ enum SurveyService {
             fresh.comment = input.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             fresh.answeredAt = now
             try await fresh.save(on: db)
+            try await ServiceDays.recordSurvey(score: fresh.score ?? 0, at: now, on: db)
             let ticket = try await Ticket.find(fresh.ticketId, on: db)
             if !fresh.comment.isEmpty, let ticket {
                 let f = FeedbackService.new(owner: ticket.assigneeMemberId)

@@ -135,6 +135,7 @@ enum TicketService {
             throw Problem.invalid("cause", "invalidChoice", "One of: \(rules.causes.map(\.key).joined(separator: ", ")).")
         }
         let before = creating ? nil : TicketDTO(t, locale: .en)
+        let figuresBefore = creating ? nil : ServiceDays.figures(t)
         if let v = input.type { t.type = v }
         if let v = input.channel { t.channel = v }
         if let v = input.priority { t.priority = v }
@@ -184,6 +185,7 @@ enum TicketService {
             }
             try await refreshClocks(t, policy: policy, calendar: calendar, now: now, on: db)
             if creating { try await t.create(on: db) } else { try await t.save(on: db) }
+            try await ServiceDays.record(from: figuresBefore, to: t, on: db)
             if move?.to == .closed { try await SurveyService.send(for: t, at: now, on: db) }
             try await Audit.record(creating ? .create : .update, "ticket", id: t.id, label: "\(t.number) \(t.subject)",
                                    before: before, after: TicketDTO(t, locale: .en), request: req, on: db)
@@ -205,6 +207,7 @@ enum TicketService {
         try await t.create(on: db)
         try await refreshClocks(t, policy: policy, calendar: policy.effectiveCalendar.workingCalendar(), now: req.now, on: db)
         try await t.save(on: db)
+        try await ServiceDays.record(from: nil, to: t, on: db)
         try await Audit.record(.create, "ticket", id: t.id, label: "\(t.number) \(t.subject)", before: Optional<TicketDTO>.none,
                                after: TicketDTO(t, locale: .en), request: req, on: db)
         return t
@@ -225,9 +228,11 @@ enum TicketService {
             let update = try await timeline(t, kind: customerVisible ? .customerUpdate : .note, body: text, visible: customerVisible,
                                             from: nil, to: nil, at: now, by: actor, on: db)
             if customerVisible && t.firstResponseAt == nil {
+                let figuresBefore = ServiceDays.figures(t)
                 try await refreshClocks(t, policy: policy, calendar: calendar, now: now, on: db)
                 t.version += 1
                 try await t.save(on: db)
+                try await ServiceDays.record(from: figuresBefore, to: t, on: db)
             }
             try await Audit.note(.update, "ticket", id: t.id, label: "\(t.number): \(customerVisible ? "update to the customer" : "internal note")", request: req, on: db)
             return update
