@@ -91,6 +91,16 @@ struct ServiceCareTaskTests {
         #expect(rules.tasks(on: civil("2026-12-29"), for: customers).contains { $0.dedupeKey == "holiday:newYear:2027:cA" && $0.occasion == civil("2027-01-01") })
     }
 
+    @Test("an overdue visit already on the care list is not listed again the next day; the next one, after a visit, is")
+    func visitAlreadyListed() {
+        var listed = customers
+        listed[0].visitListedThrough = civil("2026-08-31")
+        #expect(!rules.tasks(on: civil("2026-09-23"), for: listed).contains { $0.dedupeKey.hasPrefix("visit:cA") })
+        #expect(rules.tasks(on: civil("2026-09-23"), for: listed).contains { $0.dedupeKey.hasPrefix("visit:cB") }, "only that customer's visit")
+        listed[0].lastVisit = civil("2026-09-10")
+        #expect(rules.tasks(on: civil("2026-10-10"), for: listed).contains { $0.dedupeKey == "visit:cA:2026-10-10" })
+    }
+
     @Test("running twice, or catching up over missed days, gives each task once")
     func catchUp() {
         let days = (0...6).map { SalesCalendar.adding(days: $0, to: civil("2026-09-20")) }

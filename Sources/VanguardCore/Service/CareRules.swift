@@ -110,11 +110,15 @@ public struct CareCustomer: Sendable, Equatable {
     /// When the relationship began: a customer never visited is first due one interval after it.
     public var since: CivilDate
     public var lastVisit: CivilDate?
+    /// The due date of the latest return visit already on the care list: a visit due on or
+    /// before it is not listed again (it is there, or was done).
+    public var visitListedThrough: CivilDate?
     public var contacts: [CareContact]
 
-    public init(id: String, name: String, customerClass: String, since: CivilDate, lastVisit: CivilDate? = nil, contacts: [CareContact] = []) {
+    public init(id: String, name: String, customerClass: String, since: CivilDate, lastVisit: CivilDate? = nil,
+                visitListedThrough: CivilDate? = nil, contacts: [CareContact] = []) {
         self.id = id; self.name = name; self.customerClass = customerClass
-        self.since = since; self.lastVisit = lastVisit; self.contacts = contacts
+        self.since = since; self.lastVisit = lastVisit; self.visitListedThrough = visitListedThrough; self.contacts = contacts
     }
 }
 
@@ -155,32 +159,43 @@ public struct CareRules: Sendable {
         let intervals = policy.effectiveVisitIntervalDays
         let festivals = policy.effectiveFestivals
         let birthdayClasses = policy.birthdays?.classes
+        // The festivals' days, worked out once for everyone rather than per customer (the lunar
+        // ones are a calendar conversion each), and only those whose greeting falls in the range.
+        let festivalDays: [(greeting: CarePolicy.FestivalGreeting, year: Int, day: CivilDate, due: CivilDate)] = festivals.flatMap { greeting in
+            years.compactMap { year in
+                let day = greeting.festival.gregorianDate(in: year)
+                let due = SalesCalendar.adding(days: -greeting.effectiveLeadDays, to: day)
+                return inRange(due) ? (greeting, year, day, due) : nil
+            }
+        }
+        var celebrations: [ContactBirthday: [Int: CivilDate?]] = [:]
+        func celebration(_ birthday: ContactBirthday, _ year: Int) -> CivilDate? {
+            if let known = celebrations[birthday]?[year] { return known }
+            let day = birthday.celebration(in: year)
+            celebrations[birthday, default: [:]][year] = .some(day)
+            return day
+        }
         for customer in customers {
             if let interval = intervals[customer.customerClass], interval > 0 {
                 let from = customer.lastVisit ?? customer.since
                 let due = SalesCalendar.adding(days: interval, to: from)
-                if due <= last {
+                if due <= last, customer.visitListedThrough.map({ due > $0 }) ?? true {
                     let values = ["name": customer.name, "customer": customer.name, "date": customer.lastVisit?.description ?? "—"]
                     result.append(CareTask(kind: .returnVisit, dedupeKey: "visit:\(customer.id):\(due)", customerId: customer.id,
                                            occasion: due, dueOn: due, message: Self.render(policy.returnVisitTemplate, values)))
                 }
             }
-            for greeting in festivals where greeting.effectiveClasses.contains(customer.customerClass) {
-                for year in years {
-                    let day = greeting.festival.gregorianDate(in: year)
-                    let due = SalesCalendar.adding(days: -greeting.effectiveLeadDays, to: day)
-                    guard inRange(due) else { continue }
-                    result.append(CareTask(kind: .festivalGreeting, dedupeKey: "holiday:\(greeting.festival.rawValue):\(year):\(customer.id)",
-                                           customerId: customer.id, festival: greeting.festival, occasion: day, dueOn: due,
-                                           message: Self.render(policy.festivalTemplate, ["name": customer.name, "customer": customer.name, "date": day.description],
-                                                                festival: greeting.festival.name)))
-                }
+            for (greeting, year, day, due) in festivalDays where greeting.effectiveClasses.contains(customer.customerClass) {
+                result.append(CareTask(kind: .festivalGreeting, dedupeKey: "holiday:\(greeting.festival.rawValue):\(year):\(customer.id)",
+                                       customerId: customer.id, festival: greeting.festival, occasion: day, dueOn: due,
+                                       message: Self.render(policy.festivalTemplate, ["name": customer.name, "customer": customer.name, "date": day.description],
+                                                            festival: greeting.festival.name)))
             }
             guard policy.birthdaysEnabled, birthdayClasses?.contains(customer.customerClass) ?? true else { continue }
             for contact in customer.contacts {
                 guard let birthday = contact.birthday else { continue }
                 for year in years {
-                    guard let day = birthday.celebration(in: year) else { continue }
+                    guard let day = celebration(birthday, year) else { continue }
                     let due = SalesCalendar.adding(days: -policy.birthdayLeadDays, to: day)
                     guard inRange(due) else { continue }
                     result.append(CareTask(kind: .birthday, dedupeKey: "birthday:\(contact.id):\(year)", customerId: customer.id,

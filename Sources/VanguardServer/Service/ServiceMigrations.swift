@@ -1,8 +1,9 @@
 import Fluent
+import SQLKit
 
 /// The service chapter's tables. Migrations never change once landed: append new ones.
 enum ServiceMigrations {
-    static let all: [any Migration] = [CreateTickets(), CreateCareTasks()]
+    static let all: [any Migration] = [CreateTickets(), CreateCareTasks(), CreateServiceDays(), AddTicketQueueIndexes()]
 }
 
 struct CreateTickets: AsyncMigration {
@@ -128,5 +129,24 @@ struct CreateCareTasks: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(CareTaskRecord.schema).delete()
+    }
+}
+
+/// The queues read tickets in due order and stop after a page. With the status first in the index,
+/// the open statuses (an IN list) had to be merged and sorted in full: 0.2–0.3 s at 100,000 open
+/// tickets. Walking due order directly finds the open ones first, since finished tickets have
+/// nothing due and sort last.
+struct AddTicketQueueIndexes: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.index("tickets_due", on: Ticket.schema, ["due_key", "id"])
+        try await database.index("tickets_assignee_due_id", on: Ticket.schema, ["assignee_member_id", "due_key", "id"])
+        if let sql = database as? any SQLDatabase { try await sql.raw("DROP INDEX IF EXISTS tickets_assignee_due").run() }
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("DROP INDEX IF EXISTS tickets_due").run()
+        try await sql.raw("DROP INDEX IF EXISTS tickets_assignee_due_id").run()
+        try await database.index("tickets_assignee_due", on: Ticket.schema, ["assignee_member_id", "due_key"])
     }
 }
