@@ -52,6 +52,16 @@ struct ListRow: Sendable {
         }
     }
 
+    func bool(_ column: String) throws -> Bool {
+        switch storage {
+        case .sqlite(let row):
+            guard case .integer(let n) = row.column(column) else { throw MissingColumn(column: column, type: "Bool") }
+            return n != 0
+        case .postgres(let row): return try row[column].decode(Bool.self)
+        case .generic(let row): return try row.decode(column: column, as: Bool.self)
+        }
+    }
+
     func optionalInt(_ column: String) throws -> Int? {
         switch storage {
         case .sqlite(let row):
@@ -109,7 +119,17 @@ struct ListRow: Sendable {
         if let sqlite = query.database as? any SQLiteDatabase {
             let encoder = SQLiteDataEncoder()
             let data = try binds.map { try encoder.encode($0) }
-            return try await sqlite.query(sql, data).map { ListRow(storage: .sqlite($0)) }
+            // The connection's own async query collects the rows on the database thread. The
+            // database-level query (what Fluent and SQLKit use) hands every row to the event loop
+            // one by one: a wake-up per row, 20 s of a 27 s care job over 200,000 customers.
+            let rows = try await sqlite.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    nonisolated(unsafe) var rows: [SQLiteRow] = []
+                    try await connection.query(sql, data) { rows.append($0) }
+                    return rows
+                }
+            }.get()
+            return rows.map { ListRow(storage: .sqlite($0)) }
         }
         if let postgres = query.database as? any PostgresDatabase, let bindings = try postgresBindings(binds) {
             let logger = query.database.logger
