@@ -96,7 +96,7 @@ struct ServiceTicketTests {
     @Test("causes, feedback categories, channels and statuses have names in every language")
     func names() {
         #expect(TicketRules.standardCauses.map(\.key) == ["product", "delivery", "installation", "billing", "serviceAttitude", "misuse", "other"])
-        #expect(TicketRules.standardFeedbackCategories.map(\.key) == ["product", "service", "price", "delivery", "other"])
+        #expect(TicketRules.standardFeedbackCategories.map(\.key) == ["product", "service", "price", "delivery", "market", "competitor", "other"])
         let texts = TicketRules.standardCauses.map(\.name) + TicketRules.standardFeedbackCategories.map(\.name)
             + TicketChannel.allCases.map(\.name) + TicketStatus.allCases.map(\.name) + TicketType.allCases.map(\.name)
         #expect(texts.allSatisfy { !$0.zhHans.isEmpty && !$0.zhHant.isEmpty && !$0.en.isEmpty && $0.zhHans != $0.en })

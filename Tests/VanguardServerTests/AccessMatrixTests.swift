@@ -175,6 +175,7 @@ struct AccessMatrixTests {
         Row(method: .PATCH, path: "/api/v1/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["holder": "矩阵"])),
         Row(method: .GET, path: "/api/v1/care-tasks", allowed: everyone),
         Row(method: .GET, path: "/api/v1/reports/service?period=2026-Q3", allowed: [.admin, .lead, .executive]),
+        Row(method: .GET, path: "/api/v1/feedback/digest?month=2026-09", allowed: [.admin, .lead, .executive]),
         Row(method: .PATCH, path: "/api/v1/care-tasks/{careTask}", allowed: leaders, body: JSONBody(["outcome": "矩阵"])),
     ]
 
@@ -296,6 +297,7 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/tickets/{ticket}/handoffs", allowed: leaders, body: JSONBody(["kind": "upsell", "note": "矩阵"]), web: true),
         Row(method: .GET, path: "/care", allowed: everyone, web: true),
         Row(method: .GET, path: "/reports/service", allowed: [.admin, .lead, .executive], web: true),
+        Row(method: .GET, path: "/feedback/digest", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .POST, path: "/care/{careTask}", allowed: leaders, body: JSONBody(["status": "done", "outcome": ""]), web: true),
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
@@ -548,7 +550,7 @@ struct AccessMatrixTests {
         order.number = "SO-MATRIX"; order.contractId = contract.id!; order.opportunityId = theDeal.id!; order.customerId = kept.id!; order.ownerMemberId = rep
         order.amountFen = 100_00; order.status = "open"; order.plannedDelivery = "2026-10-01"; order.creditDecision = "allowed"; order.notes = ""; order.version = 1
         try await order.create(on: db)
-        let feedback = FeedbackService.new(owner: rep)
+        let feedback = FeedbackService.new(owner: rep, at: Date())
         feedback.customerId = kept.id; feedback.category = "product"; feedback.summary = "矩阵反馈"
         try await feedback.create(on: db)
         return [

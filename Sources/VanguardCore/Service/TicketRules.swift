@@ -166,6 +166,8 @@ public struct TicketRules: Sendable, Equatable {
         ServiceCategory(key: "service", name: LocalizedText(zhHans: "服务", zhHant: "服務", en: "Service")),
         ServiceCategory(key: "price", name: LocalizedText(zhHans: "价格", zhHant: "價格", en: "Price")),
         ServiceCategory(key: "delivery", name: LocalizedText(zhHans: "交付", zhHant: "交付", en: "Delivery")),
+        ServiceCategory(key: "market", name: LocalizedText(zhHans: "市场信息", zhHant: "市場信息", en: "Market")),
+        ServiceCategory(key: "competitor", name: LocalizedText(zhHans: "竞争对手", zhHant: "競爭對手", en: "Competitor")),
         ServiceCategory(key: "other", name: LocalizedText(zhHans: "其他", zhHant: "其他", en: "Other")),
     ]
 }

@@ -34,6 +34,7 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: DepartmentTasksAPI())
     try signedInAPI.register(collection: CareTasksAPI())
     try signedInAPI.register(collection: ServiceReportsAPI())
+    try signedInAPI.register(collection: FeedbackDigestAPI())
     try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
@@ -58,4 +59,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: TicketPages())
     try signedIn.register(collection: CarePages())
     try signedIn.register(collection: ServiceReportPages())
+    try signedIn.register(collection: FeedbackDigestPages())
 }

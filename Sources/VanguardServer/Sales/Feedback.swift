@@ -21,14 +21,15 @@ final class FeedbackItem: Model, @unchecked Sendable {
     @Field(key: "response") var response: String
     @OptionalField(key: "owner_member_id") var ownerMemberId: UUID?
     @Field(key: "version") var version: Int
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Set from the app clock when the feedback is recorded: the monthly digest counts by it.
+    @OptionalField(key: "created_at") var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
 }
 
 enum FeedbackSource: String, CaseIterable, Codable, Sendable { case sales, visit, tradeShow, service, survey, other }
-enum FeedbackCategory: String, CaseIterable, Codable, Sendable { case product, service, price, delivery, market, competitor, other }
+/// Categories are the policy pack's (`service.feedbackCategories`, SVC-3), so an admin can add one.
 /// new → routed (to a department) → answered → closed.
 enum FeedbackStatus: String, CaseIterable, Codable, Sendable { case new, routed, answered, closed }
 
@@ -116,7 +117,7 @@ struct FeedbackInput: Content {
         try c.encodeIfPresent(summary, forKey: .summary)
     }
 
-    func validate(creating: Bool) -> FieldErrors {
+    func validate(creating: Bool, categories: [String]) -> FieldErrors {
         var e = FieldErrors()
         if creating || summary != nil { e.check("summary", Validators.required(summary, field: "summary")) }
         if creating && category == nil { e.add("category", "required", "This field is required.") }
@@ -124,7 +125,7 @@ struct FeedbackInput: Content {
         e.check("detail", Validators.maxLength(detail, 5000, field: "detail"))
         e.check("response", Validators.maxLength(response, 5000, field: "response"))
         e.choice("source", source, FeedbackSource.allCases.map(\.rawValue))
-        e.choice("category", category, FeedbackCategory.allCases.map(\.rawValue))
+        e.choice("category", category, categories)
         e.choice("status", status, FeedbackStatus.allCases.map(\.rawValue))
         if let tags {
             if tags.count > 10 { e.add("tags", "tooMany", "At most 10 tags.") }
@@ -139,6 +140,11 @@ enum FeedbackService {
         try await CustomerService.facts(owner: f.ownerMemberId, customer: f.customerId, on: db)
     }
 
+    /// The categories the admin set in the policy pack.
+    static func categories(_ req: Request) async throws -> [ServiceCategory] {
+        try await TicketService.policy(req).effectiveFeedbackCategories
+    }
+
     static func find(_ req: Request) async throws -> FeedbackItem {
         guard let f = try await FeedbackItem.find(try req.uuid("id", "feedback item"), on: req.db) else { throw Problem.notFound("feedback item") }
         return f
@@ -146,7 +152,7 @@ enum FeedbackService {
 
     /// Saves feedback; naming a department routes it (status routed), a response answers it.
     static func save(_ f: FeedbackItem, _ input: FeedbackInput, creating: Bool, req: Request) async throws -> FeedbackItem {
-        try input.validate(creating: creating).throwIfAny()
+        try input.validate(creating: creating, categories: try await FeedbackService.categories(req).map(\.key)).throwIfAny()
         if !creating { try ETag.check(req, version: f.version) }
         let before = creating ? nil : FeedbackDTO(f)
         if input.customerId.given { f.customerId = input.customerId.applied(to: f.customerId) }
@@ -182,8 +188,9 @@ enum FeedbackService {
         }
     }
 
-    static func new(owner: UUID?) -> FeedbackItem {
+    static func new(owner: UUID?, at now: Date) -> FeedbackItem {
         let f = FeedbackItem()
+        f.createdAt = now
         f.version = 1; f.ownerMemberId = owner; f.source = FeedbackSource.sales.rawValue; f.tags = ""; f.detail = ""; f.response = ""
         f.status = FeedbackStatus.new.rawValue
         return f
@@ -204,7 +211,7 @@ struct FeedbackAPI: RouteCollection {
     func list(req: Request) async throws -> PageOf<FeedbackDTO> {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["summary"], defaultSort: "summary")
-        let q = try FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: true)
+        let q = try FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: try await FeedbackService.categories(req).map(\.key), strict: true)
         let rows = try await list.apply(to: q, column: "summary").all()
         return list.page(rows, value: \.summary, id: { $0.id }, map: FeedbackDTO.init)
     }
@@ -216,7 +223,7 @@ struct FeedbackAPI: RouteCollection {
         if case .value(let id) = input.customerId, let c = try await Customer.find(id, on: req.db) {
             try req.authorize(.read, .salesRecord(try await CustomerService.facts(c, on: req.db)))
         }
-        let f = try await FeedbackService.save(FeedbackService.new(owner: user.actor.memberId), input, creating: true, req: req)
+        let f = try await FeedbackService.save(FeedbackService.new(owner: user.actor.memberId, at: req.now), input, creating: true, req: req)
         return try FeedbackDTO(f).created(at: "/api/v1/feedback/\(f.id!)", version: f.version)
     }
 
@@ -241,7 +248,7 @@ struct FeedbackAPI: RouteCollection {
 }
 
 enum FeedbackList {
-    static func filtered(_ req: Request, scope: RecordScope, strict: Bool) throws -> QueryBuilder<FeedbackItem> {
+    static func filtered(_ req: Request, scope: RecordScope, categories: [String], strict: Bool) throws -> QueryBuilder<FeedbackItem> {
         let q = FeedbackItem.query(on: req.db)
         switch scope {
         case .all: break
@@ -253,7 +260,7 @@ enum FeedbackList {
             }
         }
         if let v = try req.queryChoice("status", from: FeedbackStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == v) }
-        if let v = try req.queryChoice("category", from: FeedbackCategory.allCases.map(\.rawValue), strict: strict) { q.filter(\.$category == v) }
+        if let v = try req.queryChoice("category", from: categories, strict: strict) { q.filter(\.$category == v) }
         if let v = try req.queryUUID("departmentId", strict: strict) { q.filter(\.$departmentId == v) }
         if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customerId == v) }
         if let tag = try req.queryText("tag", max: 30), let pattern = likePattern(tag) {

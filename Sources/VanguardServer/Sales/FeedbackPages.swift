@@ -41,7 +41,10 @@ struct FeedbackPages: RouteCollection {
     private func page(_ req: Request, values v: [String: String], errors: [FieldError], status: HTTPStatus) async throws -> Response {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["summary"], defaultSort: "summary")
-        let rows = try await list.apply(to: try FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: false), column: "summary").all()
+        let categories = try await FeedbackService.categories(req)
+        let categoryNames = Dictionary(categories.map { ($0.key, $0.name[req.locale]) }, uniquingKeysWith: { a, _ in a })
+        let rows = try await list.apply(to: try FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: false),
+                                        column: "summary").all()
         let departments = try await Department.query(on: req.db).sort(\.$code).all()
         let customers = try await Customer.query(on: req.db).withDeleted().filter(\.$id ~~ Set(rows.compactMap(\.customerId))).all()
         let shown = rows.prefix(list.limit)
@@ -49,7 +52,7 @@ struct FeedbackPages: RouteCollection {
         var mapped: [Row] = []
         for f in shown {
             let facts = try await FeedbackService.facts(f, on: req.db)
-            mapped.append(Row(id: f.id!, summary: f.summary, detail: f.detail, category: req.t("feedbackCategory_" + f.category), source: req.t("feedbackSource_" + f.source),
+            mapped.append(Row(id: f.id!, summary: f.summary, detail: f.detail, category: categoryNames[f.category] ?? f.category, source: req.t("feedbackSource_" + f.source),
                               tags: f.tags.split(separator: ",").map(String.init), status: f.status, statusLabel: req.t("feedback_" + f.status),
                               department: f.departmentId.flatMap { id in departments.first { $0.id == id }.map { req.locale == .en ? $0.nameEn : $0.nameZh } } ?? "—",
                               departmentId: f.departmentId?.uuidString ?? "", response: f.response,
@@ -60,7 +63,7 @@ struct FeedbackPages: RouteCollection {
             + departments.map { FormField.Option(value: $0.id!.uuidString, label: req.locale == .en ? $0.nameEn : $0.nameZh, selected: false) }
         var form = FormView(id: "feedback-form", action: "/feedback", fields: [
             FormField(name: "summary", label: req.t("feedbackSummary"), value: v["summary"] ?? "", required: true),
-            .select("category", req.t("category"), value: v["category"] ?? "product", options: FeedbackCategory.allCases.map { ($0.rawValue, req.t("feedbackCategory_" + $0.rawValue)) }, required: true),
+            .select("category", req.t("category"), value: v["category"] ?? categories.first?.key, options: categories.map { ($0.key, $0.name[req.locale]) }, required: true),
             .select("source", req.t("sourceChannel"), value: v["source"] ?? "sales", options: FeedbackSource.allCases.map { ($0.rawValue, req.t("feedbackSource_" + $0.rawValue)) }),
             .select("departmentId", req.t("routeTo"), value: v["departmentId"], options: departmentOptions.map { ($0.value, $0.label) }),
             FormField(name: "tags", label: req.t("tags"), value: v["tags"] ?? "", hint: req.t("tagsHint")),
@@ -88,7 +91,7 @@ struct FeedbackPages: RouteCollection {
             var input = FeedbackInput()
             input.summary = v["summary"]; input.category = v["category"]; input.source = v["source"]; input.detail = v["detail"]; input.tags = Self.tags(v["tags"])
             if let raw = v["departmentId"], let id = UUID(uuidString: raw) { input.departmentId = .value(id) }
-            _ = try await FeedbackService.save(FeedbackService.new(owner: user.actor.memberId), input, creating: true, req: req)
+            _ = try await FeedbackService.save(FeedbackService.new(owner: user.actor.memberId, at: req.now), input, creating: true, req: req)
             return req.redirect(to: "/feedback", flash: "feedbackSaved")
         }
     }

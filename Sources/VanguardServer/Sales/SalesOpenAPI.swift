@@ -146,7 +146,7 @@ enum SalesOpenAPI {
                                                  params: [D.query("period", periodSchema)], ok: [("200", D.json("SalesReport", "The report."))], errors: [])]),
             ("/api/v1/feedback", [
                 "get": D.op("listFeedback", "Customer feedback and market information", tag: "Feedback",
-                            params: [D.param("q"), D.query("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))), D.query("category", S.enumeration(FeedbackCategory.allCases.map(\.rawValue))),
+                            params: [D.param("q"), D.query("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))), D.query("category", S.enumeration(TicketRules.standardFeedbackCategories.map(\.key))),
                                      D.query("departmentId", S.uuid), D.query("customerId", S.uuid), D.query("tag", S.str(30)), sort(["summary"])] + paging,
                             ok: [("200", D.json("FeedbackPage", "One page."))], errors: []),
                 "post": D.op("createFeedback", "Record feedback (SAL-5)", tag: "Feedback", body: "FeedbackCreate",
@@ -209,7 +209,7 @@ enum SalesOpenAPI {
             ("extraDiscountPercent", percent), ("serviceTerms", S.str(5000)), ("notes", S.str(5000)),
         ]
         let feedbackInput: [(String, JSONValue)] = [
-            ("customerId", S.nullableUUID), ("source", S.enumeration(FeedbackSource.allCases.map(\.rawValue))), ("category", S.enumeration(FeedbackCategory.allCases.map(\.rawValue))),
+            ("customerId", S.nullableUUID), ("source", S.enumeration(FeedbackSource.allCases.map(\.rawValue))), ("category", S.enumeration(TicketRules.standardFeedbackCategories.map(\.key))),
             ("departmentId", S.nullableUUID), ("tags", ["type": "array", "maxItems": 10, "items": S.str(30, min: 1, pattern: "^[^,]+$")]),
             ("summary", S.str(300, min: 1, pattern: #"\S"#)), ("detail", S.str(5000)), ("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))), ("response", S.str(5000)),
         ]

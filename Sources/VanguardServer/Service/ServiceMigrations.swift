@@ -3,7 +3,7 @@ import SQLKit
 
 /// The service chapter's tables. Migrations never change once landed: append new ones.
 enum ServiceMigrations {
-    static let all: [any Migration] = [CreateTickets(), CreateCareTasks(), CreateServiceDays(), AddTicketQueueIndexes()]
+    static let all: [any Migration] = [CreateTickets(), CreateCareTasks(), CreateServiceDays(), AddTicketQueueIndexes(), AddFeedbackReceivedIndex()]
 }
 
 struct CreateTickets: AsyncMigration {

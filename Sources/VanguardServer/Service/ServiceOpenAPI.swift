@@ -63,6 +63,9 @@ enum ServiceOpenAPI {
             ("/api/v1/reports/service", ["get": D.op("serviceReport", "The service analysis for a period (SVC-5)", tag: "Reports",
                                                     params: [D.query("period", S.str(8, min: 4, pattern: "^[0-9]{4}(-Q[1-4]|-M(0[1-9]|1[0-2]))?$"), "2026, 2026-Q4 or 2026-M11; this quarter if left out.")],
                                                     ok: [("200", D.json("ServiceReport", "The figures."))], errors: [])]),
+            ("/api/v1/feedback/digest", ["get": D.op("feedbackDigest", "The month's feedback per department: received by category, answered, still waiting (SVC-3, CP-3)", tag: "Reports",
+                                                    params: [D.query("month", S.str(7, min: 7, pattern: "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"), "yyyy-MM; last month if left out.")],
+                                                    ok: [("200", D.json("FeedbackDigest", "The digest."))], errors: [])]),
             ("/api/v1/surveys/{token}", ["post": D.op("answerSurvey", "The customer's satisfaction answer, through the survey's private link", tag: "Surveys",
                                                      params: [token], body: "SurveyAnswer", ok: [("200", D.json("Survey", "Thank you."))],
                                                      errors: ["404", "409", "413", "415"], secured: false)]),
@@ -129,6 +132,15 @@ enum ServiceOpenAPI {
                 ("departments", S.array(S.object([("id", S.uuid), ("name", S.str()), ("answered", S.int), ("medianHours", nullableNumber), ("openOverdue", S.int)],
                                                  required: ["id", "name", "answered", "openOverdue"]))),
             ], required: ["period", "opened", "byType", "byChannel", "firstResponse", "resolution", "satisfactionCount", "satisfactionDistribution", "topCauses", "repeatComplainers", "departments"])),
+            ("FeedbackDigest", S.object([
+                ("month", S.str()),
+                ("departments", S.array(S.object([
+                    ("departmentId", S.nullableUUID), ("name", S.str()), ("contactEmail", S.str(nullable: true)), ("received", S.int), ("answered", S.int),
+                    ("open", S.int), ("backlog", S.int), ("byCategory", S.array(count)),
+                    ("waitingLongest", S.array(S.object([("id", S.uuid), ("summary", S.str()), ("category", S.str()), ("receivedOn", S.str())],
+                                                        required: ["id", "summary", "category", "receivedOn"]))),
+                ], required: ["name", "received", "answered", "open", "backlog", "byCategory", "waitingLongest"]))),
+            ], required: ["month", "departments"])),
             ("SurveyAnswer", S.object([("score", ["type": "integer", "minimum": 1, "maximum": 5]), ("comment", S.str(2_000))], required: ["score"], closed: true)),
         ]
     }

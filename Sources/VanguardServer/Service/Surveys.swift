@@ -64,10 +64,10 @@ enum SurveyService {
             try await ServiceDays.recordSurvey(score: fresh.score ?? 0, at: now, on: db)
             let ticket = try await Ticket.find(fresh.ticketId, on: db)
             if !fresh.comment.isEmpty, let ticket {
-                let f = FeedbackService.new(owner: ticket.assigneeMemberId)
+                let f = FeedbackService.new(owner: ticket.assigneeMemberId, at: now)
                 f.customerId = ticket.customerId
                 f.source = FeedbackSource.survey.rawValue
-                f.category = FeedbackCategory.service.rawValue
+                f.category = "service"   // the standard category for what customers say about the service
                 f.summary = String("\(ticket.number) ★\(fresh.score ?? 0): \(fresh.comment)".prefix(300))
                 f.detail = fresh.comment
                 try await f.create(on: db)

@@ -75,6 +75,7 @@ extension Request {
             .init(href: "/tickets", label: table["navTickets"] ?? "Tickets", active: section == "tickets"),
             .init(href: "/care", label: table["navCare"] ?? "Care list", active: section == "care"),
             .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
+            .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
         ]
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
