@@ -15,5 +15,6 @@ enum PlatformMigrations {
         CreateAuditEvent(), CreatePolicyVersion(), CreateAppNotification(), CreateWebhook(),
     ]
     static let afterOrganization: [any Migration] = [CreateIdempotencyKey()]
-    static let afterSales: [any Migration] = [CreateScheduledJob()]
+    /// `stored_files` before the service chapter, whose `ticket_attachments` refer to it.
+    static let afterSales: [any Migration] = [CreateScheduledJob(), CreateStoredFile()]
 }

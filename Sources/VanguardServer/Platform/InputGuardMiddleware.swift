@@ -12,7 +12,7 @@ struct InputGuardMiddleware: AsyncMiddleware {
         if request.headers.contentType?.type == "multipart" {
             // Read the upload first (as the CSRF check does), so its part headers can be checked
             // before the multipart parser sees them.
-            if request.body.data == nil { _ = try await request.body.collect(max: ImportFile.maxBytes + 64 * 1024).get() }
+            if request.body.data == nil { _ = try await request.body.collect(max: StoredFiles.largestUploadBody).get() }
             if let body = request.body.data, let boundary = request.headers.contentType?.parameters["boundary"],
                !Self.partHeaderNamesAreASCII(Data(body.readableBytesView), boundary: boundary) {
                 throw Problem.malformed("The upload's part headers are not readable.", field: "file")

@@ -12,7 +12,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         if request.body.data == nil, request.headers.contentType?.type == "multipart" {
             // A file upload streams in; the token is inside it, so read the body first.
-            _ = try await request.body.collect(max: ImportFile.maxBytes + 64 * 1024).get()
+            _ = try await request.body.collect(max: StoredFiles.largestUploadBody).get()
         }
         let sent = (try? request.content.get(String.self, at: Self.fieldName)) ?? request.headers.first(name: "X-CSRF-Token")
         let expected = request.currentUser?.session?.csrfToken ?? request.cookies[Self.cookieName]?.string

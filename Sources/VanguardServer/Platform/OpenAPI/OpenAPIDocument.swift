@@ -121,7 +121,7 @@ enum OpenAPIDocument {
 
     /// An upload of a CSV or XLSX file (raw body or a multipart form's `file`), checked whole before anything is saved.
     static func importOp(_ id: String, _ summary: String, tag: String) -> JSONValue {
-        var operation = op(id, summary, tag: tag, params: [query("dryRun", S.bool, "Only check the file; save nothing.")],
+        let operation = op(id, summary, tag: tag, params: [query("dryRun", S.bool, "Only check the file; save nothing.")],
                            ok: [("200", json("ImportReport", "What was (or, on a dry run, would be) imported."))], errors: ["409", "413", "415"])
         let binary: JSONValue = ["schema": ["type": "string", "format": "binary"]]
         let content: JSONValue = .object([
@@ -129,11 +129,28 @@ enum OpenAPIDocument {
             (Response.xlsxType.description, binary),
             ("multipart/form-data", ["schema": ["type": "object", "properties": ["file": ["type": "string", "format": "binary"]], "required": ["file"]]]),
         ])
-        if case .object(var pairs) = operation {
-            pairs.insert(("requestBody", ["required": true, "content": content]), at: pairs.count - 1)
-            operation = .object(pairs)
-        }
-        return operation
+        return withBody(operation, content)
+    }
+
+    /// An operation with a request body that is not a JSON schema (files, forms).
+    static func withBody(_ operation: JSONValue, _ content: JSONValue) -> JSONValue {
+        guard case .object(var pairs) = operation else { return operation }
+        pairs.insert(("requestBody", ["required": true, "content": content]), at: pairs.count - 1)
+        return .object(pairs)
+    }
+
+    /// A multipart form carrying a `file` (at most `StoredFiles.maxBytes`) and other fields.
+    static func fileUpload(_ fields: [(String, JSONValue)]) -> JSONValue {
+        let file: JSONValue = ["type": "string", "format": "binary", "description": .string("At most \(StoredFiles.maxBytes) bytes.")]
+        return ["multipart/form-data": ["schema": S.object([("file", file)] + fields, required: ["file"])]]
+    }
+
+    /// A stored file's bytes, in whichever type `FileKind` read from them; always a download.
+    static var storedFile: JSONValue {
+        let binary: JSONValue = ["schema": ["type": "string", "format": "binary"]]
+        let types = FileKind.allCases.map { $0.contentType.split(separator: ";").first.map(String.init) ?? $0.contentType }
+        return ["description": "The file, as an attachment (Content-Disposition with an RFC 5987 filename*; X-Content-Type-Options: nosniff).",
+                "content": .object(types.map { ($0, binary) })]
     }
 
     /// The five operations of a soft-deletable resource: list, create, read, change, delete, restore.
