@@ -171,6 +171,10 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/api/v1/tickets/{ticket}/department-tasks", allowed: leaders,
             body: JSONBody(["departmentId": "{department}", "request": "矩阵", "dueOn": "2026-10-10"])),
         Row(method: .POST, path: "/api/v1/tickets/{ticket}/handoffs", allowed: leaders, body: JSONBody(["kind": "upsell", "note": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/tickets/{ticket}/attachments", allowed: serviceReaders),
+        Row(method: .POST, path: "/api/v1/tickets/{ticket}/attachments", allowed: leaders, body: JSONBody(["not": "a file"])),
+        Row(method: .GET, path: "/api/v1/tickets/{ticket}/attachments/{ticketAttachment}", allowed: serviceReaders),
+        Row(method: .DELETE, path: "/api/v1/tickets/{ticket}/attachments/{spareTicketAttachment}", allowed: leaders),
         Row(method: .GET, path: "/api/v1/department-tasks", allowed: [.admin, .lead, .executive]),
         Row(method: .PATCH, path: "/api/v1/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["holder": "矩阵"])),
         Row(method: .GET, path: "/api/v1/care-tasks", allowed: everyone),
@@ -295,6 +299,9 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/tickets/{ticket}/department-tasks", allowed: leaders, body: JSONBody(["departmentId": "{department}", "request": "", "dueOn": ""]), web: true),
         Row(method: .POST, path: "/department-tasks/{departmentTask}", allowed: leaders, body: JSONBody(["answer": "矩阵"]), web: true),
         Row(method: .POST, path: "/tickets/{ticket}/handoffs", allowed: leaders, body: JSONBody(["kind": "upsell", "note": "矩阵"]), web: true),
+        Row(method: .POST, path: "/tickets/{ticket}/attachments", allowed: leaders, body: JSONBody(["customerVisible": "on"]), web: true),
+        Row(method: .GET, path: "/tickets/{ticket}/attachments/{ticketAttachment}", allowed: serviceReaders, web: true),
+        Row(method: .POST, path: "/tickets/{ticket}/attachments/{webSpareTicketAttachment}/delete", allowed: leaders, web: true),
         Row(method: .GET, path: "/care", allowed: everyone, web: true),
         Row(method: .GET, path: "/reports/service", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .GET, path: "/feedback/digest", allowed: [.admin, .lead, .executive], web: true),
@@ -469,7 +476,7 @@ struct AccessMatrixTests {
         ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }
     }
 
-    /// A ticket about the sales rep's customer, with a department task, and a care task.
+    /// A ticket about the sales rep's customer, with a department task and attachments, and a care task.
     static func serviceFixtures(_ world: TestWorld, customer: UUID, department: UUID) async throws -> [String: String] {
         let db = world.db
         let t = TicketService.new(createdBy: nil, assignee: nil, now: world.clock.now(), today: CivilDate.on(world.clock.now()))
@@ -483,7 +490,16 @@ struct AccessMatrixTests {
         c.dedupeKey = "matrix"; c.kind = "returnVisit"; c.customerId = customer; c.occasion = "2026-09-21"; c.dueOn = "2026-09-21"
         c.messageZhHans = "回访"; c.messageZhHant = "回訪"; c.messageEn = "Visit"; c.status = "open"; c.outcome = ""; c.createdAt = world.clock.now(); c.version = 1
         try await c.create(on: db)
-        return ["ticket": t.id!.uuidString, "departmentTask": d.id!.uuidString, "careTask": c.id!.uuidString]
+        func attachment() async throws -> String {
+            let f = StoredFiles.make(.init(data: Data("%PDF-1.4 矩阵".utf8), fileName: "matrix.pdf", fields: [:]), by: nil, at: world.clock.now())
+            try await f.create(on: db)
+            let a = TicketAttachment()
+            a.ticketId = t.id!; a.fileId = f.id!; a.customerVisible = false; a.uploadedAt = world.clock.now()
+            try await a.create(on: db)
+            return a.id!.uuidString
+        }
+        return ["ticket": t.id!.uuidString, "departmentTask": d.id!.uuidString, "careTask": c.id!.uuidString,
+                "ticketAttachment": try await attachment(), "spareTicketAttachment": try await attachment(), "webSpareTicketAttachment": try await attachment()]
     }
 
     /// The sales rep's records for the sales routes: customers (one to keep, one to delete, one

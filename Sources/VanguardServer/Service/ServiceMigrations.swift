@@ -3,7 +3,8 @@ import SQLKit
 
 /// The service chapter's tables. Migrations never change once landed: append new ones.
 enum ServiceMigrations {
-    static let all: [any Migration] = [CreateTickets(), CreateCareTasks(), CreateServiceDays(), AddTicketQueueIndexes(), AddFeedbackReceivedIndex()]
+    static let all: [any Migration] = [CreateTickets(), CreateCareTasks(), CreateServiceDays(), AddTicketQueueIndexes(), AddFeedbackReceivedIndex(),
+                                       CreateTicketAttachments()]
 }
 
 struct CreateTickets: AsyncMigration {

@@ -15,6 +15,7 @@ enum ServiceOpenAPI {
         let paging = [D.param("limit"), D.param("cursor")]
         let id = D.param("id"), ifMatch = D.param("ifMatch")
         let token: JSONValue = ["name": "token", "in": "path", "required": true, "schema": S.str(100)]
+        let attachmentId: JSONValue = ["name": "attachmentId", "in": "path", "required": true, "schema": S.uuid]
         return [
             ("/api/v1/tickets", [
                 "get": D.op("listTickets", "The service queues, most urgent first (SVC-1)", tag: "Tickets", params: [
@@ -46,6 +47,21 @@ enum ServiceOpenAPI {
                                                            params: [id], body: "Handoff",
                                                            ok: [("201", ["description": "The follow-up created.", "content": ["application/json": ["schema": S.object([("activityId", S.uuid)], required: ["activityId"])]]])],
                                                            errors: ["404", "409", "413", "415"])]),
+            ("/api/v1/tickets/{id}/attachments", [
+                "get": D.op("listTicketAttachments", "The ticket's files, oldest first (SVC-1)", tag: "Tickets", params: [id],
+                            ok: [("200", ["description": "The files.", "content": ["application/json": ["schema": S.array(S.ref("TicketAttachment"))]]])], errors: ["404"]),
+                "post": D.withBody(D.op("addTicketAttachment", "Attach a file; its type is read from its bytes (SVC-1)", tag: "Tickets", params: [id],
+                                        ok: [("201", ["description": "Attached.", "content": ["application/json": ["schema": S.ref("TicketAttachment")]],
+                                                      "headers": ["Location": ["description": "Where to download it.", "schema": S.str()]]])],
+                                        errors: ["404", "413", "415"]),
+                                   D.fileUpload([("customerVisible", S.bool)])),
+            ]),
+            ("/api/v1/tickets/{id}/attachments/{attachmentId}", [
+                "get": D.op("downloadTicketAttachment", "Download one of the ticket's files", tag: "Tickets", params: [id, attachmentId],
+                            ok: [("200", D.storedFile)], errors: ["404"]),
+                "delete": D.op("removeTicketAttachment", "Take a file off the ticket (kept in the history)", tag: "Tickets", params: [id, attachmentId],
+                               ok: [("204", D.noContent)], errors: ["404"]),
+            ]),
             ("/api/v1/department-tasks", ["get": D.op("listDepartmentTasks", "What other departments owe the service team", tag: "Tickets", params: [
                 D.query("status", S.enumeration(DepartmentTaskStatus.allCases.map(\.rawValue))), D.query("departmentId", S.uuid), D.query("ticketId", S.uuid),
                 D.query("mine", S.enumeration(["true", "false"])), D.query("sort", S.enumeration(["dueOn", "-dueOn"])),
@@ -141,6 +157,10 @@ enum ServiceOpenAPI {
                                                         required: ["id", "summary", "category", "receivedOn"]))),
                 ], required: ["name", "received", "answered", "open", "backlog", "byCategory", "waitingLongest"]))),
             ], required: ["month", "departments"])),
+            ("TicketAttachment", S.object([("id", S.uuid), ("ticketId", S.uuid), ("name", S.str()), ("size", S.int), ("type", S.str()), ("sha256", S.str()),
+                                           ("uploadedBy", S.nullableUUID), ("uploadedByName", S.str()), ("at", S.str(format: "date-time")),
+                                           ("customerVisible", S.bool), ("href", S.str())],
+                                          required: ["id", "ticketId", "name", "size", "type", "sha256", "uploadedByName", "at", "customerVisible", "href"])),
             ("SurveyAnswer", S.object([("score", ["type": "integer", "minimum": 1, "maximum": 5]), ("comment", S.str(2_000))], required: ["score"], closed: true)),
         ]
     }

@@ -126,6 +126,8 @@ struct TicketPages: RouteCollection {
         var clocks: [Clock]
         var updates: [Update]
         var tasks: [Task]
+        var attachments: [TicketAttachmentPages.Row]
+        var attachmentLimit = TicketAttachmentPages.Row.size(StoredFiles.maxBytes)
         var waitingOn: [String]
         var surveyLink: String?
         var surveyScore: Int?
@@ -152,6 +154,7 @@ struct TicketPages: RouteCollection {
         let departmentName = { (id: UUID) in departments.first { $0.id == id }.map { req.locale == .en ? $0.nameEn : $0.nameZh } ?? "—" }
         let authors = Dictionary(uniqueKeysWithValues: try await UserAccount.query(on: req.db).filter(\.$id ~~ Set(detail.updates.compactMap(\.authorUserId))).all().map { ($0.id!, $0.displayName) })
         let members = try await SalesNames.members([t.assigneeMemberId].compactMap { $0 }, on: req.db)
+        let attachments: [TicketAttachmentPages.Row] = try await TicketAttachments.list(t, on: req.db).map { TicketAttachmentPages.Row($0, req) }
         func clock(_ key: String, _ c: SLAClockDTO) -> Clock {
             Clock(label: req.t(key), state: c.state, stateLabel: req.t("clock_" + c.state), due: c.dueAt.map { Self.when($0, req) } ?? "—",
                   remaining: c.state == "met" ? "" : Self.minutes(c.remainingMinutes, req), warning: c.warning)
@@ -172,6 +175,7 @@ struct TicketPages: RouteCollection {
                 Task(id: d.id, department: departmentName(d.departmentId), request: d.request, holder: d.holder, dueOn: d.dueOn, overdue: d.overdue,
                      status: d.status, answer: d.answer, version: d.version)
             },
+            attachments: attachments,
             waitingOn: detail.waitingOn.map(departmentName),
             surveyLink: detail.survey.map { $0.link }, surveyScore: detail.survey?.score, canEdit: canEdit,
             moves: moves.map { FormField.Option(value: $0.rawValue, label: $0.name[req.locale], selected: $0.rawValue == values["status"]) },
@@ -190,7 +194,7 @@ struct TicketPages: RouteCollection {
 
     /// Runs a form's work; a refusal re-renders the ticket with the messages beside their fields
     /// and what was typed, under the form named `form`.
-    private func step(_ req: Request, _ t: Ticket, form: String, values: [String: String], flash: String, _ work: () async throws -> Void) async throws -> Response {
+    func step(_ req: Request, _ t: Ticket, form: String, values: [String: String], flash: String, _ work: () async throws -> Void) async throws -> Response {
         func again(_ errors: [FieldError], _ status: HTTPStatus, _ summary: String) async throws -> Response {
             var fields: [String: String] = [:]
             for e in errors where fields[e.field] == nil { fields[e.field] = e.message }
@@ -199,7 +203,7 @@ struct TicketPages: RouteCollection {
         }
         do { try await work() }
         catch let e as FieldErrors { return try await again(e.all, .unprocessableEntity, "") }
-        catch let p as Problem where [.conflict, .unprocessableEntity, .preconditionFailed].contains(p.status) {
+        catch let p as Problem where [.conflict, .unprocessableEntity, .preconditionFailed, .payloadTooLarge, .unsupportedMediaType].contains(p.status) {
             return try await again(p.errors, p.status, p.detail ?? p.title)
         }
         return req.redirect(to: "/tickets/\(t.id!)", flash: flash)
