@@ -180,6 +180,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/care-tasks", allowed: everyone),
         Row(method: .GET, path: "/api/v1/reports/service?period=2026-Q3", allowed: [.admin, .lead, .executive]),
         Row(method: .GET, path: "/api/v1/feedback/digest?month=2026-09", allowed: [.admin, .lead, .executive]),
+        Row(method: .GET, path: "/api/v1/reports/service/export?period=2026-Q3&format=xlsx", allowed: [.admin, .lead, .executive]),
         Row(method: .PATCH, path: "/api/v1/care-tasks/{careTask}", allowed: leaders, body: JSONBody(["outcome": "矩阵"])),
     ]
 
@@ -305,6 +306,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/care", allowed: everyone, web: true),
         Row(method: .GET, path: "/reports/service", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .GET, path: "/feedback/digest", allowed: [.admin, .lead, .executive], web: true),
+        Row(method: .GET, path: "/reports/service/export?period=2026-Q3", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .POST, path: "/care/{careTask}", allowed: leaders, body: JSONBody(["status": "done", "outcome": ""]), web: true),
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),

@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: CareTasksAPI())
     try signedInAPI.register(collection: ServiceReportsAPI())
     try signedInAPI.register(collection: FeedbackDigestAPI())
+    try signedInAPI.register(collection: ServiceReportExportAPI())
     try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
@@ -62,4 +63,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: CarePages())
     try signedIn.register(collection: ServiceReportPages())
     try signedIn.register(collection: FeedbackDigestPages())
+    try signedIn.register(collection: ServiceReportExportPages())
 }

@@ -16,6 +16,8 @@ enum ServiceOpenAPI {
         let id = D.param("id"), ifMatch = D.param("ifMatch")
         let token: JSONValue = ["name": "token", "in": "path", "required": true, "schema": S.str(100)]
         let attachmentId: JSONValue = ["name": "attachmentId", "in": "path", "required": true, "schema": S.uuid]
+        let period = D.query("period", S.str(8, min: 4, pattern: "^[0-9]{4}(-Q[1-4]|-M(0[1-9]|1[0-2]))?$"), "2026, 2026-Q4 or 2026-M11; this quarter if left out.")
+        let files: JSONValue = ["schema": ["type": "string", "format": "binary"]]
         return [
             ("/api/v1/tickets", [
                 "get": D.op("listTickets", "The service queues, most urgent first (SVC-1)", tag: "Tickets", params: [
@@ -77,8 +79,12 @@ enum ServiceOpenAPI {
                                                       body: "CareTaskPatch", ok: [("200", D.json("CareTask", "Changed.", etag: true))],
                                                       errors: ["404", "412", "413", "415"])]),
             ("/api/v1/reports/service", ["get": D.op("serviceReport", "The service analysis for a period (SVC-5)", tag: "Reports",
-                                                    params: [D.query("period", S.str(8, min: 4, pattern: "^[0-9]{4}(-Q[1-4]|-M(0[1-9]|1[0-2]))?$"), "2026, 2026-Q4 or 2026-M11; this quarter if left out.")],
-                                                    ok: [("200", D.json("ServiceReport", "The figures."))], errors: [])]),
+                                                    params: [period], ok: [("200", D.json("ServiceReport", "The figures."))], errors: [])]),
+            ("/api/v1/reports/service/export", ["get": D.op("exportServiceReport", "The service analysis as CSV (a section per table) or XLSX (a sheet per table)",
+                                                           tag: "Reports", params: [period, D.query("format", S.enumeration(["csv", "xlsx"]))],
+                                                           ok: [("200", ["description": "The file.", "content": .object([("text/csv", ["schema": ["type": "string"]]),
+                                                                                                                          (Response.xlsxType.description, files)])])],
+                                                           errors: [])]),
             ("/api/v1/feedback/digest", ["get": D.op("feedbackDigest", "The month's feedback per department: received by category, answered, still waiting (SVC-3, CP-3)", tag: "Reports",
                                                     params: [D.query("month", S.str(7, min: 7, pattern: "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"), "yyyy-MM; last month if left out.")],
                                                     ok: [("200", D.json("FeedbackDigest", "The digest."))], errors: [])]),

@@ -2,20 +2,37 @@ import Foundation
 import Vapor
 import ZIPFoundation
 
-/// Writes a one-sheet XLSX workbook: a bold, frozen header row and text cells. Cells are inline
-/// strings, which Excel, WPS and LibreOffice show as typed and never evaluate as formulas, so
-/// exported data cannot turn into code on the reader's machine.
+/// Writes an XLSX workbook: each sheet with a bold, frozen header row and text cells. Cells are
+/// inline strings, which Excel, WPS and LibreOffice show as typed and never evaluate as formulas,
+/// so exported data cannot turn into code on the reader's machine. Columns a sheet names as
+/// figures hold numbers instead (only cells that are plain decimals), so readers can sum and chart them.
 enum XLSXWriter {
+    struct Sheet: Sendable {
+        var name: String
+        var header: [String]
+        var rows: [[String]]
+        /// Columns (from 0) whose plain-decimal cells are written as numbers.
+        var figures: Set<Int> = []
+    }
+
     static func workbook(sheet: String, header: [String], rows: [[String]]) throws -> Data {
+        try workbook([Sheet(name: sheet, header: header, rows: rows)])
+    }
+
+    static func workbook(_ sheets: [Sheet]) throws -> Data {
+        let sheets = sheets.isEmpty ? [Sheet(name: "Sheet1", header: [], rows: [])] : sheets
         let archive = try Archive(accessMode: .create)
-        let parts: [(String, String)] = [
-            ("[Content_Types].xml", contentTypes),
+        let names = sheetNames(sheets.map(\.name))
+        var parts: [(String, String)] = [
+            ("[Content_Types].xml", contentTypes(sheets.count)),
             ("_rels/.rels", rootRels),
-            ("xl/workbook.xml", workbookXML(sheet)),
-            ("xl/_rels/workbook.xml.rels", workbookRels),
+            ("xl/workbook.xml", workbookXML(names)),
+            ("xl/_rels/workbook.xml.rels", workbookRels(sheets.count)),
             ("xl/styles.xml", styles),
-            ("xl/worksheets/sheet1.xml", sheetXML(header: header, rows: rows)),
         ]
+        for (i, sheet) in sheets.enumerated() {
+            parts.append(("xl/worksheets/sheet\(i + 1).xml", sheetXML(header: sheet.header, rows: sheet.rows, figures: sheet.figures)))
+        }
         for (path, text) in parts {
             let data = Data(text.utf8)
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Date(timeIntervalSince1970: 1_767_225_600),
@@ -27,7 +44,7 @@ enum XLSXWriter {
         return data
     }
 
-    static func sheetXML(header: [String], rows: [[String]]) -> String {
+    static func sheetXML(header: [String], rows: [[String]], figures: Set<Int> = []) -> String {
         var out = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
@@ -35,17 +52,42 @@ enum XLSXWriter {
             <sheetData>
             """
         out.reserveCapacity(rows.count * 200)
-        func row(_ cells: [String], _ number: Int, style: String) {
+        func row(_ cells: [String], _ number: Int, style: String, figures: Set<Int>) {
             out += "<row r=\"\(number)\">"
             for (i, cell) in cells.enumerated() where !cell.isEmpty {
-                out += "<c r=\"\(columnName(i))\(number)\" t=\"inlineStr\"\(style)><is><t xml:space=\"preserve\">\(escaped(cell))</t></is></c>"
+                if figures.contains(i) && isPlainDecimal(cell) {
+                    out += "<c r=\"\(columnName(i))\(number)\"><v>\(cell)</v></c>"
+                } else {
+                    out += "<c r=\"\(columnName(i))\(number)\" t=\"inlineStr\"\(style)><is><t xml:space=\"preserve\">\(escaped(cell))</t></is></c>"
+                }
             }
             out += "</row>"
         }
-        row(header, 1, style: " s=\"1\"")
-        for (i, cells) in rows.enumerated() { row(cells, i + 2, style: "") }
+        row(header, 1, style: " s=\"1\"", figures: [])
+        for (i, cells) in rows.enumerated() { row(cells, i + 2, style: "", figures: figures) }
         out += "</sheetData></worksheet>"
         return out
+    }
+
+    /// Digits with at most one decimal point and an optional leading minus: nothing else can
+    /// reach a number cell.
+    static func isPlainDecimal(_ s: String) -> Bool {
+        let body = s.hasPrefix("-") ? s.dropFirst() : s[...]
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.count <= 15 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    /// Sheet names as Excel takes them: none of `[]:*?/\`, at most 31 characters, unique.
+    static func sheetNames(_ wanted: [String]) -> [String] {
+        var used = Set<String>()
+        return wanted.enumerated().map { i, raw in
+            var name = String(String(raw.map { "[]:*?/\\".contains($0) ? "_" : $0 }).prefix(31)).trimmingCharacters(in: CharacterSet(charactersIn: "' "))
+            if name.isEmpty { name = "Sheet\(i + 1)" }
+            var candidate = name, n = 2
+            while used.contains(candidate.lowercased()) { candidate = String(name.prefix(27)) + " (\(n))"; n += 1 }
+            used.insert(candidate.lowercased())
+            return candidate
+        }
     }
 
     /// 0 → A, 25 → Z, 26 → AA.
@@ -78,25 +120,32 @@ enum XLSXWriter {
         return out
     }
 
-    private static func workbookXML(_ sheet: String) -> String {
-        """
-        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
-        xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
-        <sheets><sheet name="\(escaped(String(sheet.prefix(31))))" sheetId="1" r:id="rId1"/></sheets></workbook>
-        """
+    /// Sheet n is relationship rIdn; the styles come after the sheets.
+    private static func workbookXML(_ names: [String]) -> String {
+        let sheets = names.enumerated().map { "<sheet name=\"\(escaped($1))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }.joined()
+        return """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
+            <sheets>\(sheets)</sheets></workbook>
+            """
     }
 
-    private static let contentTypes = """
-        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-        <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-        <Default Extension="xml" ContentType="application/xml"/>\
-        <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-        <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-        <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
-        </Types>
-        """
+    private static func contentTypes(_ sheets: Int) -> String {
+        let overrides = (1...sheets).map {
+            "<Override PartName=\"/xl/worksheets/sheet\($0).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+        }.joined()
+        return """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+            <Default Extension="xml" ContentType="application/xml"/>\
+            <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+            \(overrides)\
+            <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
+            </Types>
+            """
+    }
 
     private static let rootRels = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -105,13 +154,18 @@ enum XLSXWriter {
         </Relationships>
         """
 
-    private static let workbookRels = """
-        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
-        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
-        </Relationships>
-        """
+    private static func workbookRels(_ sheets: Int) -> String {
+        let worksheets = (1...sheets).map {
+            "<Relationship Id=\"rId\($0)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0).xml\"/>"
+        }.joined()
+        return """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            \(worksheets)\
+            <Relationship Id="rId\(sheets + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+            </Relationships>
+            """
+    }
 
     /// Style 0: normal; style 1: bold (the header row).
     private static let styles = """
