@@ -153,6 +153,9 @@ struct SalesContractFlowTests {
             #expect(try await rep.send(.POST, "/contracts/\(c.id)/signed-file", body: body, contentType: "multipart/form-data; boundary=\(boundary)").status == .seeOther)
             try await rep.get("/contracts/\(c.id)")
             #expect(rep.lastBody.contains("合同.pdf") && rep.lastBody.contains("id=\"to-signed\""))
+            let copy = try await rep.get("/contracts/\(c.id)/signed-file")
+            #expect(copy.headers.first(name: .contentDisposition) == "attachment; filename=\"__.pdf\"; filename*=UTF-8''%E5%90%88%E5%90%8C.pdf",
+                    "the Chinese name percent-encoded as RFC 5987 says, not sent raw")
         }
     }
 }

@@ -83,8 +83,7 @@ struct ContractsAPI: RouteCollection {
         guard let f = try await ContractFile.query(on: req.db).filter(\.$contract.$id == c.id!).first() else { throw Problem.notFound("signed file") }
         let r = Response(status: .ok, body: .init(data: f.data))
         r.headers.replaceOrAdd(name: .contentType, value: f.contentType)
-        let ascii = f.fileName.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" } ? f.fileName : "\(c.number)"
-        r.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(f.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ascii)")
+        r.headers.replaceOrAdd(name: .contentDisposition, value: FileName.contentDisposition(f.fileName))
         return r
     }
 

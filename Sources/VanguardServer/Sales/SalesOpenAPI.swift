@@ -87,12 +87,9 @@ enum SalesOpenAPI {
             ("/api/v1/contracts/{id}/approvals", ["post": D.op("approveContract", "Approve (not the owner; two approvers from the policy's amount)", tag: "Contracts", params: [id],
                                                              ok: [("200", D.json("Contract", "Approved.", etag: true))], errors: ["404", "409", "413", "415"])]),
             ("/api/v1/contracts/{id}/signed-file", [
-                "put": {
-                    guard case .object(var op) = D.op("attachSignedContract", "Attach the signed copy (PDF, PNG or JPEG, at most 10 MB)", tag: "Contracts", params: [id],
-                                                      ok: [("200", D.json("Contract", "Attached.", etag: true))], errors: ["404", "409", "413", "415"]) else { return .object([]) }
-                    op.insert(("requestBody", ["required": true, "content": .object([("application/pdf", binary), ("image/png", binary), ("image/jpeg", binary)])]), at: op.count - 1)
-                    return .object(op)
-                }(),
+                "put": D.withBody(D.op("attachSignedContract", "Attach the signed copy (PDF, PNG or JPEG, at most 10 MB)", tag: "Contracts", params: [id],
+                                       ok: [("200", D.json("Contract", "Attached.", etag: true))], errors: ["404", "409", "413", "415"]),
+                                  .object([("application/pdf", binary), ("image/png", binary), ("image/jpeg", binary)])),
                 "get": D.op("downloadSignedContract", "The signed copy", tag: "Contracts", params: [id],
                             ok: [("200", ["description": "The file.", "content": ["application/pdf": binary, "image/png": binary, "image/jpeg": binary]])], errors: ["404"]),
             ]),
