@@ -208,7 +208,7 @@ struct ServiceAttachmentTests {
             let a = try #require(try await TicketAttachment.query(on: world.db).first())
             #expect(a.customerVisible && a.uploadedBy == team.serviceAgent.user)
             let link = "/tickets/\(t.id)/attachments/\(a.id!)"
-            #expect(web.lastBody.contains("href=\"\(link)\"") && web.lastBody.contains("检测报告.png") && web.lastBody.contains("2.9 KB"))
+            #expect(web.lastBody.contains("href=\"\(link)\"") && web.lastBody.contains("检测报告.png") && web.lastBody.contains("2.9 KB") && web.lastBody.contains("10 MB"))
             let got = try await web.get(link)
             #expect(got.status == .ok && Data(buffer: got.body) == Self.png && got.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
 

@@ -24,6 +24,7 @@ struct TicketAttachmentPages: RouteCollection {
         static func size(_ bytes: Int) -> String {
             if bytes < 1024 { return "\(bytes) B" }
             if bytes < 1024 * 1024 { return String(format: "%.1f KB", Double(bytes) / 1024) }
+            if bytes % (1024 * 1024) == 0 { return "\(bytes / 1024 / 1024) MB" }
             return String(format: "%.1f MB", Double(bytes) / 1024 / 1024)
         }
 
