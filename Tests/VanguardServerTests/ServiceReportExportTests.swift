@@ -10,35 +10,6 @@ import ZIPFoundation
 /// The service analysis as a file (SVC-5: "SVG charts, CSV/XLSX export").
 @Suite("Service: the report as CSV and XLSX (SVC-5)")
 struct ServiceReportExportTests {
-    /// Four tickets in September 2026: two complaints answered (one late) and resolved, one
-    /// closed and rated 4, a department task answered in two hours; the customer complained
-    /// three times, and its name looks like a spreadsheet formula.
-    func quarter(_ world: TestWorld, _ team: Team) async throws {
-        let agent = team.serviceAgent.token
-        let c = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "=1+2 贸易", "source": "visit"])).json(CustomerDTO.self)
-        func at(_ text: String) { world.clock.advance(by: ServiceTests.china(text).timeIntervalSince(world.clock.now())) }
-        at("2026-09-24T10:00:00")
-        var ids: [UUID] = []
-        for (type, channel) in [("complaint", "phone"), ("complaint", "phone"), ("complaint", "wechat"), ("inquiry", "email")] {
-            ids.append(try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody([
-                "type": .string(type), "channel": .string(channel), "subject": "报表", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self).id)
-        }
-        let logistics = try #require(try await Department.query(on: world.db).sort(\.$code).first())
-        let task = try await world.api(.POST, "/api/v1/tickets/\(ids[2])/department-tasks", token: agent, json: JSONBody([
-            "departmentId": .string(logistics.id!.uuidString), "request": "查询", "dueOn": "2026-09-25"])).json(DepartmentTaskDTO.self)
-        for (i, body, time) in [(0, JSONBody(["status": "acknowledged"]), "2026-09-24T10:30:00"), (1, JSONBody(["status": "acknowledged"]), "2026-09-24T11:30:00"),
-                                (0, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), "2026-09-24T11:40:00"),
-                                (1, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), "2026-09-24T11:45:00"),
-                                (0, JSONBody(["status": "closed"]), "2026-09-24T11:50:00")] {
-            at(time)
-            #expect(try await world.api(.PATCH, "/api/v1/tickets/\(ids[i])", token: agent, json: body).status == .ok)
-        }
-        let link = try #require(try await world.api(.GET, "/api/v1/tickets/\(ids[0])", token: agent).json(TicketDetailDTO.self).survey?.link)
-        #expect(try await world.api(.POST, "/api/v1/surveys/" + link.dropFirst("/survey/".count), json: JSONBody(["score": 4])).status == .ok)
-        at("2026-09-24T12:00:00")
-        #expect(try await world.api(.PATCH, "/api/v1/department-tasks/\(task.id)", token: agent, json: JSONBody(["answer": "已查明"])).status == .ok)
-    }
-
     /// The CSV's sections by title: each one's header and rows (RFC 4180 quoting undone).
     static func sections(_ body: ByteBuffer) -> [String: [[String]]] {
         var text = String(buffer: body)
@@ -70,7 +41,7 @@ struct ServiceReportExportTests {
     func csv() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            try await quarter(world, team)
+            _ = try await ServiceTests.reportQuarter(world, team, customer: "=1+2 贸易")
             let en = [("Accept-Language", "en")]
             let r = try await world.api(.GET, "/api/v1/reports/service?period=2026-Q3", token: team.lead.token, headers: en).json(ServiceReport.self)
             #expect(r.opened == 4 && r.firstResponse.medianMinutes == 30 && r.repeatComplainers.count == 1)
@@ -104,7 +75,7 @@ struct ServiceReportExportTests {
     func xlsx() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            try await quarter(world, team)
+            _ = try await ServiceTests.reportQuarter(world, team, customer: "=1+2 贸易")
             let file = try await world.api(.GET, "/api/v1/reports/service/export?period=2026-Q3&format=xlsx", token: team.executive.token, headers: [("Accept-Language", "en")])
             #expect(file.status == .ok && file.headers.contentType == Response.xlsxType)
             let archive = try Archive(data: Data(buffer: file.body), accessMode: .read)

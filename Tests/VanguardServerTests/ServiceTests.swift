@@ -217,35 +217,43 @@ struct ServiceTests {
         }
     }
 
+    /// Four tickets in September 2026 for the report: three complaints and an inquiry from one
+    /// customer; two complaints answered (one half an hour late) and resolved for delivery, one
+    /// closed and rated 4; a department task answered in two hours. Returns that department.
+    static func reportQuarter(_ world: TestWorld, _ team: Team, customer name: String = "漳州海韵食品有限公司") async throws -> Department {
+        let agent = team.serviceAgent.token
+        let c = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": .string(name), "source": "visit"])).json(CustomerDTO.self)
+        func at(_ text: String) { world.clock.advance(by: china(text).timeIntervalSince(world.clock.now())) }
+        at("2026-09-24T10:00:00")
+        var ids: [UUID] = []
+        for (type, channel) in [("complaint", "phone"), ("complaint", "phone"), ("complaint", "wechat"), ("inquiry", "email")] {
+            ids.append(try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody([
+                "type": .string(type), "channel": .string(channel), "subject": "报表", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self).id)
+        }
+        let logistics = try #require(try await Department.query(on: world.db).sort(\.$code).first())
+        let task = try await world.api(.POST, "/api/v1/tickets/\(ids[2])/department-tasks", token: agent, json: JSONBody([
+            "departmentId": .string(logistics.id!.uuidString), "request": "查询", "dueOn": "2026-09-25"])).json(DepartmentTaskDTO.self)
+        func patch(_ i: Int, _ body: JSONBody, at time: String) async throws {
+            at(time)
+            #expect(try await world.api(.PATCH, "/api/v1/tickets/\(ids[i])", token: agent, json: body).status == .ok)
+        }
+        try await patch(0, JSONBody(["status": "acknowledged"]), at: "2026-09-24T10:30:00")
+        try await patch(1, JSONBody(["status": "acknowledged"]), at: "2026-09-24T11:30:00")   // half an hour late
+        try await patch(0, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), at: "2026-09-24T11:40:00")
+        try await patch(1, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), at: "2026-09-24T11:45:00")
+        try await patch(0, JSONBody(["status": "closed"]), at: "2026-09-24T11:50:00")
+        let link = try #require(try await world.api(.GET, "/api/v1/tickets/\(ids[0])", token: agent).json(TicketDetailDTO.self).survey?.link)
+        #expect(try await world.api(.POST, "/api/v1/surveys/" + link.dropFirst("/survey/".count), json: JSONBody(["score": 4])).status == .ok)
+        at("2026-09-24T12:00:00")
+        #expect(try await world.api(.PATCH, "/api/v1/department-tasks/\(task.id)", token: agent, json: JSONBody(["answer": "已查明"])).status == .ok)
+        return logistics
+    }
+
     @Test("SVC-5, RSK-C1: the period's report counts tickets by type and channel, response and resolution times (median, p90), attainment, satisfaction, causes, repeat complainers and department turnaround")
     func report() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            let agent = team.serviceAgent.token
-            let c = try await customer(world, team)
-            moveClock(world, to: "2026-09-24T10:00:00")
-            var ids: [UUID] = []
-            for (type, channel) in [("complaint", "phone"), ("complaint", "phone"), ("complaint", "wechat"), ("inquiry", "email")] {
-                ids.append(try await world.api(.POST, "/api/v1/tickets", token: agent, json: JSONBody([
-                    "type": .string(type), "channel": .string(channel), "subject": "报表", "customerId": .string(c.id.uuidString)])).json(TicketDTO.self).id)
-            }
-            let logistics = try #require(try await Department.query(on: world.db).sort(\.$code).first())
-            let task = try await world.api(.POST, "/api/v1/tickets/\(ids[2])/department-tasks", token: agent, json: JSONBody([
-                "departmentId": .string(logistics.id!.uuidString), "request": "查询", "dueOn": "2026-09-25"])).json(DepartmentTaskDTO.self)
-            func patch(_ i: Int, _ body: JSONBody, at time: String) async throws {
-                moveClock(world, to: time)
-                #expect(try await world.api(.PATCH, "/api/v1/tickets/\(ids[i])", token: agent, json: body).status == .ok)
-            }
-            try await patch(0, JSONBody(["status": "acknowledged"]), at: "2026-09-24T10:30:00")
-            try await patch(1, JSONBody(["status": "acknowledged"]), at: "2026-09-24T11:30:00")   // half an hour late
-            try await patch(0, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), at: "2026-09-24T11:40:00")
-            try await patch(1, JSONBody(["status": "resolved", "cause": "delivery", "resolution": "补发"]), at: "2026-09-24T11:45:00")
-            try await patch(0, JSONBody(["status": "closed"]), at: "2026-09-24T11:50:00")
-            let link = try #require(try await world.api(.GET, "/api/v1/tickets/\(ids[0])", token: agent).json(TicketDetailDTO.self).survey?.link)
-            #expect(try await world.api(.POST, "/api/v1/surveys/" + link.dropFirst("/survey/".count), json: JSONBody(["score": 4])).status == .ok)
-            moveClock(world, to: "2026-09-24T12:00:00")
-            #expect(try await world.api(.PATCH, "/api/v1/department-tasks/\(task.id)", token: agent, json: JSONBody(["answer": "已查明"])).status == .ok)
-
+            let logistics = try await Self.reportQuarter(world, team)
             let r = try await world.api(.GET, "/api/v1/reports/service?period=2026-Q3", token: team.lead.token).json(ServiceReport.self)
             #expect(r.opened == 4)
             #expect(r.byType.first { $0.key == "complaint" }?.count == 3 && r.byType.first { $0.key == "inquiry" }?.count == 1)
