@@ -273,6 +273,11 @@ struct ServiceTests {
             #expect(web.lastBody.contains("id=\"repeat-complainers\"") && web.lastBody.contains("<svg"))
 
             // Reopened, the ticket leaves the resolved figures; resolved again, it counts with its new time.
+            let resolved = try #require(try await Ticket.query(on: world.db).filter(\.$status == "resolved").first()?.id)
+            func patch(_ i: Int, _ body: JSONBody, at time: String) async throws {
+                world.clock.advance(by: Self.china(time).timeIntervalSince(world.clock.now()))
+                #expect(try await world.api(.PATCH, "/api/v1/tickets/\(resolved)", token: team.serviceAgent.token, json: body).status == .ok)
+            }
             try await patch(1, JSONBody(["status": "inProgress", "note": "客户说还没收到"]), at: "2026-09-24T14:00:00")
             var again = try await world.api(.GET, "/api/v1/reports/service?period=2026-Q3", token: team.lead.token).json(ServiceReport.self)
             #expect(again.resolution.count == 1 && again.topCauses.first?.count == 1)
