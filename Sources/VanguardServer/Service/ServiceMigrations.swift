@@ -4,7 +4,7 @@ import SQLKit
 /// The service chapter's tables. Migrations never change once landed: append new ones.
 enum ServiceMigrations {
     static let all: [any Migration] = [CreateTickets(), CreateCareTasks(), CreateServiceDays(), AddTicketQueueIndexes(), AddFeedbackReceivedIndex(),
-                                       CreateTicketAttachments()]
+                                       CreateTicketAttachments(), AnalyzeTicketIndexes()]
 }
 
 struct CreateTickets: AsyncMigration {
@@ -150,4 +150,15 @@ struct AddTicketQueueIndexes: AsyncMigration {
         try await sql.raw("DROP INDEX IF EXISTS tickets_assignee_due_id").run()
         try await database.index("tickets_assignee_due", on: Ticket.schema, ["assignee_member_id", "due_key"])
     }
+}
+
+/// Planner statistics for the queue indexes. Without them SQLite 3.54 kept choosing the older
+/// (status, due) index for the open queue, which sorts every open ticket: 240 ms instead of 3 ms
+/// at 100,000 open tickets (measured on the 1 M-ticket bench data).
+struct AnalyzeTicketIndexes: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.analyze(tables: [Ticket.schema])
+    }
+
+    func revert(on database: any Database) async throws {}
 }
