@@ -310,6 +310,7 @@ struct ServiceTests {
             #expect(tickets.filter { $0.ticketStatus.isOpen && $0.status != "waitingOnCustomer" }.allSatisfy { $0.resolutionDueAt != nil || $0.resolutionBreached })
             #expect(tickets.filter { $0.status == "resolved" || $0.status == "closed" }.allSatisfy { $0.cause != nil && $0.resolutionDueAt == nil })
             #expect(try await SatisfactionSurvey.query(on: world.db).filter(\.$score != nil).count() > 0)
+            #expect(try await FeedbackItem.query(on: world.db).filter(\.$status == "routed").count() > 0, "feedback for the monthly digest")
             try await ServiceDemo.load(world.app)
             #expect(try await Ticket.query(on: world.db).count() == 60, "loading twice adds nothing")
         }

@@ -6,13 +6,14 @@ import re
 
 from selenium.webdriver.support.ui import Select
 
-from conftest import DEMO_PASSWORD, find, find_all, sign_in, sign_out_locally, submit_and_wait, text_of, wait_for_path
+from conftest import DEMO_PASSWORD, find, find_all, sign_in, sign_out_locally, submit_and_wait, text_of, wait_for_page, wait_for_path, wait_until
 
 AGENT = "yang.fan@demo.vanguard.cn"
 SERVICE_LEAD = "ma.lijuan@demo.vanguard.cn"
+LEAD = "chen.zhiyuan@demo.vanguard.cn"
 
 
-def test_agent_opens_and_works_a_ticket(driver, base_url):
+def test_agent_opens_and_works_a_ticket(driver, base_url, tmp_path):
     sign_out_locally(driver, base_url)
     sign_in(driver, base_url, AGENT, DEMO_PASSWORD)
     driver.get(f"{base_url}/tickets")
@@ -50,6 +51,16 @@ def test_agent_opens_and_works_a_ticket(driver, base_url):
     submit_and_wait(driver, find(update, "button#add-update"))
     assert "已安排换货，预计周五送达" in text_of(find(driver, "#ticket-timeline"))
 
+    # A photo of the damage, attached through the browser's file picker, is listed for download.
+    photo = tmp_path / "damage.png"
+    photo.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"))
+    upload = find(driver, "form#attachment-form")
+    find(upload, "#attachment-file").send_keys(str(photo))
+    submit_and_wait(driver, find(upload, "button#upload-attachment"))
+    listed = find(driver, "#attachment-list")
+    assert "damage.png" in text_of(listed)
+    assert find(listed, "a[download]").get_attribute("href").endswith(tuple("0123456789abcdef")), "a download link to the stored file"
+
 
 def test_care_list_and_service_report(driver, base_url):
     sign_out_locally(driver, base_url)
@@ -59,3 +70,20 @@ def test_care_list_and_service_report(driver, base_url):
     driver.get(f"{base_url}/reports/service")
     assert find_all(driver, "svg.bar-chart"), "tickets by type and channel, satisfaction"
     assert text_of(find(driver, "#opened")).strip() != "0", "the demo month's tickets are counted"
+
+
+def test_feedback_digest(driver, base_url):
+    """SVC-3, CP-3: the lead reads the month's feedback per department and switches months."""
+    sign_out_locally(driver, base_url)
+    sign_in(driver, base_url, LEAD, DEMO_PASSWORD)
+    driver.get(f"{base_url}/feedback/digest")
+    months = Select(find(driver, "select#month"))
+    shown = [find_all(driver, ".digest-department")]
+    this_month = months.options[0].get_attribute("value")
+    months.select_by_value(this_month)   # the select submits itself
+    wait_until(driver, lambda d: f"month={this_month}" in d.current_url, "the month select submits itself")
+    wait_for_page(driver)
+    shown.append(find_all(driver, ".digest-department"))
+    assert any(shown), "the demo's two months of feedback show in this month's or last month's digest"
+    if shown[-1]:
+        assert find_all(driver, "svg.bar-chart"), "received and waiting per department, drawn"

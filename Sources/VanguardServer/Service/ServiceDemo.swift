@@ -74,6 +74,23 @@ enum ServiceDemo {
                     try await s.create(on: db)
                 }
             }
+            // Two months of feedback from calls and surveys (SVC-3), most of it routed, some answered,
+            // so the monthly digest has something to show for this month and the last.
+            let feedback: [(FeedbackSource, String, String)] = [
+                (.service, "delivery", "送货时间比约定晚了两天"), (.survey, "product", "希望滤芯能通用老型号"), (.service, "service", "客服电话高峰期难打通"),
+                (.visit, "price", "配件价格比同行偏高"), (.survey, "delivery", "外包装需要加固"), (.service, "product", "控制面板说明书看不懂"),
+            ]
+            for k in 0..<18 {
+                let (source, category, text) = feedback[k % feedback.count]
+                let f = FeedbackService.new(owner: pick(agents).id, at: now.addingTimeInterval(-Double(rng.next() % (60 * 86_400))))
+                f.customerId = pick(customers).id; f.source = source.rawValue; f.category = category; f.summary = text; f.detail = text
+                if k % 5 != 4, !departments.isEmpty {
+                    f.departmentId = pick(departments).id
+                    f.status = k % 3 == 0 ? FeedbackStatus.answered.rawValue : FeedbackStatus.routed.rawValue
+                    if k % 3 == 0 { f.response = "已改进：" + text }
+                }
+                try await f.create(on: db)
+            }
             try await ServiceDays.rebuild(on: db)
         }
         _ = try await CareJob.run(app, from: CivilDate.on(now), through: CivilDate.on(now), now: now)
