@@ -140,4 +140,17 @@ struct ServiceHolidayScheduleTests {
         #expect(schedule?.makeUpDays == [], "make-up days may be left out")
         #expect(WorkingCalendar(holidays: schedule!).isWorkingDay(civil("2027-02-08")) == false)
     }
+
+    @Test("CP-1: the schedule says which year's holidays are still to be entered: this year's always, next year's from November")
+    func missingYear() {
+        let schedule = HolidaySchedule.standard
+        #expect(schedule.years.contains(2026))
+        #expect(schedule.missingYear(asOf: civil("2026-09-21")) == nil)
+        #expect(schedule.missingYear(asOf: civil("2026-11-30")) == 2027, "2027 is announced in the autumn and not entered yet")
+        #expect(schedule.missingYear(asOf: civil("2027-02-01")) == 2027)
+        var next = schedule
+        next.holidays.append(.init(name: LocalizedText(zhHans: "元旦", zhHant: "元旦", en: "New Year's Day"), start: civil("2027-01-01"), end: civil("2027-01-01")))
+        #expect(next.missingYear(asOf: civil("2026-11-30")) == nil)
+        #expect(HolidaySchedule().missingYear(asOf: civil("2026-05-01")) == 2026)
+    }
 }

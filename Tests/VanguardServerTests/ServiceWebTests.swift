@@ -96,4 +96,34 @@ struct ServiceWebTests {
             #expect(!web.lastBody.contains("值此中秋节来临之际"), "done tasks leave today's list")
         }
     }
+
+    @Test("CP-1: from November the queue tells the lead and the admin that next year's public holidays are missing; agents are not nagged; entered holidays end it")
+    func missingHolidays() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let september = WebClient(world)
+            try await september.signIn(team.lead.email)
+            try await september.get("/tickets")
+            #expect(september.lastBody.contains("id=\"queue-mine\""))
+            #expect(!september.lastBody.contains("id=\"calendar-warning\""), "September: 2026 is in the pack, 2027 not due yet")
+            world.clock.advance(by: ServiceTests.china("2026-11-20T09:00:00").timeIntervalSince(world.clock.now()))
+            let lead = WebClient(world), agent = WebClient(world), admin = WebClient(world)
+            try await lead.signIn(team.lead.email); try await agent.signIn(team.serviceAgent.email); try await admin.signIn(team.admin.email)
+            try await lead.get("/tickets")
+            #expect(lead.lastBody.contains("id=\"calendar-warning\"") && lead.lastBody.contains("2027"))
+            try await agent.get("/tickets")
+            #expect(!agent.lastBody.contains("id=\"calendar-warning\""))
+            try await admin.get("/tickets")
+            #expect(admin.lastBody.contains("holidaySchedule"), "the admin is told where to add them")
+            let current = try await world.api(.GET, "/api/v1/policy", token: team.admin.token).json(PolicyDTO.self)
+            let anchor = "      makeUpDays:"
+            #expect(current.yaml.contains(anchor))
+            let newYear = #"        - { name: { zh-Hans: "元旦", zh-Hant: "元旦", en: "New Year's Day" }, start: "2027-01-01", end: "2027-01-01" }"#
+            let edited = current.yaml.replacingOccurrences(of: anchor, with: newYear + "\n" + anchor)
+            let saved = try await world.api(.PUT, "/api/v1/policy", token: team.admin.token, json: JSONBody(["yaml": .string(edited), "comment": "2027 放假安排"]))
+            #expect(saved.status == .ok)
+            try await lead.get("/tickets")
+            #expect(lead.lastBody.contains("id=\"queue-mine\"") && !lead.lastBody.contains("id=\"calendar-warning\""), "the queue, without the warning")
+        }
+    }
 }

@@ -37,6 +37,18 @@ public struct HolidaySchedule: Sendable, Codable, Equatable {
     /// A holiday longer than this is taken for a typing mistake in the year.
     public static let longestHolidayDays = 366
 
+    /// The years the schedule has public holidays for.
+    public var years: Set<Int> { Set(holidays.flatMap { [$0.start.year, $0.end.year] }) }
+
+    /// The year whose holidays are still to be entered, as of `today`: this year if it has none;
+    /// from November (the State Council announces the next year's schedule in the autumn) also
+    /// the next year. Without them the SLA clocks count those holidays as working days.
+    public func missingYear(asOf today: CivilDate) -> Int? {
+        if !years.contains(today.year) { return today.year }
+        if today.month >= 11, !years.contains(today.year + 1) { return today.year + 1 }
+        return nil
+    }
+
     /// The holiday, if any, that a date falls in.
     public func holiday(on date: CivilDate) -> Holiday? {
         holidays.first { $0.start <= date && date <= $0.end }

@@ -25,7 +25,7 @@ struct TicketPages: RouteCollection {
         var status: String; var statusLabel: String; var due: String; var overdue: Bool; var assignee: String
     }
     struct Tab: Encodable { var key: String; var label: String; var href: String; var active: Bool }
-    struct ListContext: Encodable { var rows: [Row]; var tabs: [Tab]; var q: String; var queue: String; var nextHref: String?; var canCreate: Bool }
+    struct ListContext: Encodable { var rows: [Row]; var tabs: [Tab]; var q: String; var queue: String; var nextHref: String?; var canCreate: Bool; var calendarWarning: String? }
 
     func list(req: Request) async throws -> Response {
         let (list, tickets) = try await TicketList.page(req, strict: false)
@@ -45,7 +45,18 @@ struct TicketPages: RouteCollection {
             },
             tabs: TicketList.queues.map { key in Tab(key: key, label: req.t("queue_" + key), href: SalesNames.href("/tickets", ["queue": key == "all" ? "" : key]), active: key == queue) },
             q: q, queue: queue, nextHref: page.next.map { SalesNames.href("/tickets", ["cursor": $0, "queue": queue == "all" ? "" : queue, "q": q]) },
-            canCreate: try req.requireUser().actor.memberId != nil || [.admin, .lead].contains(try req.requireUser().actor.role)))
+            canCreate: try req.requireUser().actor.memberId != nil || [.admin, .lead].contains(try req.requireUser().actor.role),
+            calendarWarning: try await Self.calendarWarning(req)))
+    }
+
+    /// CP-1: when next year's (or this year's) public holidays are not in the policy pack yet, the
+    /// people who can see to it are told on the queue: the clocks would count those days as working.
+    static func calendarWarning(_ req: Request) async throws -> String? {
+        let user = try req.requireUser()
+        guard [.admin, .lead, .groupLead].contains(user.actor.role) else { return nil }
+        let schedule = try await TicketService.policy(req).effectiveCalendar.holidaySchedule ?? .standard
+        guard let year = schedule.missingYear(asOf: req.today) else { return nil }
+        return req.t(user.actor.role == .admin ? "calendarMissingYearAdmin" : "calendarMissingYear").replacingOccurrences(of: "{year}", with: String(year))
     }
 
     /// A due time as the agent reads it: China time, with the day when it is not today.
