@@ -162,9 +162,13 @@ struct SalesTargetReportTests {
             try await lead.get("/targets?period=2026-Q3")
             #expect(lead.lastBody.contains("id=\"targets-form\""))
             var form = ["target_team": "500000", "target_\(team.groups["sales"]!)": "500000", "target_\(team.salesRep.member!)": "200000"]
-            _ = try await lead.post("/targets/2026-Q3", form: form)
-            try await lead.get("/targets?period=2026-Q3")
-            #expect(lead.lastBody.contains("flash error") && lead.lastBody.contains("short of"), "the gap is explained")
+            let refused = try await lead.post("/targets/2026-Q3", form: form)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(lead.lastBody.contains("id=\"targets-error\"") && lead.lastBody.contains("short of"), "the gap is explained")
+            #expect(lead.lastBody.contains("name=\"target_\(team.salesRep.member!)\" id=\"target_\(team.salesRep.member!)\" value=\"200000\""), "what was typed is kept")
+            let wrong = try await lead.post("/targets/2026-Q3", form: ["target_team": "五十万"])
+            #expect(wrong.status == .unprocessableEntity && lead.lastBody.contains("id=\"e-target_team\"") && lead.lastBody.contains("value=\"五十万\""),
+                    "a wrong amount is explained beside its box, as typed")
             form["target_\(team.salesLead.member!)"] = "300000"
             _ = try await lead.post("/targets/2026-Q3", form: form)
             try await lead.get("/targets?period=2026-Q3")

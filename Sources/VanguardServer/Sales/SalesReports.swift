@@ -161,6 +161,8 @@ struct SalesReportPages: RouteCollection {
         var forecast: String
         var committed: String
         var accuracy: String
+        /// Why what was typed in this row was refused (shown beside the box).
+        var error: String?
     }
 
     struct TargetsContext: Encodable {
@@ -169,27 +171,35 @@ struct SalesReportPages: RouteCollection {
         var periods: [PeriodOption]
         var canEdit: Bool
         var charts: [BarChart]
+        /// Why the breakdown as a whole was refused (it does not add up).
+        var formError: String?
     }
 
-    func targets(req: Request) async throws -> Response {
+    func targets(req: Request) async throws -> Response { try await targetsPage(req) }
+
+    /// The targets page; after a refused save, with what was typed kept in every box, the
+    /// breakdown's problem above the table and a wrong amount's message beside its box.
+    func targetsPage(_ req: Request, typed: [String: String]? = nil, errors: [String: String] = [:], formError: String? = nil,
+                     status: HTTPStatus = .ok) async throws -> Response {
         try req.authorize(.read, .targets)
         let period = try TargetService.period(req)
         let report = try await TargetService.report(period, req: req)
         func money(_ d: Double) -> String { SalesNames.yuan(Int64((d * 100).rounded())) }
         let rows = report.lines.map { l in
-            TargetRow(level: l.level, id: l.id?.uuidString ?? "team", name: l.level == "team" ? req.t("wholeTeam") : l.name, target: money(l.target),
+            let key = "target_" + (l.id?.uuidString ?? "team")
+            return TargetRow(level: l.level, id: l.id?.uuidString ?? "team", name: l.level == "team" ? req.t("wholeTeam") : l.name, target: money(l.target),
                       // An empty box means "no target here", so a group may be set before its people.
-                      targetInput: l.target > 0 ? Money(fen: Int64((l.target * 100).rounded())).yuanText : "", actual: money(l.actual),
+                      targetInput: typed?[key] ?? (l.target > 0 ? Money(fen: Int64((l.target * 100).rounded())).yuanText : ""), actual: money(l.actual),
                       attainment: l.attainmentPercent.map { String(format: "%.1f%%", $0) } ?? "—", attainmentWidth: Int(min(l.attainmentPercent ?? 0, 100)),
                       forecast: money(l.forecast), committed: l.committedForecast.map(money) ?? "—",
-                      accuracy: l.forecastAccuracyPercent.map { String(format: "%.1f%%", $0) } ?? "—")
+                      accuracy: l.forecastAccuracyPercent.map { String(format: "%.1f%%", $0) } ?? "—", error: errors[key])
         }
         let people = report.lines.filter { $0.level == "person" && $0.target > 0 }
         let chart = BarChart(title: req.t("attainmentChart"), items: people.map { ($0.name, $0.attainmentPercent ?? 0, ($0.attainmentPercent ?? 0) >= 100 ? "met" : "short") },
                              format: { String(format: "%.0f%%", $0) })
         return try await req.page("Sales/targets", title: "navTargets", section: "targets",
                                   TargetsContext(report: report, rows: rows, periods: Self.periods(req, current: period),
-                                                 canEdit: req.allowed(.update, .targets), charts: people.isEmpty ? [] : [chart]))
+                                                 canEdit: req.allowed(.update, .targets), charts: people.isEmpty ? [] : [chart], formError: formError), status: status)
     }
 
     func saveTargets(req: Request) async throws -> Response {
@@ -207,13 +217,16 @@ struct SalesReportPages: RouteCollection {
         let input = TargetInput(team: amount("target_team") ?? 0,
                                 groups: report.lines.filter { $0.level == "group" }.compactMap { l in amount("target_\(l.id!.uuidString)").map { .init(id: l.id!, amount: $0) } },
                                 people: report.lines.filter { $0.level == "person" }.compactMap { l in amount("target_\(l.id!.uuidString)").map { .init(id: l.id!, amount: $0) } })
+        let typed = Dictionary(report.lines.map { l in ("target_" + (l.id?.uuidString ?? "team"), req.formValue("target_" + (l.id?.uuidString ?? "team")) ?? "") },
+                               uniquingKeysWith: { a, _ in a })
         do {
             try e.throwIfAny()
             _ = try await TargetService.save(period, input, req: req)
         } catch let p as Problem where p.status == .unprocessableEntity {
-            return req.redirect(to: "/targets?period=\(period)", flash: p.detail ?? p.title, kind: "error")
+            return try await targetsPage(req, typed: typed, formError: p.detail ?? p.title, status: .unprocessableEntity)
         } catch let e as FieldErrors {
-            return req.redirect(to: "/targets?period=\(period)", flash: e.all.map(\.message).joined(separator: " "), kind: "error")
+            return try await targetsPage(req, typed: typed, errors: Dictionary(e.all.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a }),
+                                         status: .unprocessableEntity)
         }
         return req.redirect(to: "/targets?period=\(period)", flash: "targetsSaved")
     }
