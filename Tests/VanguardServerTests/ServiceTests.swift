@@ -249,6 +249,33 @@ struct ServiceTests {
         return logistics
     }
 
+    @Test("CP-4: a key customer last visited 40 days ago gets one return visit on the list, not a new one each day; a visit logged today moves the next one 30 days on")
+    func returnVisits() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await customer(world, team, name: "泉州恒安建材有限公司")
+            let record = try #require(try await Customer.find(c.id, on: world.db))
+            record.status = "customer"; record.customerClass = "A"
+            try await record.save(on: world.db)
+            func visit(on day: String) async throws {
+                #expect(try await world.api(.POST, "/api/v1/activities", token: team.salesRep.token, json: JSONBody([
+                    "customerId": .string(c.id.uuidString), "kind": "visit", "occurredOn": .string(day), "summary": "走访"])).status == .created)
+            }
+            try await visit(on: "2026-08-12")
+            let today = CivilDate.on(world.clock.now())   // 2026-09-21
+            #expect(try await CareJob.run(world.app, from: today, through: today, now: world.clock.now()) == 1)
+            let listed = try await CareTaskRecord.query(on: world.db).filter(\.$kind == "returnVisit").all()
+            #expect(listed.map(\.dueOn) == ["2026-09-11"], "30 days after the last visit (class A)")
+            let tomorrow = CivilDate("2026-09-22")!
+            _ = try await CareJob.run(world.app, from: tomorrow, through: tomorrow, now: world.clock.now())   // the Mid-Autumn greeting is due that day
+            #expect(try await CareTaskRecord.query(on: world.db).filter(\.$kind == "returnVisit").count() == 1, "the overdue visit is already on the list")
+            try await visit(on: "2026-09-22")
+            #expect(try await CareJob.run(world.app, from: CivilDate("2026-10-21")!, through: CivilDate("2026-10-21")!, now: world.clock.now()) == 0)
+            #expect(try await CareJob.run(world.app, from: CivilDate("2026-10-22")!, through: CivilDate("2026-10-22")!, now: world.clock.now()) == 1)
+            #expect(try await CareTaskRecord.query(on: world.db).filter(\.$kind == "returnVisit").sort(\.$dueOn).all().map(\.dueOn) == ["2026-09-11", "2026-10-22"])
+        }
+    }
+
     @Test("SVC-5, RSK-C1: the period's report counts tickets by type and channel, response and resolution times (median, p90), attainment, satisfaction, causes, repeat complainers and department turnaround")
     func report() async throws {
         try await withApp { world in

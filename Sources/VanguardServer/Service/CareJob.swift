@@ -57,13 +57,26 @@ enum CareJob {
     /// many customers there are, read from the driver's cells (`ListRow`) because at 200,000
     /// customers the generic row decoder was most of the job's time.
     static func candidates(_ sql: any SQLDatabase) async throws -> [CareCustomer] {
-        let visit = ActivityKind.visit.rawValue, returnVisit = CareTask.Kind.returnVisit.rawValue
-        let customerRows = try await ListRow.all(sql.select()
+        let visits = "\(SalesActivity.schema) a WHERE a.kind = '\(ActivityKind.visit.rawValue)' AND a.deleted_at IS NULL"
+        let listed = "\(CareTaskRecord.schema) t WHERE t.kind = '\(CareTask.Kind.returnVisit.rawValue)'"
+        var q = sql.select()
             .column(SQLColumn("id", table: "c")).column(SQLColumn("name", table: "c")).column(SQLColumn("class", table: "c"))
             .column(SQLColumn("created_at", table: "c"))
-            .column(SQLRaw("(SELECT MAX(a.occurred_on) FROM \(SalesActivity.schema) a WHERE a.customer_id = c.id AND a.kind = '\(visit)' AND a.deleted_at IS NULL) AS last_visit"))
-            .column(SQLRaw("(SELECT MAX(t.due_on) FROM \(CareTaskRecord.schema) t WHERE t.customer_id = c.id AND t.kind = '\(returnVisit)') AS visit_listed"))
             .from(SQLAlias(SQLIdentifier(Customer.schema), as: SQLIdentifier("c")))
+        // The same figures two ways, each its database's faster one at 200,000 customers:
+        // PostgreSQL hash-joins two grouped scans (1.1 s, against 2.9 s for a look-up per
+        // customer); SQLite does better with a look-up per customer (3–4.7 s, against 5.6–6 s).
+        if sql.dialect.name == "postgresql" {
+            q = q.column(SQLRaw("v.last_visit AS last_visit")).column(SQLRaw("l.listed AS visit_listed"))
+                .join(SQLRaw("(SELECT a.customer_id, MAX(a.occurred_on) AS last_visit FROM \(visits) GROUP BY a.customer_id) v"),
+                      method: SQLJoinMethod.left, on: SQLRaw("v.customer_id = c.id"))
+                .join(SQLRaw("(SELECT t.customer_id, MAX(t.due_on) AS listed FROM \(listed) GROUP BY t.customer_id) l"),
+                      method: SQLJoinMethod.left, on: SQLRaw("l.customer_id = c.id"))
+        } else {
+            q = q.column(SQLRaw("(SELECT MAX(a.occurred_on) FROM \(visits) AND a.customer_id = c.id) AS last_visit"))
+                .column(SQLRaw("(SELECT MAX(t.due_on) FROM \(listed) AND t.customer_id = c.id) AS visit_listed"))
+        }
+        let customerRows = try await ListRow.all(q
             .where(SQLColumn("deleted_at", table: "c"), .is, SQLLiteral.null)
             .where(SQLColumn("status", table: "c"), .equal, SQLBind(CustomerStatus.customer.rawValue)))
         var customers: [UUID: CareCustomer] = [:]
