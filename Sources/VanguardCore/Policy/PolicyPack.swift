@@ -59,10 +59,12 @@ public struct PolicyPack: Sendable, Codable, Equatable {
     public var roles: [RoleInfo]?
     public var sales: SalesPolicy?
     public var service: ServicePolicy?
+    public var marketing: MarketingPolicy?
 
     public var effectiveSecurity: Security { security ?? .defaults }
     public var effectiveSales: SalesPolicy { sales ?? SalesPolicy() }
     public var effectiveService: ServicePolicy { service ?? ServicePolicy() }
+    public var effectiveMarketing: MarketingPolicy { marketing ?? MarketingPolicy() }
 
     /// Checks the pack an admin is about to save: what would break the organisation if accepted.
     public func problems() -> [FieldError] {
@@ -79,6 +81,7 @@ public struct PolicyPack: Sendable, Codable, Equatable {
         }
         if let sales { errors += sales.problems() }
         if let service { errors += service.problems() }
+        if let marketing { errors += marketing.problems() }
         return errors
     }
 }
