@@ -324,7 +324,56 @@
     });
   };
 
+  /* 10. Import with progress: the upload's bytes, then the server's own lines ("check 500
+     20000", "write 0 19850"), then the page to show ("html" and the page). Without script, or if
+     the request fails before the server answers, the form posts as usual. */
+  const initImportProgress = () => {
+    const form = document.querySelector("form[data-import-progress]");
+    if (!form || !window.FormData || !window.XMLHttpRequest) return;
+    const box = document.getElementById("import-progress");
+    const bar = box ? box.querySelector("progress") : null;
+    const label = box ? box.querySelector("[data-progress-label]") : null;
+    const show = (text, done, total) => {
+      if (!box || !bar || !label) return;
+      box.hidden = false;
+      bar.max = Math.max(total, 1); bar.value = Math.min(done, total);
+      label.textContent = `${text} ${total > 0 ? Math.round((100 * done) / total) : 0}%` + (total > 1 ? ` (${done} / ${total})` : "");
+    };
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.sending === "1") { event.preventDefault(); return; }
+      event.preventDefault();
+      form.dataset.sending = "1";
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Import-Progress", "lines");
+      xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) show(form.dataset.uploading || "", e.loaded, e.total); });
+      let read = 0;
+      let page = null;
+      const consume = () => {
+        const text = xhr.responseText;
+        if (page !== null) return;
+        let end;
+        while ((end = text.indexOf("\n", read)) !== -1) {
+          const line = text.slice(read, end);
+          read = end + 1;
+          if (line === "html") { page = read; return; }
+          const [phase, done, total] = line.split(" ");
+          show(phase === "write" ? form.dataset.writing || "" : form.dataset.checking || "", Number(done) || 0, Number(total) || 0);
+        }
+      };
+      xhr.addEventListener("progress", consume);
+      xhr.addEventListener("load", () => {
+        consume();
+        const html = page === null ? xhr.responseText : xhr.responseText.slice(page);
+        document.open(); document.write(html); document.close();
+      });
+      xhr.addEventListener("error", () => { form.dataset.sending = ""; form.submit(); });
+      xhr.send(new FormData(form));
+    });
+  };
+
   const init = () => {
+    initImportProgress();
     initBoard();
     initNavToggle();
     initForms();

@@ -135,6 +135,14 @@ struct SalesImportTests {
         }
     }
 
+    /// The import page's form as a browser sends it: the CSRF token and the file.
+    static func form(_ web: WebClient, csv: String) -> (Data, String) {
+        let boundary = "vgb"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(web.csrf!)\r\n".utf8)
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n".utf8)
+        return (body, "multipart/form-data; boundary=\(boundary)")
+    }
+
     @Test("on the web: the import page lists problems by row and column and keeps nothing of a bad file")
     func web() async throws {
         try await withApp { world in
@@ -142,13 +150,37 @@ struct SalesImportTests {
             let web = WebClient(world)
             try await web.signIn(team.salesRep.email)
             try await web.get("/customers/import")
-            let boundary = "vgb"
-            var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(web.csrf!)\r\n".utf8)
-            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n客户名称,来源渠道\n好客户,visit\n,visit\n\r\n--\(boundary)--\r\n".utf8)
-            let answer = try await web.send(.POST, "/customers/import", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+            let (body, contentType) = Self.form(web, csv: "客户名称,来源渠道\n好客户,visit\n,visit\n")
+            let answer = try await web.send(.POST, "/customers/import", body: body, contentType: contentType)
             #expect(answer.status == .unprocessableEntity)
             #expect(web.lastBody.contains("id=\"import-problems\""))
             #expect(try await Customer.query(on: world.db).count() == 0)
+        }
+    }
+
+    @Test("on the web, with the page's script: a large file's import streams its progress (rows checked, then saved) and ends with the page to show; a bad file ends with its problems")
+    func progress() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/customers/import")
+            func post(_ csv: String) async throws -> String {
+                let (body, contentType) = Self.form(web, csv: csv)
+                let answer = try await web.send(.POST, "/customers/import", body: body, contentType: contentType, extra: [(CustomerImportPage.progressHeader, "lines")])
+                #expect(answer.status == .ok)
+                return answer.body.string
+            }
+            let rows = (1...1_200).map { "进度测试客户\($0)有限公司,visit" }.joined(separator: "\n")
+            let good = try await post("客户名称,来源渠道\n" + rows + "\n")
+            let lines = good.components(separatedBy: "\nhtml\n")
+            #expect(lines.count == 2, "progress lines, then the page")
+            #expect(lines[0].components(separatedBy: "\n") == ["check 0 1200", "check 500 1200", "check 1000 1200", "check 1200 1200", "write 0 1200", "write 1200 1200"])
+            #expect(lines.last?.contains("id=\"import-done\"") == true && lines.last?.contains("1200") == true)
+            #expect(try await Customer.query(on: world.db).count() == 1_200)
+            let bad = try await post("客户名称,来源渠道\n好客户,visit\n,visit\n")
+            #expect(bad.hasPrefix("check 0 2\ncheck 2 2\nhtml\n") && bad.contains("id=\"import-problems\""), "the problems, not a write")
+            #expect(try await Customer.query(on: world.db).count() == 1_200)
         }
     }
 

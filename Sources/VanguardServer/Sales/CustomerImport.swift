@@ -39,7 +39,10 @@ enum CustomerImport {
         var ignoredColumns: [String]
     }
 
-    static func run(_ table: ImportTable, dryRun: Bool, req: Request) async throws -> Report {
+    /// How far an import has got: the phase ("check", "write") and rows done of all.
+    typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
+
+    static func run(_ table: ImportTable, dryRun: Bool, req: Request, progress: Progress? = nil) async throws -> Report {
         let translations = req.application.translations
         let user = try req.requireUser()
         let sales = try await req.application.policy.current(on: req.db).effectiveSales
@@ -72,6 +75,7 @@ enum CustomerImport {
         // Only to pass the contact's own check; each contact gets its customer's id when written.
         let someCustomer = UUID.random()
         for (i, values) in rows.enumerated() {
+            if i % 500 == 0 { progress?("check", i, rows.count) }
             let row = ImportTable.fileRow(i)
             var e = FieldErrors()
             for (field, value) in values where SpreadsheetCell.isFormula(value) { e.add(field, "formula", "Looks like a spreadsheet formula; formulas are not imported.") }
@@ -150,10 +154,13 @@ enum CustomerImport {
                 contacts.append(p)
             }
         }
+        progress?("check", rows.count, rows.count)
         try errors.throwIfAny()
         let report = Report(rows: rows.count, created: dryRun ? 0 : customers.count, contacts: dryRun ? 0 : contacts.count, dryRun: dryRun, ignoredColumns: unknown)
         if dryRun { return report }
+        progress?("write", 0, customers.count)
         try await write(customers, contacts, req: req)
+        progress?("write", customers.count, customers.count)
         // A big load into a small file leaves the planner's statistics stale (see Database.analyze);
         // one into a big file barely moves them, and ANALYZE itself then takes seconds.
         if customers.count > 5_000, try await Customer.query(on: req.db).withDeleted().count() < customers.count * 10 {

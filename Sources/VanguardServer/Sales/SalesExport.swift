@@ -69,6 +69,8 @@ enum CustomerImportPage {
         var checked: String?
         var dryRun: Bool
         var columns: String
+        /// How many customers a progress-shown import added (the page says so instead of redirecting).
+        var imported: Int? = nil
     }
 
     static func form(req: Request) async throws -> Response {
@@ -82,9 +84,47 @@ enum CustomerImportPage {
         try req.authorize(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId)))
         struct Options: Content { var dryRun: String? }
         let dryRun = (try? req.content.decode(Options.self).dryRun) == "true"
+        if req.headers.first(name: progressHeader) == "lines" { return streamed(req, dryRun: dryRun) }
+        return try await outcome(req, dryRun: dryRun, progress: nil)
+    }
+
+    /// The page's script asks for progress with this header (the form without script posts as usual).
+    static let progressHeader = "X-Import-Progress"
+
+    /// Progress shown for large files (issue 4, item 11): the answer streams a line per step,
+    /// "check 500 20000", "write 0 19850", then "html" and the page to show. It travels on the
+    /// request's own connection, so it works whichever instance serves it, and writes nothing
+    /// to the database but the import.
+    static func streamed(_ req: Request, dryRun: Bool) -> Response {
+        let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        var headers = HTTPHeaders()
+        headers.contentType = .plainText
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
+            let work = Task { () -> String in
+                defer { continuation.finish() }
+                do {
+                    return try await outcome(req, dryRun: dryRun, progress: { phase, done, total in continuation.yield("\(phase) \(done) \(total)\n") }).body.string ?? ""
+                } catch {
+                    // What the page would have shown as an error page, beside the file instead.
+                    let context = Context(problems: [], fileError: (error as? Problem)?.detail ?? "\(error)", checked: nil, dryRun: dryRun, columns: columns(req))
+                    return (try? await render(req, context, status: .internalServerError))?.body.string ?? ""
+                }
+            }
+            for await line in lines { try await writer.write(.buffer(ByteBuffer(string: line))) }
+            try await writer.write(.buffer(ByteBuffer(string: "html\n" + (await work.value))))
+            try await writer.write(.end)
+        }))
+    }
+
+    static func outcome(_ req: Request, dryRun: Bool, progress: CustomerImport.Progress?) async throws -> Response {
         var context = Context(problems: [], fileError: nil, checked: nil, dryRun: dryRun, columns: columns(req))
         do {
-            let report = try await CustomerImport.run(try ImportFile.table(from: try req.uploadedFile()), dryRun: dryRun, req: req)
+            let report = try await CustomerImport.run(try ImportFile.table(from: try req.uploadedFile()), dryRun: dryRun, req: req, progress: progress)
+            if !dryRun, progress != nil {
+                context.imported = report.created
+                return try await render(req, context)
+            }
             if !dryRun { return req.redirect(to: "/customers", flash: "customersImported") }
             context.checked = "\(report.rows)" + (report.ignoredColumns.isEmpty ? "" : ". \(req.t("importIgnoredColumns")): \(report.ignoredColumns.joined(separator: ", "))")
             return try await render(req, context)

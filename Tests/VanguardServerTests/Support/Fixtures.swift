@@ -138,9 +138,10 @@ final class WebClient {
 
     /// Sends any body with its content type, keeping cookies as a browser would.
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, body: Data, contentType: String) async throws -> TestingHTTPResponse {
+    func send(_ method: HTTPMethod, _ path: String, body: Data, contentType: String, extra: [(String, String)] = []) async throws -> TestingHTTPResponse {
         var h = headers()
         h.replaceOrAdd(name: .contentType, value: contentType)
+        for (name, value) in extra { h.replaceOrAdd(name: name, value: value) }
         let r = try await world.app.testing().sendRequest(method, path, headers: h, body: ByteBuffer(data: body))
         absorb(r)
         return r
