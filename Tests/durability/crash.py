@@ -65,8 +65,17 @@ def main() -> int:
         ack_lock = threading.Lock()
         retries = [0]
         done = threading.Event()
+        failures: list[str] = []
 
         def client() -> None:
+            # A thread's SystemExit (an unexpected answer, a server that did not come back) ends
+            # only that thread, silently: keep it for the report instead.
+            try:
+                run_client()
+            except BaseException as e:  # noqa: BLE001 - reported below, never swallowed
+                failures.append(f"a client stopped: {e}")
+
+        def run_client() -> None:
             session = requests.Session()
             while True:
                 with index_lock:
@@ -122,7 +131,7 @@ def main() -> int:
               f"{server.kills} kills, {sum(1 for v in acknowledged.values() if v != 'first')} answered from the key store", flush=True)
 
         server.stop()
-        problems = check(database_url, data_dir, set(acknowledged), args.writes)
+        problems = failures + check(database_url, data_dir, set(acknowledged), args.writes)
         for p in problems:
             print(f"FAIL: {p}", flush=True)
         if not problems:
