@@ -81,6 +81,9 @@ public enum FeedbackDigest {
         return (first, CivilDate(year: year, month: month, day: CivilDate.daysIn(month: month, year: year))!)
     }
 
+    /// The month a day is in, as "yyyy-MM" (how the digest names it).
+    public static func label(_ day: CivilDate) -> String { String(format: "%04d-%02d", day.year, day.month) }
+
     /// Reads "yyyy-MM".
     public static func month(_ text: String) -> (first: CivilDate, last: CivilDate)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -59,11 +59,7 @@ enum StageDays {
     /// adds it, and after demo or benchmark data written straight into the log.
     static func rebuild(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let postgres = sql.dialect.name == "postgresql"
-        func day(_ column: String) -> SQLQueryString {
-            postgres ? "to_char(\(ident: column) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')" : "date(\(ident: column) + 28800, 'unixepoch')"
-        }
-        let seconds: SQLQueryString = postgres ? "EXTRACT(EPOCH FROM (next_at - changed_at))" : "(next_at - changed_at)"
+        let day = sql.chinaDay, seconds = sql.seconds(from: "changed_at", to: "next_at")
         try await sql.raw("DELETE FROM \(ident: schema)").run()
         try await sql.raw("""
             INSERT INTO \(ident: schema) (day, stage, owner_member_id, customer_owner_member_id, first_entries, first_entry_fen, exits, exit_seconds)

@@ -66,7 +66,7 @@ enum CareJob {
         // The same figures two ways, each its database's faster one at 200,000 customers:
         // PostgreSQL hash-joins two grouped scans (1.1 s, against 2.9 s for a look-up per
         // customer); SQLite does better with a look-up per customer (3–4.7 s, against 5.6–6 s).
-        if sql.dialect.name == "postgresql" {
+        if sql.isPostgres {
             q = q.column(SQLRaw("v.last_visit AS last_visit")).column(SQLRaw("l.listed AS visit_listed"))
                 .join(SQLRaw("(SELECT a.customer_id, MAX(a.occurred_on) AS last_visit FROM \(visits) GROUP BY a.customer_id) v"),
                       method: SQLJoinMethod.left, on: SQLRaw("v.customer_id = c.id"))

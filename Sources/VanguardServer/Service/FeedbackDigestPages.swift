@@ -30,7 +30,7 @@ struct FeedbackDigestPages: RouteCollection {
             throw Problem.invalid("month", "invalidMonth", "Give a month as yyyy-MM, e.g. 2026-10.")
         }
         let days = FeedbackDigest.previousMonth(of: req.today)
-        return (String(days.first.description.prefix(7)), days)
+        return (FeedbackDigest.label(days.first), days)
     }
 
     struct MonthOption: Encodable { var value: String; var selected: Bool }
@@ -48,7 +48,7 @@ struct FeedbackDigestPages: RouteCollection {
         var day = req.today
         var months: [String] = []
         for _ in 0..<12 {
-            months.append(String(day.description.prefix(7)))
+            months.append(FeedbackDigest.label(day))
             day = FeedbackDigest.previousMonth(of: day).first
         }
         if !months.contains(month) { months.insert(month, at: 0) }

@@ -75,13 +75,13 @@ enum FeedbackDigestService {
     /// webhooks to whatever mails each department its part. Sent once per month.
     static let job = JobSpec(name: "feedback-digest", cadence: .daily(hour: 7)) { app, job, now in
         let days = FeedbackDigest.previousMonth(of: CivilDate.on(now))
-        let month = String(days.first.description.prefix(7))
+        let month = FeedbackDigest.label(days.first)
         if let sent = job.coveredThrough, sent >= month { return "digest for \(sent) already sent" }
         let db = app.db
         let policy = try await app.policy.current(on: db).effectiveService
         let report = try await digest(month: month, days: days, categories: policy.effectiveFeedbackCategories, locale: .zhHans, on: db)
         let leads = try await SLAScan.leads(serviceGroup: try await TicketService.serviceGroup(on: db), on: db)
-            + (try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).filter(\.$active == true).all().compactMap(\.id))
+            + (try await SLAScan.teamLeads(on: db))
         let notices = report.departments.map { d in
             (title: "\(month) 客户反馈月报 · \(d.name): 新收 \(d.received) 条，待处理 \(d.open + d.backlog) 条",
              body: ([d.contactEmail.map { "To: \($0)" }].compactMap { $0 } + d.byCategory.map { "\($0.name) \($0.count)" }

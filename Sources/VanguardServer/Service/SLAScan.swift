@@ -26,7 +26,7 @@ enum SLAScan {
         guard !warnDue.isEmpty || !breachDue.isEmpty else { return (0, 0) }
         let serviceGroup = try await TicketService.serviceGroup(on: db)
         let groupLeads = try await leads(serviceGroup: serviceGroup, on: db)
-        let teamLeads = try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).filter(\.$active == true).all().compactMap(\.id)
+        let teamLeads = try await Self.teamLeads(on: db)
         let assignees = Set((warnDue + breachDue).compactMap(\.assigneeMemberId))
         var accounts: [UUID: [UUID]] = [:]
         for u in try await UserAccount.query(on: db).filter(\.$memberId ~~ assignees).all() { accounts[u.memberId!, default: []].append(u.id!) }
@@ -80,6 +80,11 @@ enum SLAScan {
             try await Notifier.notifyAll(breachNotices, kind: "slaBreach", summary: "\(breachNotices.count) tickets missed their targets; escalated", at: now, on: db)
         }
         return (warnings.count, breachDue.count)
+    }
+
+    /// The team lead's active accounts.
+    static func teamLeads(on db: any Database) async throws -> [UUID] {
+        try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).filter(\.$active == true).all().compactMap(\.id)
     }
 
     /// The service group's lead accounts.

@@ -67,13 +67,10 @@ enum ServiceDays {
     /// test checks that a rebuilt roll-up equals the one kept by changes.
     static func rebuild(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let postgres = sql.dialect.name == "postgresql"
-        func day(_ column: String) -> SQLQueryString {
-            postgres ? "to_char(\(ident: column) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')" : "date(\(ident: column) + 28800, 'unixepoch')"
-        }
+        let day = sql.chinaDay
         func minutes(_ from: String, _ to: String) -> SQLQueryString {
-            postgres ? "GREATEST(0, CAST(FLOOR((EXTRACT(EPOCH FROM (\(ident: to) - \(ident: from))) + 30) / 60) AS BIGINT))"
-                : "MAX(0, CAST(((\(ident: to) - \(ident: from)) + 30) / 60 AS INTEGER))"
+            let seconds = sql.seconds(from: from, to: to)
+            return sql.isPostgres ? "GREATEST(0, CAST(FLOOR((" + seconds + " + 30) / 60) AS BIGINT))" : "MAX(0, CAST((" + seconds + " + 30) / 60 AS INTEGER))"
         }
         var bucket = SQLQueryString("CASE")
         for w in DurationHistogram.widths {

@@ -38,7 +38,6 @@ enum ServiceReports {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let policy = try await TicketService.policy(req)
         let locale = req.locale
-        let postgres = sql.dialect.name == "postgresql"
         let start = period.firstDay.startInChina, end = SalesCalendar.adding(days: 1, to: period.lastDay).startInChina
         let totals = try await ServiceDays.totals(from: period.firstDay, through: period.lastDay, on: sql)
         func counts(_ m: ServiceDayFigures.Measure) -> [String: Int] { totals[m] ?? [:] }
@@ -69,7 +68,7 @@ enum ServiceReports {
             """).all().map { ServiceReport.Complainer(customerId: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self),
                                                       complaints: try $0.decode(column: "n", as: Int.self)) }
 
-        let departments = try await departmentTurnaround(req.db, start: start, end: end, today: req.today, postgres: postgres, locale: locale)
+        let departments = try await departmentTurnaround(req.db, start: start, end: end, today: req.today, locale: locale)
         let causeNames = Dictionary(uniqueKeysWithValues: policy.ticketRules.causes.map { ($0.key, $0.name[locale]) })
         let types = counts(.openedByType), channels = counts(.openedByChannel)
         let causes = counts(.resolvedByCause).filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
@@ -86,10 +85,10 @@ enum ServiceReports {
 
     /// How fast each department answered the tasks a ticket gave it (LEAD-2), and how many of its
     /// open tasks are past due today: two queries for all departments.
-    static func departmentTurnaround(_ db: any Database, start: Date, end: Date, today: CivilDate, postgres: Bool,
+    static func departmentTurnaround(_ db: any Database, start: Date, end: Date, today: CivilDate,
                                      locale: AppLocale) async throws -> [ServiceReport.Department] {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let seconds: SQLQueryString = postgres ? "EXTRACT(EPOCH FROM (answered_at - created_at))" : "(answered_at - created_at)"
+        let seconds = sql.seconds(from: "created_at", to: "answered_at")
         var answered: [UUID: [Int]] = [:], overdue: [UUID: Int] = [:]
         for r in try await sql.raw("""
             SELECT department_id, CAST(\(seconds) AS DOUBLE PRECISION) AS s FROM \(ident: DepartmentTask.schema)

@@ -13,6 +13,21 @@ extension Database {
     }
 }
 
+extension SQLDatabase {
+    var isPostgres: Bool { dialect.name == "postgresql" }
+
+    /// The China calendar day ("2026-09-24") of a timestamp column, as `CivilDate.on` reads an
+    /// instant: for roll-ups rebuilt in SQL, which must book each row on the same day as the app.
+    func chinaDay(_ column: String) -> SQLQueryString {
+        isPostgres ? "to_char(\(ident: column) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')" : "date(\(ident: column) + 28800, 'unixepoch')"
+    }
+
+    /// Seconds from one timestamp column to another (SQLite keeps timestamps as seconds).
+    func seconds(from: String, to: String) -> SQLQueryString {
+        isPostgres ? "EXTRACT(EPOCH FROM (\(ident: to) - \(ident: from)))" : "(\(ident: to) - \(ident: from))"
+    }
+}
+
 extension Database {
     /// Refreshes the planner's statistics. Run after a bulk load: PostgreSQL's autovacuum may not
     /// have analysed a freshly filled table yet, and without statistics it sorts the whole table
