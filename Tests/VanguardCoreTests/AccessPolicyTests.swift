@@ -88,6 +88,38 @@ struct AccessPolicyTests {
         #expect(!AccessPolicy.decide(actor(.executive), .update, others).isAllowed)
     }
 
+    @Test("marketing records (MKT-1…MKT-5, LEAD-4): the whole team reads them, the promotion group keeps them, its group lead removes them")
+    func marketingRecords() {
+        let promotion = UUID(), planner = UUID(), promotionLead = UUID()
+        let campaign = MarketingFacts(owner: planner, ownerGroup: promotion, promotionGroup: promotion)
+        #expect(AccessPolicy.decide(actor(.member, member: rep, group: sales), .read, .marketingRecord(campaign)).isAllowed, "sellers read competitor news and campaigns")
+        #expect(!AccessPolicy.decide(actor(.member, member: rep, group: sales), .create, .marketingRecord(campaign)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.member, member: rep, group: sales), .update, .marketingRecord(campaign)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.member, member: UUID(), group: promotion), .create, .marketingRecord(campaign)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.member, member: UUID(), group: promotion), .update, .marketingRecord(campaign)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.member, member: planner, group: promotion), .delete, .marketingRecord(campaign)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.groupLead, member: promotionLead, group: promotion), .delete, .marketingRecord(campaign)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.groupLead, member: salesLead, group: sales), .delete, .marketingRecord(campaign)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.lead, member: lead), .delete, .marketingRecord(campaign)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.executive), .update, .marketingRecord(campaign)).isAllowed)
+        // An owner who moved to another group still keeps their own record.
+        #expect(AccessPolicy.decide(actor(.member, member: planner, group: sales), .update, .marketingRecord(campaign)).isAllowed)
+    }
+
+    @Test("risk warnings (RSK-M2): the owner and their group lead act on one, the lead and executives see them all, nobody types one in")
+    func riskWarnings() {
+        let promotion = UUID(), planner = UUID()
+        let warning = MarketingFacts(owner: planner, ownerGroup: promotion, promotionGroup: promotion)
+        #expect(AccessPolicy.decide(actor(.member, member: planner, group: promotion), .update, .riskWarning(warning)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.member, member: UUID(), group: promotion), .read, .riskWarning(warning)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.groupLead, member: UUID(), group: promotion), .update, .riskWarning(warning)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.groupLead, member: salesLead, group: sales), .read, .riskWarning(warning)).isAllowed)
+        #expect(AccessPolicy.decide(actor(.lead, member: lead), .update, .riskWarning(warning)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.lead, member: lead), .create, .riskWarning(warning)).isAllowed, "the rules raise warnings")
+        #expect(AccessPolicy.decide(actor(.executive), .read, .riskWarning(warning)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.executive), .update, .riskWarning(warning)).isAllowed)
+    }
+
     @Test("accounts are the admin's; a person may read their own")
     func users() {
         let me = actor(.member, member: rep)

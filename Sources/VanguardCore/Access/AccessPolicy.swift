@@ -53,6 +53,27 @@ public enum Resource: Sendable, Equatable {
     case serviceRecord(ServiceFacts)
     /// The service analysis (SVC-5): the service group, the lead, admins and executives.
     case serviceReport(serviceGroup: UUID?)
+    /// A market-promotion record (research note, competitor, campaign, spend, metrics, partner,
+    /// content post): the whole team reads them (LEAD-4: strategy is shared); the promotion group
+    /// keeps them (MKT-1 … MKT-5); its group lead, the lead and admins remove them.
+    case marketingRecord(MarketingFacts)
+    /// A risk warning (RSK-M2): its owner, the lead, admins and executives see it; the owner,
+    /// the owner's group lead, the lead and admins act on it.
+    case riskWarning(MarketingFacts)
+}
+
+/// Whose a marketing record is: its owner and the group that runs promotion (the policy's
+/// "promotion" group); `ownerGroup` is the owner's own group.
+public struct MarketingFacts: Sendable, Equatable {
+    public var owner: UUID?
+    public var ownerGroup: UUID?
+    public var promotionGroup: UUID?
+
+    public init(owner: UUID? = nil, ownerGroup: UUID? = nil, promotionGroup: UUID?) {
+        self.owner = owner
+        self.ownerGroup = ownerGroup
+        self.promotionGroup = promotionGroup
+    }
 }
 
 /// Whose a service record is: the agent it is assigned to, the customer's owner and their group,
@@ -150,6 +171,10 @@ public enum AccessPolicy {
             allowed = canTouchService(actor, action, f)
         case .serviceReport(let serviceGroup):
             allowed = action == .read && ([.admin, .lead, .executive].contains(actor.role) || (serviceGroup != nil && actor.groupId == serviceGroup))
+        case .marketingRecord(let f):
+            allowed = canTouchMarketing(actor, action, f)
+        case .riskWarning(let f):
+            allowed = canTouchWarning(actor, action, f)
         }
         return allowed ? .allow : .deny(reason(actor, action, resource))
     }
@@ -213,6 +238,28 @@ public enum AccessPolicy {
             && [.member, .groupLead].contains(actor.role)
     }
 
+    /// Marketing records are the team's shared knowledge: everyone reads them. The promotion group
+    /// and a record's owner keep them; removing is for the promotion group's lead, the lead and admins.
+    private static func canTouchMarketing(_ actor: Actor, _ action: Action, _ f: MarketingFacts) -> Bool {
+        if action == .read || [.admin, .lead].contains(actor.role) { return true }
+        let inPromotion = f.promotionGroup != nil && actor.groupId == f.promotionGroup
+        switch action {
+        case .read: return true
+        case .create: return inPromotion
+        case .update: return inPromotion || (f.owner != nil && f.owner == actor.memberId)
+        case .delete, .restore: return inPromotion && actor.role == .groupLead
+        }
+    }
+
+    /// A warning is for its owner and those above them; executives read them all.
+    private static func canTouchWarning(_ actor: Actor, _ action: Action, _ f: MarketingFacts) -> Bool {
+        if [.admin, .lead].contains(actor.role) { return action != .create }
+        if actor.role == .executive { return action == .read }
+        let mine = f.owner != nil && f.owner == actor.memberId
+        let leadsOwner = actor.role == .groupLead && f.ownerGroup != nil && f.ownerGroup == actor.groupId
+        return (mine || leadsOwner) && (action == .read || action == .update)
+    }
+
     /// The rows of a service list someone may read, matching `decide(_, .read, .serviceRecord)`:
     /// everything for the service group; otherwise records assigned to the reader or about
     /// customers in their sales scope.
@@ -261,6 +308,8 @@ extension Resource {
         case .targets: "sales targets"
         case .serviceRecord: "service record"
         case .serviceReport: "service report"
+        case .marketingRecord: "marketing record"
+        case .riskWarning: "risk warning"
         }
     }
 }
