@@ -182,6 +182,27 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/feedback/digest?month=2026-09", allowed: [.admin, .lead, .executive]),
         Row(method: .GET, path: "/api/v1/reports/service/export?period=2026-Q3&format=xlsx", allowed: [.admin, .lead, .executive]),
         Row(method: .PATCH, path: "/api/v1/care-tasks/{careTask}", allowed: leaders, body: JSONBody(["outcome": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/campaigns", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/campaigns", allowed: leaders, body: JSONBody(["name": "矩阵活动", "type": "content"])),
+        Row(method: .GET, path: "/api/v1/campaigns/{campaign}", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/campaigns/{campaign}", allowed: leaders, body: JSONBody(["goalNote": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/campaigns/{campaign}/history", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/campaigns/{campaign}/activities", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/campaigns/{campaign}/activities", allowed: leaders, body: JSONBody(["title": "矩阵"])),
+        Row(method: .PATCH, path: "/api/v1/campaign-activities/{campaignActivity}", allowed: leaders, body: JSONBody(["notes": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/campaigns/{campaign}/spend", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/campaigns/{campaign}/spend", allowed: leaders, body: JSONBody(["spentOn": "2026-09-20", "amount": 1])),
+        Row(method: .DELETE, path: "/api/v1/campaigns/{campaign}/spend/{campaignSpend}", allowed: leaders),
+        Row(method: .GET, path: "/api/v1/campaigns/{campaign}/metrics", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/campaigns/{campaign}/metrics", allowed: leaders,
+            body: JSONBody(["rows": .array([.object(["channel": "baidu", "day": "2026-09-20", "clicks": 1])])])),
+        Row(method: .POST, path: "/api/v1/campaigns/{campaign}/metrics/import", allowed: leaders, body: JSONBody([:])),
+        Row(method: .POST, path: "/api/v1/campaign-metrics/import", allowed: leaders, body: JSONBody([:])),
+        Row(method: .GET, path: "/api/v1/campaigns/{campaign}/evaluation", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/campaigns/{campaign}/leads", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/campaign-evaluation", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/campaign-evaluation/export", allowed: everyone),
+        Row(method: .DELETE, path: "/api/v1/campaigns/{spareCampaign}", allowed: leaders),
     ]
 
     static let webPages: [Row] = [
@@ -308,6 +329,20 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/feedback/digest", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .GET, path: "/reports/service/export?period=2026-Q3", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .POST, path: "/care/{careTask}", allowed: leaders, body: JSONBody(["status": "done", "outcome": ""]), web: true),
+        Row(method: .GET, path: "/market/campaigns", allowed: everyone, web: true),
+        Row(method: .GET, path: "/market/campaigns/new", allowed: leaders, web: true),
+        Row(method: .POST, path: "/market/campaigns", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+        Row(method: .GET, path: "/market/campaigns/{campaign}", allowed: everyone, web: true),
+        Row(method: .GET, path: "/market/campaigns/{campaign}/edit", allowed: leaders, web: true),
+        Row(method: .POST, path: "/market/campaigns/{campaign}", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+        Row(method: .POST, path: "/market/campaigns/{campaign}/activities", allowed: leaders, body: JSONBody(["title": "矩阵"]), web: true),
+        Row(method: .POST, path: "/market/campaigns/{campaign}/activities/{campaignActivity}/done", allowed: leaders, web: true),
+        Row(method: .POST, path: "/market/campaigns/{campaign}/spend", allowed: leaders, body: JSONBody(["spentOn": "2026-09-20", "amount": "1"]), web: true),
+        Row(method: .POST, path: "/market/campaigns/{campaign}/lessons", allowed: leaders, body: JSONBody(["lessons": "矩阵"]), web: true),
+        Row(method: .POST, path: "/market/campaigns/{campaign}/metrics", allowed: leaders, web: true),
+        Row(method: .POST, path: "/market/campaigns/{campaign}/status", allowed: leaders, body: JSONBody(["status": "finished"]), web: true),
+        Row(method: .GET, path: "/market/evaluation", allowed: everyone, web: true),
+        Row(method: .GET, path: "/market/evaluation/export", allowed: everyone, web: true),
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
     ]
@@ -318,6 +353,8 @@ struct AccessMatrixTests {
         "GET /setup", "POST /setup", "POST /locale",
         // The satisfaction survey: its private link is the permission (CP-2).
         "GET /survey/:", "POST /survey/:", "POST /api/v1/surveys/:",
+        // A campaign's public sign-up form (MKT-4): rate-limited, consent required.
+        "GET /forms/:", "POST /forms/:",
     ]
 
     @Test("the table lists every route the app serves")
@@ -465,6 +502,7 @@ struct AccessMatrixTests {
         try await note.create(on: db)
         let sales = try await salesFixtures(world, team: team)
         let service = try await serviceFixtures(world, customer: UUID(uuidString: sales["customer"]!)!, department: department.id!)
+        let marketing = try await marketingFixtures(world)
         let hook = Webhook()
         hook.name = "Ops"; hook.kind = "generic"; hook.url = "https://example.invalid/hook"; hook.events = "*"; hook.active = true; hook.version = 1
         try await hook.create(on: db)
@@ -475,7 +513,27 @@ struct AccessMatrixTests {
             "spareDepartment": try await Department.query(on: db).filter(\.$code == "administration").first()!.id!.uuidString,
             "otherDepartment": try await Department.query(on: db).filter(\.$code == "production").first()!.id!.uuidString,
             "type": "department", "token": spareToken.id!.uuidString, "notification": note.id!.uuidString, "webhook": hook.id!.uuidString,
-        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }
+        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }.merging(marketing) { a, _ in a }
+    }
+
+    /// A running campaign with an activity and a spend entry, and a spare draft to delete.
+    static func marketingFixtures(_ world: TestWorld) async throws -> [String: String] {
+        let db = world.db
+        func campaign(_ name: String, _ status: CampaignStatus) async throws -> Campaign {
+            let c = CampaignService.new(owner: nil, now: world.clock.now())
+            c.id = UUID(); c.name = name; c.type = "exhibition"; c.status = status.rawValue; c.budgetFen = 1_000_000
+            c.code = "M-" + name; c.slug = "matrix-\(status.rawValue)"
+            try await c.create(on: db)
+            return c
+        }
+        let running = try await campaign("矩阵展会", .running), spare = try await campaign("矩阵草稿", .draft)
+        let a = CampaignActivity()
+        a.campaignId = running.id!; a.title = "布展"; a.notes = ""; a.version = 1
+        try await a.create(on: db)
+        let s = CampaignSpend()
+        s.campaignId = running.id!; s.spentOn = "2026-09-20"; s.currency = "CNY"; s.amount = 100; s.cnyFen = 100; s.note = ""; s.version = 1
+        try await s.create(on: db)
+        return ["campaign": running.id!.uuidString, "spareCampaign": spare.id!.uuidString, "campaignActivity": a.id!.uuidString, "campaignSpend": s.id!.uuidString]
     }
 
     /// A ticket about the sales rep's customer, with a department task and attachments, and a care task.

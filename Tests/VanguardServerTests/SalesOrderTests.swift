@@ -20,23 +20,8 @@ struct SalesOrderTests {
         let team = try await world.seedTeam()
         let rep = team.salesRep.token
         let customer = try await world.api(.POST, "/api/v1/customers", token: rep, json: JSONBody(["name": "天津瑞丰建筑工程", "source": "visit"])).json(CustomerDTO.self)
-        let deal = try await world.api(.POST, "/api/v1/opportunities", token: rep, json: JSONBody([
-            "customerId": .string(customer.id.uuidString), "title": "塔吊租赁", "amount": .int(yuan), "stage": "proposal", "needs": "两台塔吊"])).json(OpportunityDTO.self)
-        let quote = try await world.api(.POST, "/api/v1/quotes", token: rep, raw: """
-            {"opportunityId":"\(deal.id)","validUntil":"2026-12-31","lines":[{"productCode":"CRANE","quantity":"1","unitPrice":\(yuan)}]}
-            """).json(QuoteDTO.self)
-        for s in ["sent", "accepted"] { _ = try await world.api(.PATCH, "/api/v1/quotes/\(quote.id)", token: rep, json: JSONBody(["status": .string(s)])) }
-        let contract = try await world.api(.POST, "/api/v1/contracts", token: rep, json: JSONBody(["quoteId": .string(quote.id.uuidString)])).json(ContractDTO.self)
-        _ = try await world.api(.PUT, "/api/v1/contracts/\(contract.id)/review", token: rep, raw: SalesContractFlowTests.allPassed)
-        _ = try await world.api(.POST, "/api/v1/contracts/\(contract.id)/approvals", token: team.salesLead.token)
-        if yuan >= 500_000 { _ = try await world.api(.POST, "/api/v1/contracts/\(contract.id)/approvals", token: team.lead.token) }
-        var headers = HTTPHeaders()
-        headers.bearerAuthorization = BearerAuthorization(token: rep)
-        headers.replaceOrAdd(name: .contentType, value: "application/pdf")
-        _ = try await world.app.testing().sendRequest(.PUT, "/api/v1/contracts/\(contract.id)/signed-file", headers: headers, body: ByteBuffer(data: SalesContractFlowTests.pdf))
-        let signed = try await world.api(.PATCH, "/api/v1/contracts/\(contract.id)", token: rep, json: JSONBody(["status": "signed"]))
-        #expect(signed.status == .ok)
-        return Fixture(team: team, customer: customer.id, contract: try signed.json(ContractDTO.self))
+        let contract = try await world.signedContract(team, customer: customer.id, title: "塔吊租赁", needs: "两台塔吊", yuan: yuan)
+        return Fixture(team: team, customer: customer.id, contract: contract)
     }
 
     func assess(_ world: TestWorld, _ f: Fixture, weak: Bool = false) async throws -> CreditAssessmentDTO {

@@ -165,6 +165,7 @@ extension JSONBodyValue {
         case .double(let d): String(d)
         case .bool(let b): String(b)
         case .null: "null"
+        case .array, .object: (try? String(data: JSONEncoder().encode(self), encoding: .utf8)) ?? "null"
         }
     }
 }

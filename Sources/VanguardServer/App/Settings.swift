@@ -33,6 +33,10 @@ public struct Settings: Sendable {
     /// every read then goes to the database, which exposes a read made on `req.db` inside a
     /// SQLite write transaction (it waits forever for the pool's one connection).
     public var policyRecheckSeconds: Double
+    /// Behind a reverse proxy (`VANGUARD_TRUST_PROXY=1`): the client's address is the last entry
+    /// of X-Forwarded-For, for the public form's rate limit. Off, the header is ignored: anyone
+    /// could send one.
+    public var trustForwardedFor: Bool = false
 
     public init(database: DatabaseTarget, dataDirectory: String = "./data", adminEmail: String? = nil,
                 adminPassword: String? = nil, publicURL: String? = nil, secureCookies: Bool = false,
@@ -54,7 +58,7 @@ public struct Settings: Sendable {
 
     /// Reads `DATABASE_URL`, `VANGUARD_DATA_DIR`, `VANGUARD_ADMIN_EMAIL`, `VANGUARD_ADMIN_PASSWORD`,
     /// `VANGUARD_PUBLIC_URL`, `VANGUARD_SECURE_COOKIES`, `VANGUARD_BCRYPT_COST`, `VANGUARD_POLICY_PACK`,
-    /// `VANGUARD_RUN_JOBS`.
+    /// `VANGUARD_RUN_JOBS`, `VANGUARD_DB_POOL`, `VANGUARD_TRUST_PROXY`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
         let dataDir = env["VANGUARD_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let database: DatabaseTarget
@@ -63,7 +67,7 @@ public struct Settings: Sendable {
         } else {
             database = .sqliteFile(path: dataDir + "/vanguard.sqlite")
         }
-        return Settings(
+        var settings = Settings(
             database: database,
             dataDirectory: dataDir,
             adminEmail: env["VANGUARD_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 },
@@ -75,6 +79,8 @@ public struct Settings: Sendable {
             runsJobs: env["VANGUARD_RUN_JOBS"] != "0",
             databasePoolSize: env["VANGUARD_DB_POOL"].flatMap(Int.init).map { min(max($0, 1), 64) } ?? 8
         )
+        settings.trustForwardedFor = env["VANGUARD_TRUST_PROXY"] == "1" || env["VANGUARD_TRUST_PROXY"] == "true"
+        return settings
     }
 }
 

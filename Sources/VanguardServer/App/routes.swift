@@ -37,11 +37,15 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: ServiceReportsAPI())
     try signedInAPI.register(collection: FeedbackDigestAPI())
     try signedInAPI.register(collection: ServiceReportExportAPI())
+    try signedInAPI.register(collection: CampaignsAPI())
+    try signedInAPI.register(collection: CampaignResultsAPI())
+    try signedInAPI.register(collection: CampaignEvaluationExportAPI())
     try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
     try web.register(collection: AuthPages())
     try web.register(collection: SurveyPages())
+    try web.register(collection: LeadFormPages())
     web.get { req -> Response in req.redirect(to: req.currentUser == nil ? "/login" : "/org") }
     let signedIn = web.grouped(RequireSignIn())
     signedIn.get("org", use: OrgChartPage.render)
@@ -64,4 +68,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ServiceReportPages())
     try signedIn.register(collection: FeedbackDigestPages())
     try signedIn.register(collection: ServiceReportExportPages())
+    try signedIn.register(collection: CampaignPages())
+    try signedIn.register(collection: CampaignEvaluationPages())
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Testing
 import Vapor
 import VaporTesting
 @testable import VanguardCore
@@ -88,6 +89,29 @@ extension TestWorld {
             executive: try await person("ceo@team.test", .executive, nil))
     }
 
+    /// A deal for the customer won the way sales wins one (SP-2 … SP-5): needs, an accepted quote,
+    /// a reviewed, approved and signed contract; the signature moves the deal to won.
+    func signedContract(_ team: Team, customer: UUID, title: String, needs: String, yuan: Int) async throws -> ContractDTO {
+        let rep = team.salesRep.token
+        let deal = try await api(.POST, "/api/v1/opportunities", token: rep, json: JSONBody([
+            "customerId": .string(customer.uuidString), "title": .string(title), "amount": .int(yuan), "stage": "proposal", "needs": .string(needs)])).json(OpportunityDTO.self)
+        let quote = try await api(.POST, "/api/v1/quotes", token: rep, raw: """
+            {"opportunityId":"\(deal.id)","validUntil":"2026-12-31","lines":[{"productCode":"CRANE","quantity":"1","unitPrice":\(yuan)}]}
+            """).json(QuoteDTO.self)
+        for s in ["sent", "accepted"] { _ = try await api(.PATCH, "/api/v1/quotes/\(quote.id)", token: rep, json: JSONBody(["status": .string(s)])) }
+        let contract = try await api(.POST, "/api/v1/contracts", token: rep, json: JSONBody(["quoteId": .string(quote.id.uuidString)])).json(ContractDTO.self)
+        _ = try await api(.PUT, "/api/v1/contracts/\(contract.id)/review", token: rep, raw: SalesContractFlowTests.allPassed)
+        _ = try await api(.POST, "/api/v1/contracts/\(contract.id)/approvals", token: team.salesLead.token)
+        if yuan >= 500_000 { _ = try await api(.POST, "/api/v1/contracts/\(contract.id)/approvals", token: team.lead.token) }
+        var headers = HTTPHeaders()
+        headers.bearerAuthorization = BearerAuthorization(token: rep)
+        headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+        _ = try await app.testing().sendRequest(.PUT, "/api/v1/contracts/\(contract.id)/signed-file", headers: headers, body: ByteBuffer(data: SalesContractFlowTests.pdf))
+        let signed = try await api(.PATCH, "/api/v1/contracts/\(contract.id)", token: rep, json: JSONBody(["status": "signed"]))
+        #expect(signed.status == .ok, "\(signed.body.string)")
+        return try signed.json(ContractDTO.self)
+    }
+
     /// Issues an API token straight in the database (the HTTP path has its own tests).
     func token(for user: UserAccount) async throws -> String {
         let secret = Secrets.token(prefix: "vg_")
@@ -109,6 +133,8 @@ final class WebClient {
     var cookies: [String: String] = [:]
     var lastBody = ""
     var acceptLanguage = "en"
+    /// Sent with every request (a proxy's X-Forwarded-For…).
+    var extraHeaders: [(String, String)] = []
 
     init(_ world: TestWorld) { self.world = world }
 
@@ -158,6 +184,7 @@ final class WebClient {
         var h = HTTPHeaders()
         if !cookies.isEmpty { h.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         h.replaceOrAdd(name: .acceptLanguage, value: acceptLanguage)
+        for (name, value) in extraHeaders { h.replaceOrAdd(name: name, value: value) }
         return h
     }
 

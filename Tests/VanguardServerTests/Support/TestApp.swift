@@ -174,8 +174,9 @@ struct JSONBody: Encodable {
     }
 }
 
-enum JSONBodyValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+enum JSONBodyValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
     case string(String), int(Int), double(Double), bool(Bool), null
+    indirect case array([JSONBodyValue]), object([String: JSONBodyValue])
     init(floatLiteral value: Double) { self = .double(value) }
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .int(value) }
@@ -190,6 +191,8 @@ enum JSONBodyValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerL
         case .double(let d): try c.encode(d)
         case .bool(let b): try c.encode(b)
         case .null: try c.encodeNil()
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
         }
     }
 }
