@@ -289,6 +289,12 @@ struct MarketingCampaignTests {
             let w = try await world.api(.GET, "/api/v1/campaigns/\(webinar.id)/evaluation?model=lastTouch", token: team.lead.token).json(CampaignEvaluationDTO.self)
             #expect(w.wonRevenue == 120000 && w.leads == 1)
 
+            // The credits kept by the stage change are those rebuilt from the deals and touches.
+            let kept = try await CampaignCredit.query(on: world.db).all().map { [$0.opportunityId, $0.firstCampaignId, $0.lastCampaignId] as [UUID?] }
+            try await CampaignCredits.rebuild(wonStages: ["won"], on: world.db)
+            let rebuilt = try await CampaignCredit.query(on: world.db).all().map { [$0.opportunityId, $0.firstCampaignId, $0.lastCampaignId] as [UUID?] }
+            #expect(kept == rebuilt && kept == [[kept.first?[0] ?? nil, expo.id, webinar.id]])
+
             let q4 = try await world.api(.GET, "/api/v1/campaign-evaluation?period=2026-Q4", token: team.executive.token).json(PeriodEvaluationDTO.self)
             #expect(q4.campaigns.map(\.code) == [expo.code, webinar.code])
             #expect(q4.total.leads == 5 && q4.total.spend == 40000 && q4.total.wonRevenue == 120000)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -26,4 +27,31 @@ enum CampaignAttribution {
     static func recordAmount(_ o: Opportunity, on db: any Database) async throws {
         try await CampaignCredit.query(on: db).filter(\.$opportunityId == o.id!).filter(\.$amountFen != o.amountFen).set(\.$amountFen, to: o.amountFen).update()
     }
+}
+
+/// The credits rebuilt from the records: every won deal's customer's touches up to the win
+/// (`stage_changed_at`), through the same `Attribution` rules the stage change applies. For
+/// bulk-loaded data, and to prove that the kept credits equal the rebuilt ones.
+enum CampaignCredits {
+    static func rebuild(wonStages won: [String], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, !won.isEmpty else { return }
+        let deals = try await ListRow.all(sql.select().columns("id", "customer_id", "amount_fen", "stage_changed_at").from(Opportunity.schema)
+            .where("stage", .in, won).where("deleted_at", .is, SQLLiteral.null))
+        let touches = try await ListRow.all(sql.select().columns("customer_id", "campaign_id", "at").from(CampaignTouch.schema)
+            .where(SQLColumn("customer_id"), .in, SQLGroupExpression(sql.select().column("customer_id").from(Opportunity.schema).where("stage", .in, won).query)))
+        var byCustomer: [UUID: [Touch]] = [:]
+        for t in touches { byCustomer[try t.uuid("customer_id"), default: []].append(Touch(campaignId: try t.uuid("campaign_id"), at: try t.optionalDate("at") ?? .distantPast)) }
+        try await sql.delete(from: CampaignCredit.schema).run()
+        var rows: [[any SQLExpression]] = []
+        for d in deals {
+            let customer = try d.uuid("customer_id"), wonAt = try d.optionalDate("stage_changed_at") ?? .distantPast
+            let deal = WonDeal(amount: Money(fen: Int64(try d.int("amount_fen"))), wonAt: wonAt, touches: byCustomer[customer] ?? [])
+            guard let first = Attribution.firstTouch(deal) else { continue }
+            rows.append([SQLBind(UUID()), SQLBind(try d.uuid("id")), SQLBind(customer), SQLBind(first), bindOrNull(Attribution.lastTouch(deal)),
+                         SQLBind(deal.amount.fen), SQLBind(wonAt), SQLBind(CivilDate.on(wonAt).description)])
+        }
+        try await sql.insert(into: CampaignCredit.schema, columns: ["id", "opportunity_id", "customer_id", "first_campaign_id", "last_campaign_id", "amount_fen", "won_at", "won_on"],
+                             rows: rows, batch: 1_000)
+    }
+
 }

@@ -60,6 +60,8 @@ extension CampaignPages {
         var owner: String
         var formUrl: String
         var formOpen: Bool
+        /// Not yet approved: the form opens on approval.
+        var formPending: Bool
         var needsLeadApproval: Bool
         var approval: String?
         var moves: [Move]
@@ -143,7 +145,7 @@ extension CampaignPages {
             id: c.id!, code: c.code, name: c.name, type: Self.typeName(c.type, policy, req.locale), status: c.status, statusName: c.campaignStatus.name[req.locale],
             goal: goal, audience: c.audience, channels: c.channelKeys.map { k in policy.effectiveChannels.first { $0.key == k }?.name[req.locale] ?? k },
             contentPlan: c.contentPlan, budget: SalesNames.yuan(c.budgetFen), period: Self.period(c), owner: c.ownerMemberId.flatMap { names[$0] } ?? "—",
-            formUrl: "/forms/\(c.slug)", formOpen: LeadCapture.isOpen(c), needsLeadApproval: rules.needsLeadApproval(c.plan.budget),
+            formUrl: "/forms/\(c.slug)", formOpen: LeadCapture.isOpen(c), formPending: [.draft, .submitted].contains(c.campaignStatus), needsLeadApproval: rules.needsLeadApproval(c.plan.budget),
             approval: c.approvedAt.map { _ in req.t("campaignApproved") }, moves: moves, canEdit: canEdit, version: c.version,
             figures: figures, model: model.rawValue, charts: charts, channelRows: e.byChannel,
             activities: activities.map { a in

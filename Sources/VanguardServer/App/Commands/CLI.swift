@@ -49,6 +49,9 @@ struct DemoCommand: AsyncCommand {
         @Option(name: "activities", help: "With --customers: this many activities.") var activities: Int?
         @Option(name: "tickets", help: "Also generate this many service tickets on the customers (for benchmarks).") var tickets: Int?
         @Option(name: "care-contacts", help: "With --tickets: give this many contacts birthdays for the care job.") var careContacts: Int?
+        @Option(name: "campaigns", help: "Also generate this many campaigns (for benchmarks).") var campaigns: Int?
+        @Option(name: "campaign-days", help: "With --campaigns: this many daily metric rows (campaign × channel × day).") var campaignDays: Int?
+        @Option(name: "campaign-leads", help: "With --campaigns: this many leads (touches on the existing customers).") var campaignLeads: Int?
     }
     var help: String { "Load the demo company (and optionally generated members)." }
 
@@ -75,6 +78,12 @@ struct DemoCommand: AsyncCommand {
             let start = Date()
             try await ServiceScale.generate(app, tickets: n, careContacts: signature.careContacts ?? 0, seed: UInt64(signature.seed ?? 42)) { context.console.info($0) }
             context.console.info("Generated service data in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
+        }
+        if let n = signature.campaigns, n > 0 {
+            let start = Date()
+            try await CampaignScale.generate(app, campaigns: n, metricDays: signature.campaignDays ?? 0, leads: signature.campaignLeads ?? 0,
+                                             seed: UInt64(signature.seed ?? 42)) { context.console.info($0) }
+            context.console.info("Generated campaign data in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
         }
     }
 }
