@@ -182,7 +182,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/feedback/digest?month=2026-09", allowed: [.admin, .lead, .executive]),
         Row(method: .GET, path: "/api/v1/reports/service/export?period=2026-Q3&format=xlsx", allowed: [.admin, .lead, .executive]),
         Row(method: .PATCH, path: "/api/v1/care-tasks/{careTask}", allowed: leaders, body: JSONBody(["outcome": "矩阵"])),
-    ]
+    ] + partnerAPIRows
 
     static let webPages: [Row] = [
         Row(method: .GET, path: "/org", allowed: everyone, web: true),
@@ -308,6 +308,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/feedback/digest", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .GET, path: "/reports/service/export?period=2026-Q3", allowed: [.admin, .lead, .executive], web: true),
         Row(method: .POST, path: "/care/{careTask}", allowed: leaders, body: JSONBody(["status": "done", "outcome": ""]), web: true),
+    ] + partnerWebRows + [
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
     ]
@@ -475,7 +476,7 @@ struct AccessMatrixTests {
             "spareDepartment": try await Department.query(on: db).filter(\.$code == "administration").first()!.id!.uuidString,
             "otherDepartment": try await Department.query(on: db).filter(\.$code == "production").first()!.id!.uuidString,
             "type": "department", "token": spareToken.id!.uuidString, "notification": note.id!.uuidString, "webhook": hook.id!.uuidString,
-        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }
+        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }.merging(try await partnerFixtures(world)) { a, _ in a }
     }
 
     /// A ticket about the sales rep's customer, with a department task and attachments, and a care task.

@@ -37,6 +37,9 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: ServiceReportsAPI())
     try signedInAPI.register(collection: FeedbackDigestAPI())
     try signedInAPI.register(collection: ServiceReportExportAPI())
+    try signedInAPI.register(collection: PartnersAPI())
+    try signedInAPI.register(collection: ChannelAccountsAPI())
+    try signedInAPI.register(collection: ContentPostsAPI())
     try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
