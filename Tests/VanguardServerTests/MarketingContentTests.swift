@@ -163,4 +163,52 @@ struct MarketingContentTests {
             #expect(try await world.api(.POST, "/api/v1/content-posts/\(p.id)/restore", token: promo.lead.token).status == .ok)
         }
     }
+
+    @Test("MKT-3 on the web: the month view shows a post coloured by its status with prev/next months; the post page moves it (a refusal keeps the link typed) and records its figures")
+    func web() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let promo = try await world.seedPromotion(team)
+            let a = try await account(world, promo.member.token)
+            let web = WebClient(world)
+            #expect(try await web.signIn("promo@team.test").status == .seeOther)
+            try await web.get("/market/content/new")
+            let refused = try await web.post("/market/content", form: ["title": "", "channelAccountId": a.id.uuidString, "scheduledAt": "2026-09-25T20:00",
+                                                                        "ownerId": "", "body": "中秋客户关怀文案", "link": "", "campaignId": ""])
+            #expect(refused.status == .unprocessableEntity && web.lastBody.contains("aria-describedby=\"e-title\"") && web.lastBody.contains("中秋客户关怀文案"))
+            let saved = try await web.post("/market/content", form: ["title": "中秋客户关怀", "channelAccountId": a.id.uuidString, "scheduledAt": "2026-09-25T20:00",
+                                                                      "ownerId": promo.member.member!.uuidString, "body": "中秋客户关怀文案", "link": "", "campaignId": ""])
+            #expect(saved.status == .seeOther)
+            let location = try #require(saved.headers.first(name: .location))
+            #expect(try await web.get("/market/content?month=2026-09").status == .ok)
+            #expect(web.lastBody.contains("id=\"day-2026-09-25\"") && web.lastBody.contains("post-chip post-idea") && web.lastBody.contains("中秋客户关怀"))
+            #expect(web.lastBody.contains("href=\"/market/content?month=2026-08\"") && web.lastBody.contains("href=\"/market/content?month=2026-10\""))
+            for status in ["draft", "review", "scheduled"] {
+                #expect(try await web.post(location + "/status", form: ["status": status]).status == .seeOther, "\(status)")
+            }
+            try await web.get(location)
+            #expect(web.lastBody.contains("id=\"move-published\"") && web.lastBody.contains("id=\"move-draft\""))
+            let noLink = try await web.post(location + "/status", form: ["status": "published", "link": "weixin 文章"])
+            #expect(noLink.status == .unprocessableEntity)
+            #expect(web.lastBody.contains("id=\"e-link\"") && web.lastBody.contains("weixin 文章"))
+            world.clock.advance(by: 5 * 86_400)
+            #expect(try await web.signIn("promo@team.test").status == .seeOther, "a new session after five days away")
+            try await web.get(location)
+            #expect(try await web.post(location + "/status", form: ["status": "published", "link": "https://mp.weixin.qq.com/s/zq2026"]).status == .seeOther)
+            let badFigures = try await web.post(location + "/figures", form: ["views": "3200", "likes": "-4", "comments": "7", "shares": "", "clicks": "12"])
+            #expect(badFigures.status == .unprocessableEntity && web.lastBody.contains("id=\"e-likes\"") && web.lastBody.contains("value=\"3200\""))
+            #expect(try await web.post(location + "/figures", form: ["views": "3,200", "likes": "40", "comments": "7", "shares": "", "clicks": "12"]).status == .seeOther)
+            try await web.get(location)
+            #expect(web.lastBody.contains("id=\"engagement-rate\">1.5%"))
+            #expect(try await web.get("/market/content/list?status=published").status == .ok)
+            #expect(web.lastBody.contains("中秋客户关怀") && web.lastBody.contains("3,200"))
+            #expect(try await web.get("/market/content/list?status=draft").status == .ok)
+            #expect(!web.lastBody.contains("中秋客户关怀"))
+            #expect(try await web.get("/market/channels").status == .ok)
+            #expect(web.lastBody.contains("先锋科技服务号"))
+            web.acceptLanguage = "zh-Hant"
+            #expect(try await web.get("/market/content?month=2026-09").status == .ok)
+            #expect(web.lastBody.contains("內容日曆") && web.lastBody.contains("已發佈"))
+        }
+    }
 }

@@ -177,6 +177,45 @@ struct MarketingPartnerTests {
         }
     }
 
+    @Test("MKT-5 on the web: the partner page shows contacts, engagements, the agreed total, the spend and the average rating; a refused engagement form keeps the input with the message beside the rating")
+    func web() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let promo = try await world.seedPromotion(team)
+            let web = WebClient(world)
+            #expect(try await web.signIn("promo@team.test").status == .seeOther)
+            try await web.get("/market/partners/new")
+            let refusedPartner = try await web.post("/market/partners", form: ["name": "星芒达人机构", "kind": "kol", "uscc": "123", "website": "", "ownerId": "", "notes": "抖音达人"])
+            #expect(refusedPartner.status == .unprocessableEntity)
+            #expect(web.lastBody.contains("aria-describedby=\"e-uscc\"") && web.lastBody.contains("抖音达人"))
+            let saved = try await web.post("/market/partners", form: ["name": "星芒达人机构", "kind": "kol", "uscc": "", "website": "https://xingmang.example.cn",
+                                                                        "ownerId": promo.member.member!.uuidString, "notes": "抖音达人"])
+            #expect(saved.status == .seeOther)
+            let location = try #require(saved.headers.first(name: .location))
+            try await web.get(location + "/contacts/new")
+            #expect(try await web.post(location + "/contacts", form: ["name": "吴敏", "title": "商务", "mobile": "13812345678", "email": ""]).status == .seeOther)
+            try await web.get(location + "/engagements/new")
+            let refused = try await web.post(location + "/engagements", form: ["title": "618 达人种草", "startOn": "2026-06-01", "endOn": "2026-06-18",
+                                                                               "agreedAmount": "30,000", "status": "active", "rating": "5", "ratingComment": "", "notes": "", "campaignId": ""])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(web.lastBody.contains("aria-describedby=\"e-rating\"") && web.lastBody.contains("618 达人种草"))
+            #expect(try await web.post(location + "/engagements", form: ["title": "618 达人种草", "startOn": "2026-06-01", "endOn": "2026-06-18",
+                                                                        "agreedAmount": "30,000", "status": "finished", "rating": "5", "ratingComment": "转化超预期",
+                                                                        "notes": "", "campaignId": ""]).status == .seeOther)
+            #expect(try await web.post(location + "/engagements", form: ["title": "双十一直播", "startOn": "2026-11-01", "agreedAmount": "12000.50",
+                                                                        "status": "planned", "rating": "", "ratingComment": "", "notes": "", "campaignId": ""]).status == .seeOther)
+            #expect(try await web.get(location).status == .ok)
+            #expect(web.lastBody.contains("吴敏") && web.lastBody.contains("618 达人种草") && web.lastBody.contains("双十一直播"))
+            #expect(web.lastBody.contains("id=\"agreed-total\">¥42,000.50") && web.lastBody.contains("id=\"spend-total\">¥42,000.50"))
+            #expect(web.lastBody.contains("★ 5.0"))
+            let reader = WebClient(world)
+            try await reader.signIn("sales.rep@team.test")
+            #expect(try await reader.get("/market/partners").status == .ok)
+            #expect(reader.lastBody.contains("星芒达人机构") && !reader.lastBody.contains("id=\"new-partner\""))
+            #expect(try await reader.get("/market/partners/new").status == .forbidden)
+        }
+    }
+
     /// A valid credit code for the tests (the check character worked out by the validator's own rule).
     static func validUSCC() -> String? {
         let first17 = "91350200MA2XN8KQ3"
@@ -225,8 +264,36 @@ extension AccessMatrixTests {
         ]
     }
 
-    /// The partner pages' rows arrive with the pages.
-    static var partnerWebRows: [Row] { [] }
+    static var partnerWebRows: [Row] {
+        [
+            Row(method: .GET, path: "/market/partners", allowed: everyone, web: true),
+            Row(method: .GET, path: "/market/partners/new", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/partners", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .GET, path: "/market/partners/{partner}", allowed: everyone, web: true),
+            Row(method: .GET, path: "/market/partners/{partner}/edit", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/partners/{partner}", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .GET, path: "/market/partners/{partner}/contacts/new", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/partners/{partner}/contacts", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .GET, path: "/market/partners/{partner}/engagements/new", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/partners/{partner}/engagements", allowed: leaders, body: JSONBody(["title": ""]), web: true),
+            Row(method: .GET, path: "/market/partners/{partner}/engagements/{engagement}", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/partners/{partner}/engagements/{engagement}", allowed: leaders, body: JSONBody(["title": ""]), web: true),
+            Row(method: .GET, path: "/market/channels", allowed: everyone, web: true),
+            Row(method: .GET, path: "/market/channels/new", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/channels", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .GET, path: "/market/channels/{channelAccount}", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/channels/{channelAccount}", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .GET, path: "/market/content", allowed: everyone, web: true),
+            Row(method: .GET, path: "/market/content/list", allowed: everyone, web: true),
+            Row(method: .GET, path: "/market/content/new", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/content", allowed: leaders, body: JSONBody(["title": ""]), web: true),
+            Row(method: .GET, path: "/market/content/{post}", allowed: everyone, web: true),
+            Row(method: .GET, path: "/market/content/{post}/edit", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/content/{post}", allowed: leaders, body: JSONBody(["title": ""]), web: true),
+            Row(method: .POST, path: "/market/content/{post}/status", allowed: leaders, body: JSONBody(["status": "draft"]), web: true),
+            Row(method: .POST, path: "/market/content/{post}/figures", allowed: leaders, body: JSONBody(["views": "1"]), web: true),
+        ]
+    }
 
     /// A partner with a contact and an engagement (and spares to delete), a deleted partner, channel
     /// accounts and posts (kept, spare, deleted). Nobody in the matrix owns them.

@@ -67,4 +67,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ServiceReportPages())
     try signedIn.register(collection: FeedbackDigestPages())
     try signedIn.register(collection: ServiceReportExportPages())
+    try signedIn.register(collection: PartnerPages())
+    try signedIn.register(collection: ChannelPages())
+    try signedIn.register(collection: ContentPostPages())
 }

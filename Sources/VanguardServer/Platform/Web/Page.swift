@@ -27,6 +27,8 @@ struct Layout: Encodable {
     var salesMoreActive: Bool
     var serviceMore: [NavItem]
     var serviceMoreActive: Bool
+    var marketMore: [NavItem]
+    var marketMoreActive: Bool
     var adminNav: [NavItem]
     var flash: String?
     var flashKind: String?
@@ -77,6 +79,11 @@ extension Request {
             .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
             .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
         ]
+        let marketMore: [Layout.NavItem] = [
+            .init(href: "/market/content", label: table["navContent"] ?? "Content calendar", active: section == "content"),
+            .init(href: "/market/channels", label: table["navChannels"] ?? "Channel accounts", active: section == "channels"),
+            .init(href: "/market/partners", label: table["navPartners"] ?? "Partners", active: section == "partners"),
+        ]
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
             adminNav = [
@@ -97,7 +104,8 @@ extension Request {
                                    roleLabel: table[Request.roleKey($0.actor.role)] ?? $0.actor.role.rawValue,
                                    isAdmin: $0.actor.role == .admin) },
             csrf: csrfToken(), unread: unread, nav: nav, salesMore: salesMore, salesMoreActive: salesMore.contains(where: \.active),
-            serviceMore: serviceMore, serviceMoreActive: serviceMore.contains(where: \.active), adminNav: adminNav,
+            serviceMore: serviceMore, serviceMoreActive: serviceMore.contains(where: \.active),
+            marketMore: marketMore, marketMoreActive: marketMore.contains(where: \.active), adminNav: adminNav,
             flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
             flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
         let view = PageView(title: table[title] ?? title, t: table, layout: layout, page: body)
