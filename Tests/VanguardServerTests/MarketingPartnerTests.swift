@@ -278,11 +278,14 @@ extension AccessMatrixTests {
             Row(method: .POST, path: "/market/partners/{partner}/engagements", allowed: leaders, body: JSONBody(["title": ""]), web: true),
             Row(method: .GET, path: "/market/partners/{partner}/engagements/{engagement}", allowed: leaders, web: true),
             Row(method: .POST, path: "/market/partners/{partner}/engagements/{engagement}", allowed: leaders, body: JSONBody(["title": ""]), web: true),
+            Row(method: .POST, path: "/market/partners/{partner}/engagements/{webSpareEngagement}/delete", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/partners/{webSparePartner}/delete", allowed: leaders, web: true),
             Row(method: .GET, path: "/market/channels", allowed: everyone, web: true),
             Row(method: .GET, path: "/market/channels/new", allowed: leaders, web: true),
             Row(method: .POST, path: "/market/channels", allowed: leaders, body: JSONBody(["name": ""]), web: true),
             Row(method: .GET, path: "/market/channels/{channelAccount}", allowed: leaders, web: true),
             Row(method: .POST, path: "/market/channels/{channelAccount}", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .POST, path: "/market/channels/{webSpareChannelAccount}/delete", allowed: leaders, web: true),
             Row(method: .GET, path: "/market/content", allowed: everyone, web: true),
             Row(method: .GET, path: "/market/content/list", allowed: everyone, web: true),
             Row(method: .GET, path: "/market/content/new", allowed: leaders, web: true),
@@ -292,6 +295,8 @@ extension AccessMatrixTests {
             Row(method: .POST, path: "/market/content/{post}", allowed: leaders, body: JSONBody(["title": ""]), web: true),
             Row(method: .POST, path: "/market/content/{post}/status", allowed: leaders, body: JSONBody(["status": "draft"]), web: true),
             Row(method: .POST, path: "/market/content/{post}/figures", allowed: leaders, body: JSONBody(["views": "1"]), web: true),
+            Row(method: .POST, path: "/market/content/{webSparePost}/delete", allowed: leaders, web: true),
+            Row(method: .POST, path: "/admin/recycle-bin/partner/{deletedWebPartner}/restore", allowed: leaders, web: true),
         ]
     }
 
@@ -307,6 +312,7 @@ extension AccessMatrixTests {
             return p
         }
         let kept = try await partner("矩阵日报"), spare = try await partner("备用传媒"), gone = try await partner("已删传媒", deleted: true)
+        let webSpare = try await partner("网页备用传媒"), webGone = try await partner("网页已删传媒", deleted: true)
         func contact(_ name: String) async throws -> String {
             let c = PartnerContactService.new(partner: kept.id!)
             c.name = name
@@ -335,6 +341,9 @@ extension AccessMatrixTests {
         }
         return [
             "partner": kept.id!.uuidString, "sparePartner": spare.id!.uuidString, "deletedPartner": gone.id!.uuidString,
+            "webSparePartner": webSpare.id!.uuidString, "deletedWebPartner": webGone.id!.uuidString,
+            "webSpareEngagement": try await engagement("网页备用合作"), "webSpareChannelAccount": try await account("网页备用号"),
+            "webSparePost": try await post("网页备用选题"),
             "partnerContact": try await contact("矩阵联系人"), "sparePartnerContact": try await contact("备用联系人"),
             "engagement": try await engagement("矩阵合作"), "spareEngagement": try await engagement("备用合作"),
             "channelAccount": try await account("矩阵公众号"), "spareChannelAccount": try await account("备用号"),

@@ -101,6 +101,16 @@ enum ChannelAccountService {
         return a
     }
 
+    static func delete(_ a: ChannelAccount, req: Request) async throws {
+        let channels = try await channels(req)
+        try await MarketingWrites.delete(a, req: req) { ChannelAccountDTO($0, channels: channels, locale: .en) }
+    }
+
+    static func restore(_ a: ChannelAccount, req: Request) async throws {
+        let channels = try await channels(req)
+        try await MarketingWrites.restore(a, what: "channel account", req: req) { ChannelAccountDTO($0, channels: channels, locale: .en) }
+    }
+
     static func save(_ a: ChannelAccount, _ input: ChannelAccountInput, creating: Bool, req: Request) async throws -> ChannelAccount {
         let channels = try await channels(req)
         try input.validate(creating: creating, channels: channels).throwIfAny()
@@ -169,16 +179,15 @@ struct ChannelAccountsAPI: RouteCollection {
     func delete(req: Request) async throws -> HTTPStatus {
         let a = try await ChannelAccountService.find(req)
         try req.authorize(.delete, .marketingRecord(try await ChannelAccountService.facts(a, on: req.db)))
-        let channels = try await ChannelAccountService.channels(req)
-        try await MarketingWrites.delete(a, req: req) { ChannelAccountDTO($0, channels: channels, locale: .en) }
+        try await ChannelAccountService.delete(a, req: req)
         return .noContent
     }
 
     func restore(req: Request) async throws -> Response {
         let a = try await ChannelAccountService.find(req, withDeleted: true)
         try req.authorize(.restore, .marketingRecord(try await ChannelAccountService.facts(a, on: req.db)))
+        try await ChannelAccountService.restore(a, req: req)
         let channels = try await ChannelAccountService.channels(req)
-        try await MarketingWrites.restore(a, what: "channel account", req: req) { ChannelAccountDTO($0, channels: channels, locale: .en) }
         return try ChannelAccountDTO(a, channels: channels, locale: req.locale).response(version: a.version)
     }
 

@@ -12,6 +12,7 @@ struct ChannelPages: RouteCollection {
         c.post(use: create)
         c.get(":id", use: editForm)
         c.post(":id", use: update)
+        c.post(":id", "delete", use: delete)
     }
 
     struct Row: Encodable {
@@ -86,11 +87,20 @@ struct ChannelPages: RouteCollection {
 
     func editForm(req: Request) async throws -> Response {
         let a = try await ChannelAccountService.find(req)
-        try req.authorize(.update, .marketingRecord(try await ChannelAccountService.facts(a, on: req.db)))
+        let facts = try await ChannelAccountService.facts(a, on: req.db)
+        try req.authorize(.update, .marketingRecord(facts))
         let v = ["channel": a.channel, "name": a.name, "handle": a.handle, "url": a.url ?? "", "ownerId": a.ownerMemberId?.uuidString ?? "",
                  "followers": a.followers.map(String.init) ?? "", "active": a.active ? "true" : "", "notes": a.notes]
         let f = try await form(req, action: "/market/channels/\(a.id!)", values: v, errors: [])
-        return try await MarketingForm.render(req, title: "editChannelAccount", section: "channels", form: f, subtitle: a.name)
+        return try await MarketingForm.render(req, title: "editChannelAccount", section: "channels", form: f, subtitle: a.name,
+                                              deleteAction: req.allowed(.delete, .marketingRecord(facts)) ? "/market/channels/\(a.id!)/delete" : nil)
+    }
+
+    func delete(req: Request) async throws -> Response {
+        let a = try await ChannelAccountService.find(req)
+        try req.authorize(.delete, .marketingRecord(try await ChannelAccountService.facts(a, on: req.db)))
+        try await ChannelAccountService.delete(a, req: req)
+        return req.redirect(to: "/market/channels", flash: "channelDeleted")
     }
 
     func update(req: Request) async throws -> Response {

@@ -15,6 +15,7 @@ struct ContentPostPages: RouteCollection {
         c.get(":id", use: show)
         c.get(":id", "edit", use: editForm)
         c.post(":id", use: update)
+        c.post(":id", "delete", use: delete)
         c.post(":id", "status", use: move)
         c.post(":id", "figures", use: figures)
     }
@@ -181,11 +182,20 @@ struct ContentPostPages: RouteCollection {
 
     func editForm(req: Request) async throws -> Response {
         let p = try await ContentPostService.find(req)
-        try req.authorize(.update, .marketingRecord(try await ContentPostService.facts(p, on: req.db)))
+        let facts = try await ContentPostService.facts(p, on: req.db)
+        try req.authorize(.update, .marketingRecord(facts))
         let v = ["title": p.title, "channelAccountId": p.channelAccountId?.uuidString ?? "", "scheduledAt": Self.localInput(p.scheduledAt),
                  "ownerId": p.ownerMemberId?.uuidString ?? "", "body": p.body, "link": p.link ?? "", "campaignId": p.campaignId?.uuidString ?? ""]
         let f = try await form(req, action: "/market/content/\(p.id!)", values: v, errors: [], cancel: "/market/content/\(p.id!)")
-        return try await MarketingForm.render(req, title: "editPost", section: "content", form: f, subtitle: p.title)
+        return try await MarketingForm.render(req, title: "editPost", section: "content", form: f, subtitle: p.title,
+                                              deleteAction: req.allowed(.delete, .marketingRecord(facts)) ? "/market/content/\(p.id!)/delete" : nil)
+    }
+
+    func delete(req: Request) async throws -> Response {
+        let p = try await ContentPostService.find(req)
+        try req.authorize(.delete, .marketingRecord(try await ContentPostService.facts(p, on: req.db)))
+        try await ContentPostService.delete(p, req: req)
+        return req.redirect(to: "/market/content", flash: "postDeleted")
     }
 
     func update(req: Request) async throws -> Response {

@@ -15,12 +15,14 @@ struct PartnerPages: RouteCollection {
         p.get(":id", use: show)
         p.get(":id", "edit", use: editForm)
         p.post(":id", use: update)
+        p.post(":id", "delete", use: delete)
         p.get(":id", "contacts", "new", use: newContact)
         p.post(":id", "contacts", use: addContact)
         p.get(":id", "engagements", "new", use: newEngagement)
         p.post(":id", "engagements", use: addEngagement)
         p.get(":id", "engagements", ":engagementId", use: editEngagement)
         p.post(":id", "engagements", ":engagementId", use: updateEngagement)
+        p.post(":id", "engagements", ":engagementId", "delete", use: deleteEngagement)
     }
 
     // MARK: list
@@ -127,10 +129,19 @@ struct PartnerPages: RouteCollection {
 
     func editForm(req: Request) async throws -> Response {
         let p = try await PartnerService.find(req)
-        try req.authorize(.update, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
+        let facts = try await PartnerService.facts(p, on: req.db)
+        try req.authorize(.update, .marketingRecord(facts))
         let v = ["name": p.name, "kind": p.kind, "uscc": p.uscc ?? "", "website": p.website ?? "", "ownerId": p.ownerMemberId?.uuidString ?? "", "notes": p.notes]
         let form = try await partnerForm(req, action: "/market/partners/\(p.id!)", values: v, errors: [], cancel: "/market/partners/\(p.id!)")
-        return try await MarketingForm.render(req, title: "editPartner", section: "partners", form: form, subtitle: p.name)
+        return try await MarketingForm.render(req, title: "editPartner", section: "partners", form: form, subtitle: p.name,
+                                              deleteAction: req.allowed(.delete, .marketingRecord(facts)) ? "/market/partners/\(p.id!)/delete" : nil)
+    }
+
+    func delete(req: Request) async throws -> Response {
+        let p = try await PartnerService.find(req)
+        try req.authorize(.delete, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
+        try await PartnerService.delete(p, req: req)
+        return req.redirect(to: "/market/partners", flash: "partnerDeleted")
     }
 
     func update(req: Request) async throws -> Response {
@@ -240,7 +251,16 @@ struct PartnerPages: RouteCollection {
                  "status": e.status, "rating": e.rating.map(String.init) ?? "", "ratingComment": e.ratingComment, "notes": e.notes,
                  "campaignId": e.campaignId?.uuidString ?? ""]
         let form = engagementForm(req, p, action: "/market/partners/\(p.id!)/engagements/\(e.id!)", values: v, errors: [])
-        return try await MarketingForm.render(req, title: "editEngagement", section: "partners", form: form, subtitle: "\(p.name) · \(e.title)")
+        return try await MarketingForm.render(req, title: "editEngagement", section: "partners", form: form, subtitle: "\(p.name) · \(e.title)",
+                                              deleteAction: "/market/partners/\(p.id!)/engagements/\(e.id!)/delete")
+    }
+
+    /// Whoever keeps the partner removes its engagements (as in the API).
+    func deleteEngagement(req: Request) async throws -> Response {
+        let p = try await PartnerService.find(req)
+        try req.authorize(.update, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
+        try await PartnerEngagementService.delete(try await PartnerEngagementService.find(req, partner: p), req: req)
+        return req.redirect(to: "/market/partners/\(p.id!)", flash: "engagementDeleted")
     }
 
     func updateEngagement(req: Request) async throws -> Response {
@@ -257,10 +277,13 @@ struct PartnerPages: RouteCollection {
 
 /// One form on a page of its own, drawn by `Shared/form.leaf` (the marketing pages' forms).
 enum MarketingForm {
-    struct Context: Encodable { var heading: String; var subtitle: String?; var form: FormView }
+    struct Context: Encodable { var heading: String; var subtitle: String?; var form: FormView; var deleteAction: String? }
 
-    static func render(_ req: Request, title: String, section: String, form: FormView, subtitle: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        try await req.page("Marketing/form", title: title, section: section, Context(heading: req.t(title), subtitle: subtitle, form: form), status: status)
+    /// `deleteAction`: where the page's Delete button posts, for those who may delete the record.
+    static func render(_ req: Request, title: String, section: String, form: FormView, subtitle: String? = nil, deleteAction: String? = nil,
+                       status: HTTPStatus = .ok) async throws -> Response {
+        try await req.page("Marketing/form", title: title, section: section,
+                           Context(heading: req.t(title), subtitle: subtitle, form: form, deleteAction: deleteAction), status: status)
     }
 
     /// Runs a posted form's work; a refusal draws the form again (`form` gets the field errors)
