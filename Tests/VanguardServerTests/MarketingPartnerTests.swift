@@ -194,6 +194,12 @@ struct MarketingPartnerTests {
             let location = try #require(saved.headers.first(name: .location))
             try await web.get(location + "/contacts/new")
             #expect(try await web.post(location + "/contacts", form: ["name": "吴敏", "title": "商务", "mobile": "13812345678", "email": ""]).status == .seeOther)
+            let contactId = try #require(try await PartnerContact.query(on: world.db).filter(\.$name == "吴敏").first()?.id)
+            try await web.get(location + "/contacts/\(contactId)")
+            #expect(web.lastBody.contains("value=\"13812345678\""))
+            let badMobile = try await web.post(location + "/contacts/\(contactId)", form: ["name": "吴敏", "title": "商务总监", "mobile": "1381234", "email": ""])
+            #expect(badMobile.status == .unprocessableEntity && web.lastBody.contains("aria-describedby=\"e-mobile\"") && web.lastBody.contains("商务总监"))
+            #expect(try await web.post(location + "/contacts/\(contactId)", form: ["name": "吴敏", "title": "商务总监", "mobile": "13812345678", "email": ""]).status == .seeOther)
             try await web.get(location + "/engagements/new")
             let refused = try await web.post(location + "/engagements", form: ["title": "618 达人种草", "startOn": "2026-06-01", "endOn": "2026-06-18",
                                                                                "agreedAmount": "30,000", "status": "active", "rating": "5", "ratingComment": "", "notes": "", "campaignId": ""])
@@ -205,7 +211,7 @@ struct MarketingPartnerTests {
             #expect(try await web.post(location + "/engagements", form: ["title": "双十一直播", "startOn": "2026-11-01", "agreedAmount": "12000.50",
                                                                         "status": "planned", "rating": "", "ratingComment": "", "notes": "", "campaignId": ""]).status == .seeOther)
             #expect(try await web.get(location).status == .ok)
-            #expect(web.lastBody.contains("吴敏") && web.lastBody.contains("618 达人种草") && web.lastBody.contains("双十一直播"))
+            #expect(web.lastBody.contains("吴敏") && web.lastBody.contains("商务总监") && web.lastBody.contains("618 达人种草") && web.lastBody.contains("双十一直播"))
             #expect(web.lastBody.contains("id=\"agreed-total\">¥42,000.50") && web.lastBody.contains("id=\"spend-total\">¥42,000.50"))
             #expect(web.lastBody.contains("★ 5.0"))
             let reader = WebClient(world)
@@ -274,6 +280,9 @@ extension AccessMatrixTests {
             Row(method: .POST, path: "/market/partners/{partner}", allowed: leaders, body: JSONBody(["name": ""]), web: true),
             Row(method: .GET, path: "/market/partners/{partner}/contacts/new", allowed: leaders, web: true),
             Row(method: .POST, path: "/market/partners/{partner}/contacts", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .GET, path: "/market/partners/{partner}/contacts/{partnerContact}", allowed: leaders, web: true),
+            Row(method: .POST, path: "/market/partners/{partner}/contacts/{partnerContact}", allowed: leaders, body: JSONBody(["name": ""]), web: true),
+            Row(method: .POST, path: "/market/partners/{partner}/contacts/{webSparePartnerContact}/delete", allowed: leaders, web: true),
             Row(method: .GET, path: "/market/partners/{partner}/engagements/new", allowed: leaders, web: true),
             Row(method: .POST, path: "/market/partners/{partner}/engagements", allowed: leaders, body: JSONBody(["title": ""]), web: true),
             Row(method: .GET, path: "/market/partners/{partner}/engagements/{engagement}", allowed: leaders, web: true),
@@ -343,7 +352,7 @@ extension AccessMatrixTests {
             "partner": kept.id!.uuidString, "sparePartner": spare.id!.uuidString, "deletedPartner": gone.id!.uuidString,
             "webSparePartner": webSpare.id!.uuidString, "deletedWebPartner": webGone.id!.uuidString,
             "webSpareEngagement": try await engagement("网页备用合作"), "webSpareChannelAccount": try await account("网页备用号"),
-            "webSparePost": try await post("网页备用选题"),
+            "webSparePost": try await post("网页备用选题"), "webSparePartnerContact": try await contact("网页备用联系人"),
             "partnerContact": try await contact("矩阵联系人"), "sparePartnerContact": try await contact("备用联系人"),
             "engagement": try await engagement("矩阵合作"), "spareEngagement": try await engagement("备用合作"),
             "channelAccount": try await account("矩阵公众号"), "spareChannelAccount": try await account("备用号"),

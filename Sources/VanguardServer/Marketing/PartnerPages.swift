@@ -18,6 +18,9 @@ struct PartnerPages: RouteCollection {
         p.post(":id", "delete", use: delete)
         p.get(":id", "contacts", "new", use: newContact)
         p.post(":id", "contacts", use: addContact)
+        p.get(":id", "contacts", ":contactId", use: editContact)
+        p.post(":id", "contacts", ":contactId", use: updateContact)
+        p.post(":id", "contacts", ":contactId", "delete", use: deleteContact)
         p.get(":id", "engagements", "new", use: newEngagement)
         p.post(":id", "engagements", use: addEngagement)
         p.get(":id", "engagements", ":engagementId", use: editEngagement)
@@ -156,8 +159,8 @@ struct PartnerPages: RouteCollection {
 
     // MARK: contacts
 
-    private func contactForm(_ req: Request, _ p: Partner, values v: [String: String], errors: [FieldError]) -> FormView {
-        var form = FormView(id: "partner-contact-form", action: "/market/partners/\(p.id!)/contacts", fields: [
+    private func contactForm(_ req: Request, _ p: Partner, action: String, values v: [String: String], errors: [FieldError]) -> FormView {
+        var form = FormView(id: "partner-contact-form", action: action, fields: [
             FormField(name: "name", label: req.t("contactName"), value: v["name"] ?? "", required: true),
             FormField(name: "title", label: req.t("contactTitle"), value: v["title"] ?? ""),
             FormField(name: "mobile", label: req.t("mobile"), type: "tel", value: v["mobile"] ?? "", autocomplete: "off"),
@@ -167,24 +170,64 @@ struct PartnerPages: RouteCollection {
         return form
     }
 
+    static let contactKeys = ["name", "title", "mobile", "email"]
+
+    /// The posted contact: an empty mobile or e-mail clears it.
+    static func contactInput(_ v: [String: String]) -> PartnerContactInput {
+        var input = PartnerContactInput()
+        input.name = v["name"]; input.title = v["title"]
+        input.mobile = (v["mobile"] ?? "").isEmpty ? .null : .value(v["mobile"]!)
+        input.email = (v["email"] ?? "").isEmpty ? .null : .value(v["email"]!)
+        return input
+    }
+
     func newContact(req: Request) async throws -> Response {
         let p = try await PartnerService.find(req)
         try req.authorize(.update, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
-        return try await MarketingForm.render(req, title: "addPartnerContact", section: "partners", form: contactForm(req, p, values: [:], errors: []), subtitle: p.name)
+        let form = contactForm(req, p, action: "/market/partners/\(p.id!)/contacts", values: [:], errors: [])
+        return try await MarketingForm.render(req, title: "addPartnerContact", section: "partners", form: form, subtitle: p.name)
     }
 
     func addContact(req: Request) async throws -> Response {
         let p = try await PartnerService.find(req)
         try req.authorize(.update, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
-        let v = SalesNames.posted(req, ["name", "title", "mobile", "email"])
-        return try await MarketingForm.submit(req, title: "addPartnerContact", section: "partners", subtitle: p.name, form: { contactForm(req, p, values: v, errors: $0) }) {
-            var input = PartnerContactInput()
-            input.name = v["name"]; input.title = v["title"]
-            input.mobile = (v["mobile"] ?? "").isEmpty ? .absent : .value(v["mobile"]!)
-            input.email = (v["email"] ?? "").isEmpty ? .absent : .value(v["email"]!)
-            _ = try await PartnerContactService.save(PartnerContactService.new(partner: p.id!), input, creating: true, req: req)
+        let v = SalesNames.posted(req, Self.contactKeys)
+        let action = "/market/partners/\(p.id!)/contacts"
+        return try await MarketingForm.submit(req, title: "addPartnerContact", section: "partners", subtitle: p.name,
+                                              form: { contactForm(req, p, action: action, values: v, errors: $0) }) {
+            _ = try await PartnerContactService.save(PartnerContactService.new(partner: p.id!), Self.contactInput(v), creating: true, req: req)
             return req.redirect(to: "/market/partners/\(p.id!)", flash: "contactSaved")
         }
+    }
+
+    func editContact(req: Request) async throws -> Response {
+        let p = try await PartnerService.find(req)
+        try req.authorize(.update, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
+        let c = try await PartnerContactService.find(req, partner: p)
+        let action = "/market/partners/\(p.id!)/contacts/\(c.id!)"
+        let form = contactForm(req, p, action: action, values: ["name": c.name, "title": c.title, "mobile": c.mobile ?? "", "email": c.email ?? ""], errors: [])
+        return try await MarketingForm.render(req, title: "editPartnerContact", section: "partners", form: form, subtitle: "\(p.name) · \(c.name)",
+                                              deleteAction: action + "/delete")
+    }
+
+    func updateContact(req: Request) async throws -> Response {
+        let p = try await PartnerService.find(req)
+        try req.authorize(.update, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
+        let c = try await PartnerContactService.find(req, partner: p)
+        let v = SalesNames.posted(req, Self.contactKeys)
+        let action = "/market/partners/\(p.id!)/contacts/\(c.id!)"
+        return try await MarketingForm.submit(req, title: "editPartnerContact", section: "partners", subtitle: "\(p.name) · \(c.name)",
+                                              form: { contactForm(req, p, action: action, values: v, errors: $0) }) {
+            _ = try await PartnerContactService.save(c, Self.contactInput(v), creating: false, req: req)
+            return req.redirect(to: "/market/partners/\(p.id!)", flash: "contactSaved")
+        }
+    }
+
+    func deleteContact(req: Request) async throws -> Response {
+        let p = try await PartnerService.find(req)
+        try req.authorize(.update, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
+        try await PartnerContactService.delete(try await PartnerContactService.find(req, partner: p), req: req)
+        return req.redirect(to: "/market/partners/\(p.id!)", flash: "contactDeleted")
     }
 
     // MARK: engagements
