@@ -133,6 +133,7 @@ struct MarketingContentTests {
             #expect(days["2026-09-28"]?.posts.map(\.id) == [tips.id] && days["2026-09-28"]?.inMonth == false)
             #expect(days["2026-09-30"]?.posts.isEmpty == true)
             #expect(try await world.api(.GET, "/api/v1/content-posts/calendar?month=2026-13", token: team.hr.token).status == .badRequest)
+            #expect(try await world.api(.GET, "/api/v1/content-posts/calendar?month=", token: team.hr.token).problemFields == ["month"])
 
             let scheduled = try await world.api(.GET, "/api/v1/content-posts?status=scheduled&sort=calendar", token: team.hr.token).json(PageOf<ContentPostDTO>.self)
             #expect(scheduled.items.map(\.id) == [tips.id, national.id])

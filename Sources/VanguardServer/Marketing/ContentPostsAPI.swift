@@ -84,7 +84,8 @@ enum ContentMonth {
 
     static func parse(_ req: Request, strict: Bool) throws -> (Int, Int) {
         let today = req.today
-        guard let text = req.queryString("month"), !text.isEmpty else { return (today.year, today.month) }
+        // Left out: this month. Given, even empty, the API wants a real month; a page falls back to this one.
+        guard let text = req.queryString("month"), strict || !text.isEmpty else { return (today.year, today.month) }
         guard text.range(of: pattern, options: .regularExpression) != nil else {
             if strict { throw Request.queryProblem("month", "invalidMonth", "Give the month as yyyy-MM, e.g. 2026-03.") }
             return (today.year, today.month)
