@@ -203,7 +203,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/campaign-evaluation", allowed: everyone),
         Row(method: .GET, path: "/api/v1/campaign-evaluation/export", allowed: everyone),
         Row(method: .DELETE, path: "/api/v1/campaigns/{spareCampaign}", allowed: leaders),
-    ]
+    ] + partnerAPIRows
 
     static let webPages: [Row] = [
         Row(method: .GET, path: "/org", allowed: everyone, web: true),
@@ -343,6 +343,7 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/market/campaigns/{campaign}/status", allowed: leaders, body: JSONBody(["status": "finished"]), web: true),
         Row(method: .GET, path: "/market/evaluation", allowed: everyone, web: true),
         Row(method: .GET, path: "/market/evaluation/export", allowed: everyone, web: true),
+    ] + partnerWebRows + [
         // Last: signing out ends the session the rows above use.
         Row(method: .POST, path: "/logout", allowed: everyone, web: true),
     ]
@@ -513,7 +514,7 @@ struct AccessMatrixTests {
             "spareDepartment": try await Department.query(on: db).filter(\.$code == "administration").first()!.id!.uuidString,
             "otherDepartment": try await Department.query(on: db).filter(\.$code == "production").first()!.id!.uuidString,
             "type": "department", "token": spareToken.id!.uuidString, "notification": note.id!.uuidString, "webhook": hook.id!.uuidString,
-        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }.merging(marketing) { a, _ in a }
+        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }.merging(marketing) { a, _ in a }.merging(try await partnerFixtures(world)) { a, _ in a }
     }
 
     /// A running campaign with an activity and a spend entry, and a spare draft to delete.

@@ -40,6 +40,9 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: CampaignsAPI())
     try signedInAPI.register(collection: CampaignResultsAPI())
     try signedInAPI.register(collection: CampaignEvaluationExportAPI())
+    try signedInAPI.register(collection: PartnersAPI())
+    try signedInAPI.register(collection: ChannelAccountsAPI())
+    try signedInAPI.register(collection: ContentPostsAPI())
     try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
@@ -70,4 +73,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ServiceReportExportPages())
     try signedIn.register(collection: CampaignPages())
     try signedIn.register(collection: CampaignEvaluationPages())
+    try signedIn.register(collection: PartnerPages())
+    try signedIn.register(collection: ChannelPages())
+    try signedIn.register(collection: ContentPostPages())
 }

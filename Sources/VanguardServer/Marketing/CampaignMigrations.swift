@@ -62,7 +62,7 @@ struct CreateCampaigns: AsyncMigration {
         try await database.schema(CampaignSpend.schema)
             .id()
             .field("campaign_id", .uuid, .required, .references(Campaign.schema, "id"))
-            .field("partner_id", .uuid)
+            .field("partner_id", .uuid, .references(Partner.schema, "id"))
             .field("spent_on", .string, .required)
             .field("currency", .string, .required)
             .field("amount", .int64, .required)

@@ -25,6 +25,14 @@ enum CampaignService {
         try await facts(owner: c.ownerMemberId, on: db)
     }
 
+    /// A record naming a campaign (a post, an engagement) names one that exists.
+    static func requireCampaign(_ id: UUID?, on db: any Database) async throws {
+        guard let id else { return }
+        if try await Campaign.query(on: db).withDeleted().filter(\.$id == id).first() == nil {
+            throw Problem.invalid("campaignId", "unknownCampaign", "No campaign with this id.")
+        }
+    }
+
     static func find(_ req: Request, withDeleted: Bool = false) async throws -> Campaign {
         let id = try req.uuid("id", "campaign")
         var q = Campaign.query(on: req.db).filter(\.$id == id)
@@ -207,8 +215,7 @@ enum CampaignService {
         s.amount = entry.amount; s.rate = entry.isHomeCurrency ? nil : entry.rate?.description; s.cnyFen = entry.cny?.fen ?? 0
         s.note = entry.note; s.createdBy = req.currentUser?.actor.userId; s.version = 1
         return try await req.db.writeTransaction { db in
-            if let partner = s.partnerId, let sql = db as? any SQLDatabase,
-               try await sql.raw("SELECT 1 AS found FROM partners WHERE id = \(bind: partner) AND deleted_at IS NULL").first() == nil {
+            if let partner = s.partnerId, try await Partner.find(partner, on: db) == nil {
                 throw Problem.invalid("partnerId", "unknownPartner", "No partner with this id.")
             }
             try await s.create(on: db)

@@ -81,6 +81,16 @@ extension AdminPages {
         for d in try await Department.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
             rows.append(row("department", d.id, d.nameZh, d.deletedAt))
         }
+        // The market-promotion chapter's partners, channel accounts and posts (MKT-3, MKT-5).
+        for p in try await Partner.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("partner", p.id, p.name, p.deletedAt))
+        }
+        for a in try await ChannelAccount.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("channelAccount", a.id, a.name, a.deletedAt))
+        }
+        for p in try await ContentPost.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("contentPost", p.id, p.title, p.deletedAt))
+        }
         if req.allowed(.restore, .user(id: nil)) {
             for u in try await UserAccount.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
                 rows.append(row("user", u.id, u.email, u.deletedAt))
@@ -108,6 +118,18 @@ extension AdminPages {
             try req.authorize(.restore, .user(id: id))
             guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("user") }
             try await UserService.restore(u, req: req)
+        case "partner":
+            guard let p = try await Partner.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("partner") }
+            try req.authorize(.restore, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
+            try await PartnerService.restore(p, req: req)
+        case "channelAccount":
+            guard let a = try await ChannelAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("channel account") }
+            try req.authorize(.restore, .marketingRecord(try await ChannelAccountService.facts(a, on: req.db)))
+            try await ChannelAccountService.restore(a, req: req)
+        case "contentPost":
+            guard let p = try await ContentPost.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("post") }
+            try req.authorize(.restore, .marketingRecord(try await ContentPostService.facts(p, on: req.db)))
+            try await ContentPostService.restore(p, req: req)
         default:
             throw Problem.notFound("record type")
         }

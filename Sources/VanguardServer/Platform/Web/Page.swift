@@ -83,6 +83,9 @@ extension Request {
         let marketingMore: [Layout.NavItem] = [
             .init(href: "/market/campaigns", label: table["navCampaigns"] ?? "Campaigns", active: section == "campaigns"),
             .init(href: "/market/evaluation", label: table["navCampaignEvaluation"] ?? "Campaign evaluation", active: section == "campaign-evaluation"),
+            .init(href: "/market/content", label: table["navContent"] ?? "Content calendar", active: section == "content"),
+            .init(href: "/market/channels", label: table["navChannels"] ?? "Channel accounts", active: section == "channels"),
+            .init(href: "/market/partners", label: table["navPartners"] ?? "Partners", active: section == "partners"),
         ]
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
