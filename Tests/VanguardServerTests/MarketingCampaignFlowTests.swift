@@ -11,28 +11,6 @@ import VaporTesting
 /// the public sign-up form and the revenue its leads bring in.
 @Suite("Marketing: campaigns, approval, spend, metrics, lead form, attribution and evaluation")
 struct MarketingCampaignTests {
-    struct Promotion {
-        var lead: Team.Person
-        var planner: Team.Person
-    }
-
-    /// The promotion group's lead and a planner in it (the standard team has nobody there).
-    static func promotion(_ world: TestWorld, _ team: Team) async throws -> Promotion {
-        let hash = try await world.app.password.async.hash(teamPassword)
-        func person(_ no: String, _ name: String, _ email: String, _ role: Role, supervisor: UUID?) async throws -> Team.Person {
-            let m = Member()
-            m.employeeNo = no; m.name = name; m.nameEn = name; m.email = email; m.position = "推广"; m.grade = "P3"; m.hireDate = "2024-03-01"
-            m.$group.id = team.groups["promotion"]; m.supervisorId = supervisor; m.status = "active"; m.version = 1
-            try await m.create(on: world.db)
-            let u = UserAccount(email: email, displayName: name, passwordHash: hash, role: role, memberId: m.id)
-            try await u.create(on: world.db)
-            return Team.Person(user: u.id!, member: m.id, token: try await world.token(for: u), email: email)
-        }
-        let lead = try await person("P001", "林晓", "promo.lead@team.test", .groupLead, supervisor: team.lead.member)
-        let planner = try await person("P002", "孙悦", "planner@team.test", .member, supervisor: lead.member)
-        return Promotion(lead: lead, planner: planner)
-    }
-
     static func at(_ world: TestWorld, _ text: String) {
         world.clock.advance(by: ServiceTests.china(text).timeIntervalSince(world.clock.now()))
     }
@@ -44,23 +22,23 @@ struct MarketingCampaignTests {
     ])
 
     /// A campaign planned by the planner, approved by the lead and running.
-    static func runningExpo(_ world: TestWorld, _ team: Team, _ p: Promotion) async throws -> CampaignDTO {
+    static func runningExpo(_ world: TestWorld, _ team: Team, _ p: PromotionPeople) async throws -> CampaignDTO {
         at(world, "2026-09-25T10:00:00")
-        let c = try await world.api(.POST, "/api/v1/campaigns", token: p.planner.token, json: expoPlan).json(CampaignDTO.self)
-        for (token, status) in [(p.planner.token, "submitted"), (team.lead.token, "approved")] {
+        let c = try await world.api(.POST, "/api/v1/campaigns", token: p.member.token, json: expoPlan).json(CampaignDTO.self)
+        for (token, status) in [(p.member.token, "submitted"), (team.lead.token, "approved")] {
             let r = try await world.api(.PATCH, "/api/v1/campaigns/\(c.id)", token: token, json: JSONBody(["status": .string(status)]))
             #expect(r.status == .ok, "\(status): \(r.body.string)")
         }
         at(world, "2026-10-10T09:00:00")
-        return try await world.api(.PATCH, "/api/v1/campaigns/\(c.id)", token: p.planner.token, json: JSONBody(["status": "running"])).json(CampaignDTO.self)
+        return try await world.api(.PATCH, "/api/v1/campaigns/\(c.id)", token: p.member.token, json: JSONBody(["status": "running"])).json(CampaignDTO.self)
     }
 
     @Test("MP-2: a plan that ends before it starts, a negative budget or an unknown channel is refused, naming each field, and nothing is saved")
     func badPlans() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
-            let r = try await world.api(.POST, "/api/v1/campaigns", token: p.planner.token, json: JSONBody([
+            let p = try await world.seedPromotion(team)
+            let r = try await world.api(.POST, "/api/v1/campaigns", token: p.member.token, json: JSONBody([
                 "name": "坏计划", "type": "exhibition", "budget": -5, "channels": .array(["offline", "fax"]), "startOn": "2026-10-12", "endOn": "2026-10-10",
             ]))
             #expect(r.status == .unprocessableEntity)
@@ -77,21 +55,21 @@ struct MarketingCampaignTests {
     func approval() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
+            let p = try await world.seedPromotion(team)
             Self.at(world, "2026-09-25T10:00:00")
-            let draft = try await world.api(.POST, "/api/v1/campaigns", token: p.planner.token, json: JSONBody(["name": "秋季促销", "type": "promotion"])).json(CampaignDTO.self)
+            let draft = try await world.api(.POST, "/api/v1/campaigns", token: p.member.token, json: JSONBody(["name": "秋季促销", "type": "promotion"])).json(CampaignDTO.self)
             #expect(draft.status == "draft" && draft.formUrl.hasPrefix("/forms/"))
-            let incomplete = try await world.api(.PATCH, "/api/v1/campaigns/\(draft.id)", token: p.planner.token, json: JSONBody(["status": "submitted"]))
+            let incomplete = try await world.api(.PATCH, "/api/v1/campaigns/\(draft.id)", token: p.member.token, json: JSONBody(["status": "submitted"]))
             #expect(incomplete.status == .conflict)
             #expect(Set(incomplete.problemFields).isSuperset(of: ["status", "goal", "audience", "channels", "budget", "period"]))
 
-            let big = try await world.api(.POST, "/api/v1/campaigns", token: p.planner.token, json: Self.expoPlan).json(CampaignDTO.self)
+            let big = try await world.api(.POST, "/api/v1/campaigns", token: p.member.token, json: Self.expoPlan).json(CampaignDTO.self)
             #expect(big.needsLeadApproval, "¥80,000 is above the ¥50,000 threshold")
-            #expect(try await world.api(.PATCH, "/api/v1/campaigns/\(big.id)", token: p.planner.token, json: JSONBody(["status": "submitted"])).status == .ok)
+            #expect(try await world.api(.PATCH, "/api/v1/campaigns/\(big.id)", token: p.member.token, json: JSONBody(["status": "submitted"])).status == .ok)
             let byGroupLead = try await world.api(.PATCH, "/api/v1/campaigns/\(big.id)", token: p.lead.token, json: JSONBody(["status": "approved"]))
             #expect(byGroupLead.status == .conflict && byGroupLead.problem?.errors?.first?.code == "leadApprovalRequired")
             // Lowering the budget to the threshold lets the promotion group's lead approve it; the edit sent it back to draft.
-            let lowered = try await world.api(.PATCH, "/api/v1/campaigns/\(big.id)", token: p.planner.token, json: JSONBody(["budget": 50000, "status": "submitted"]))
+            let lowered = try await world.api(.PATCH, "/api/v1/campaigns/\(big.id)", token: p.member.token, json: JSONBody(["budget": 50000, "status": "submitted"]))
             #expect(try lowered.json(CampaignDTO.self).status == "submitted")
             let approved = try await world.api(.PATCH, "/api/v1/campaigns/\(big.id)", token: p.lead.token, json: JSONBody(["status": "approved"]))
             #expect(approved.status == .ok)
@@ -117,19 +95,19 @@ struct MarketingCampaignTests {
     func spend() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
+            let p = try await world.seedPromotion(team)
             let c = try await Self.runningExpo(world, team, p)
             #expect(c.status == "running")
-            let raised = try await world.api(.PATCH, "/api/v1/campaigns/\(c.id)", token: p.planner.token, json: JSONBody(["budget": 90000]))
+            let raised = try await world.api(.PATCH, "/api/v1/campaigns/\(c.id)", token: p.member.token, json: JSONBody(["budget": 90000]))
             #expect(raised.status == .conflict && raised.problemFields == ["budget"])
-            let noRate = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/spend", token: p.planner.token,
+            let noRate = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/spend", token: p.member.token,
                                              json: JSONBody(["spentOn": "2026-10-10", "currency": "USD", "amount": 1000]))
             #expect(noRate.status == .unprocessableEntity && noRate.problemFields == ["rate"])
-            let usd = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/spend", token: p.planner.token,
+            let usd = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/spend", token: p.member.token,
                                           json: JSONBody(["spentOn": "2026-10-10", "currency": "USD", "amount": 1000, "rate": "7.1234", "note": "海外展位"]))
             #expect(usd.status == .created)
             #expect(try usd.json(CampaignSpendDTO.self).cny == 7123.40)
-            _ = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/spend", token: p.planner.token, json: JSONBody(["spentOn": "2026-10-11", "amount": 75000]))
+            _ = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/spend", token: p.member.token, json: JSONBody(["spentOn": "2026-10-11", "amount": 75000]))
             let e = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/evaluation", token: team.lead.token).json(CampaignEvaluationDTO.self)
             #expect(e.spend == 82123.40 && e.budget == 80000)
             #expect(e.spendOfBudget == 102.65)
@@ -141,11 +119,11 @@ struct MarketingCampaignTests {
     func metricsImport() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
+            let p = try await world.seedPromotion(team)
             let c = try await Self.runningExpo(world, team, p)
             func upload(_ path: String, _ csv: String) async throws -> TestingHTTPResponse {
                 var headers = HTTPHeaders()
-                headers.bearerAuthorization = BearerAuthorization(token: p.planner.token)
+                headers.bearerAuthorization = BearerAuthorization(token: p.member.token)
                 headers.replaceOrAdd(name: .contentType, value: "text/csv")
                 return try await world.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: csv))
             }
@@ -157,7 +135,7 @@ struct MarketingCampaignTests {
             """)
             #expect(bad.status == .unprocessableEntity)
             #expect(Set(bad.problemFields) == ["rows[3].day", "rows[4].campaign"])
-            #expect(try await world.api(.GET, "/api/v1/campaigns/\(c.id)/metrics", token: p.planner.token).json([CampaignMetrics.RowDTO].self).isEmpty)
+            #expect(try await world.api(.GET, "/api/v1/campaigns/\(c.id)/metrics", token: p.member.token).json([CampaignMetrics.RowDTO].self).isEmpty)
 
             let good = try await upload("/api/v1/campaigns/\(c.id)/metrics/import", """
             Date,Channel,Impressions,Clicks,Leads,Cost,CTR
@@ -166,11 +144,11 @@ struct MarketingCampaignTests {
             """)
             #expect(good.status == .ok, "\(good.body.string)")
             #expect(try good.json(CampaignMetrics.Report.self).ignoredColumns == ["CTR"])
-            let again = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/metrics", token: p.planner.token, json: JSONBody([
+            let again = try await world.api(.POST, "/api/v1/campaigns/\(c.id)/metrics", token: p.member.token, json: JSONBody([
                 "rows": .array([JSONBodyValue.object(["channel": "baidu", "day": "2026-10-10", "impressions": 13000, "clicks": 400, "leads": 15, "cost": 1800])]),
             ]))
             #expect(again.status == .ok)
-            let rows = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/metrics", token: p.planner.token).json([CampaignMetrics.RowDTO].self)
+            let rows = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/metrics", token: p.member.token).json([CampaignMetrics.RowDTO].self)
             #expect(rows.map(\.day) == ["2026-10-10", "2026-10-11"] && rows.first?.clicks == 400, "the day was replaced, not added")
             let e = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/evaluation", token: team.lead.token).json(CampaignEvaluationDTO.self)
             #expect((e.impressions, e.clicks, e.platformLeads, e.platformCost) == (63000, 1300, 45, 4800))
@@ -191,7 +169,7 @@ struct MarketingCampaignTests {
         try await withApp { world in
             world.app.settings.trustForwardedFor = true
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
+            let p = try await world.seedPromotion(team)
             let c = try await Self.runningExpo(world, team, p)
             let noConsent = try await Self.signUp(world, c.slug, ["name": "周涛", "mobile": "13900001111", "company": "苏州精工机械"])
             #expect(noConsent.status == .unprocessableEntity)
@@ -206,7 +184,7 @@ struct MarketingCampaignTests {
             #expect(customer.name == "苏州精工机械" && customer.status == "prospect" && customer.kind == "company")
             let contact = try #require(try await Contact.query(on: world.db).filter(\.$customer.$id == customer.id!).first())
             #expect(contact.mobile == "13900001111")
-            let leads = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/leads", token: p.planner.token).json([CampaignResultsAPI.LeadDTO].self)
+            let leads = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/leads", token: p.member.token).json([CampaignResultsAPI.LeadDTO].self)
             #expect(leads.count == 1 && leads.first?.utmSource == "wechat")
             let touch = try #require(try await CampaignTouch.query(on: world.db).first())
             #expect(touch.privacyNoticeVersion == "2026-01", "the consent's proof: which notice was agreed to")
@@ -215,7 +193,7 @@ struct MarketingCampaignTests {
             #expect(try await Customer.query(on: world.db).filter(\.$source == "campaign").count() == 1)
             #expect(try await CampaignTouch.query(on: world.db).count() == 2)
             // A draft's form takes nobody.
-            let draft = try await world.api(.POST, "/api/v1/campaigns", token: p.planner.token, json: JSONBody(["name": "草稿", "type": "content", "slug": "draft-form"]))
+            let draft = try await world.api(.POST, "/api/v1/campaigns", token: p.member.token, json: JSONBody(["name": "草稿", "type": "content", "slug": "draft-form"]))
             #expect(draft.status == .created)
             #expect(try await WebClient(world).get("/forms/draft-form").status == .gone)
         }
@@ -226,7 +204,7 @@ struct MarketingCampaignTests {
         try await withApp { world in
             world.app.settings.trustForwardedFor = true
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
+            let p = try await world.seedPromotion(team)
             let c = try await Self.runningExpo(world, team, p)
             var statuses: [HTTPStatus] = []
             for i in 0..<8 {
@@ -252,9 +230,9 @@ struct MarketingCampaignTests {
         try await withApp { world in
             world.app.settings.trustForwardedFor = true
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
+            let p = try await world.seedPromotion(team)
             let expo = try await Self.runningExpo(world, team, p)
-            _ = try await world.api(.POST, "/api/v1/campaigns/\(expo.id)/spend", token: p.planner.token, json: JSONBody(["spentOn": "2026-10-10", "amount": 40000]))
+            _ = try await world.api(.POST, "/api/v1/campaigns/\(expo.id)/spend", token: p.member.token, json: JSONBody(["spentOn": "2026-10-10", "amount": 40000]))
             for i in 0..<4 {
                 _ = try await Self.signUp(world, expo.slug, ["name": "访客\(i)", "mobile": "1370000000\(i)", "company": "客户\(i)有限公司", "consent": "true"], from: "203.0.113.\(i + 1)")
             }
@@ -263,8 +241,8 @@ struct MarketingCampaignTests {
             var webinarPlan = Self.expoPlan.values
             webinarPlan["name"] = "线上研讨会"; webinarPlan["type"] = "content"; webinarPlan["budget"] = 5000; webinarPlan["slug"] = "webinar"
             webinarPlan["startOn"] = "2026-10-20"; webinarPlan["endOn"] = "2026-10-31"
-            let webinar = try await world.api(.POST, "/api/v1/campaigns", token: p.planner.token, json: JSONBody(webinarPlan)).json(CampaignDTO.self)
-            _ = try await world.api(.PATCH, "/api/v1/campaigns/\(webinar.id)", token: p.planner.token, json: JSONBody(["status": "submitted"]))
+            let webinar = try await world.api(.POST, "/api/v1/campaigns", token: p.member.token, json: JSONBody(webinarPlan)).json(CampaignDTO.self)
+            _ = try await world.api(.PATCH, "/api/v1/campaigns/\(webinar.id)", token: p.member.token, json: JSONBody(["status": "submitted"]))
             _ = try await world.api(.PATCH, "/api/v1/campaigns/\(webinar.id)", token: p.lead.token, json: JSONBody(["status": "approved"]))
             _ = try await Self.signUp(world, "webinar", ["name": "访客0", "mobile": "13700000000", "consent": "true"], from: "203.0.113.99")
 
@@ -310,10 +288,10 @@ struct MarketingCampaignTests {
     func web() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            let p = try await Self.promotion(world, team)
+            let p = try await world.seedPromotion(team)
             Self.at(world, "2026-09-25T10:00:00")
             let web = WebClient(world)
-            try await web.signIn("planner@team.test")
+            try await web.signIn("promo@team.test")
             #expect(try await web.get("/market/campaigns").status == .ok)
             #expect(web.lastBody.contains("new-campaign"))
             try await web.get("/market/campaigns/new")
@@ -322,7 +300,7 @@ struct MarketingCampaignTests {
             #expect(bad.body.string.contains("id=\"e-budget\"") && bad.body.string.contains("id=\"e-endOn\"") && bad.body.string.contains("value=\"展会\""))
             let created = try await web.post("/market/campaigns", form: ["name": "展会", "type": "exhibition", "budget": "30000", "goalMetric": "leads", "goalTarget": "100",
                                                                      "audience": "采购", "contentPlan": "展台", "startOn": "2026-10-10", "endOn": "2026-10-12",
-                                                                     "ownerId": p.planner.member!.uuidString, "channels[]": "offline"])
+                                                                     "ownerId": p.member.member!.uuidString, "channels[]": "offline"])
             #expect(created.status == .seeOther)
             let c = try #require(try await Campaign.query(on: world.db).first())
             #expect(c.channelKeys == ["offline"])
@@ -337,7 +315,7 @@ struct MarketingCampaignTests {
             try await web.get("/market/campaigns/\(c.id!)")
             #expect(web.lastBody.contains("form-link"))
             Self.at(world, "2026-10-13T09:00:00")
-            try await web.signIn("planner@team.test")
+            try await web.signIn("promo@team.test")
             try await web.get("/market/campaigns/\(c.id!)")
             for status in ["running", "finished"] { _ = try await web.post("/market/campaigns/\(c.id!)/status", form: ["status": status]) }
             _ = try await web.post("/market/campaigns/\(c.id!)/lessons", form: ["lessons": "展位靠近入口效果好", "followUp": "明年提前订展位", "evaluate": "true"])

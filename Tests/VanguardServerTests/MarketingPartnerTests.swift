@@ -6,30 +6,6 @@ import VaporTesting
 @testable import VanguardCore
 @testable import VanguardServer
 
-/// The promotion group: its lead and a member, with API tokens; the market-promotion records are theirs to keep.
-struct PromotionPeople {
-    var lead: Team.Person
-    var member: Team.Person
-}
-
-extension TestWorld {
-    func seedPromotion(_ team: Team) async throws -> PromotionPeople {
-        let hash = try await app.password.async.hash(teamPassword)
-        func person(_ no: String, _ name: String, _ email: String, _ role: Role, supervisor: UUID?) async throws -> Team.Person {
-            let m = Member()
-            m.employeeNo = no; m.name = name; m.nameEn = email; m.email = email; m.position = "推广专员"; m.grade = "P3"; m.hireDate = "2024-03-01"
-            m.$group.id = team.groups["promotion"]; m.supervisorId = supervisor; m.status = "active"; m.version = 1
-            try await m.create(on: db)
-            let u = UserAccount(email: email, displayName: name, passwordHash: hash, role: role, memberId: m.id)
-            try await u.create(on: db)
-            return Team.Person(user: u.id!, member: m.id, token: try await token(for: u), email: email)
-        }
-        let lead = try await person("P001", "林晓", "promo.lead@team.test", .groupLead, supervisor: team.lead.member)
-        let member = try await person("P002", "郑楠", "promo@team.test", .member, supervisor: lead.member)
-        return PromotionPeople(lead: lead, member: member)
-    }
-}
-
 /// Partners through HTTP (MKT-5): ad agencies, media and other partners, their contacts and
 /// engagements, the agreed total, the spend and the rating after each engagement.
 @Suite("Marketing partners (MKT-5)")
@@ -93,9 +69,19 @@ struct MarketingPartnerTests {
             let reopen = try await world.api(.PATCH, "\(base)/\(e.id)", token: token, json: JSONBody(["status": "active"]))
             #expect(reopen.status == .conflict && reopen.problemFields == ["status"])
 
+            // Spend is what campaigns booked with the partner, apart from what was agreed.
+            let campaign = CampaignService.new(owner: promo.member.member, now: world.clock.now())
+            campaign.id = UUID(); campaign.name = "夏季投放"; campaign.type = "onlineAds"; campaign.status = "running"; campaign.budgetFen = 10_000_000
+            try await campaign.create(on: world.db)
+            let booked = try await world.api(.POST, "/api/v1/campaigns/\(campaign.id!)/spend", token: team.lead.token,
+                                             json: JSONBody(["spentOn": "2026-06-10", "amount": 60000, "partnerId": .string(p.id.uuidString)]))
+            #expect(booked.status == .created)
+            let unknown = try await world.api(.POST, "/api/v1/campaigns/\(campaign.id!)/spend", token: team.lead.token,
+                                              json: JSONBody(["spentOn": "2026-06-10", "amount": 1, "partnerId": .string(UUID().uuidString)]))
+            #expect(unknown.status == .unprocessableEntity && unknown.problemFields == ["partnerId"])
             let summary = try await world.api(.GET, "/api/v1/partners/\(p.id)/summary", token: team.salesRep.token).json(PartnerSummaryDTO.self)
             #expect(summary.engagements == 3 && summary.finished == 2 && summary.ratedEngagements == 2)
-            #expect(summary.agreedTotal == 250_000.5 && summary.spend == 250_000.5)
+            #expect(summary.agreedTotal == 250_000.5 && summary.spend == 60_000)
             #expect(summary.averageRating == 4.5)
             let list = try await world.api(.GET, base, token: team.finance.token).json([PartnerEngagementDTO].self)
             #expect(list.map(\.title) == ["双十一预热", "夏季电梯广告", "春季新品发布会投放"], "latest start first")
@@ -212,7 +198,7 @@ struct MarketingPartnerTests {
                                                                         "status": "planned", "rating": "", "ratingComment": "", "notes": "", "campaignId": ""]).status == .seeOther)
             #expect(try await web.get(location).status == .ok)
             #expect(web.lastBody.contains("吴敏") && web.lastBody.contains("商务总监") && web.lastBody.contains("618 达人种草") && web.lastBody.contains("双十一直播"))
-            #expect(web.lastBody.contains("id=\"agreed-total\">¥42,000.50") && web.lastBody.contains("id=\"spend-total\">¥42,000.50"))
+            #expect(web.lastBody.contains("id=\"agreed-total\">¥42,000.50") && web.lastBody.contains("id=\"spend-total\">¥0.00"))
             #expect(web.lastBody.contains("★ 5.0"))
             let reader = WebClient(world)
             try await reader.signIn("sales.rep@team.test")

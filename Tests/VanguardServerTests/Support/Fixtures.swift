@@ -207,3 +207,27 @@ extension String {
         return addingPercentEncoding(withAllowedCharacters: allowed) ?? self
     }
 }
+
+/// The promotion group: its lead and a member, with API tokens; the market-promotion records are theirs to keep.
+struct PromotionPeople {
+    var lead: Team.Person
+    var member: Team.Person
+}
+
+extension TestWorld {
+    func seedPromotion(_ team: Team) async throws -> PromotionPeople {
+        let hash = try await app.password.async.hash(teamPassword)
+        func person(_ no: String, _ name: String, _ email: String, _ role: Role, supervisor: UUID?) async throws -> Team.Person {
+            let m = Member()
+            m.employeeNo = no; m.name = name; m.nameEn = email; m.email = email; m.position = "推广专员"; m.grade = "P3"; m.hireDate = "2024-03-01"
+            m.$group.id = team.groups["promotion"]; m.supervisorId = supervisor; m.status = "active"; m.version = 1
+            try await m.create(on: db)
+            let u = UserAccount(email: email, displayName: name, passwordHash: hash, role: role, memberId: m.id)
+            try await u.create(on: db)
+            return Team.Person(user: u.id!, member: m.id, token: try await token(for: u), email: email)
+        }
+        let lead = try await person("P001", "林晓", "promo.lead@team.test", .groupLead, supervisor: team.lead.member)
+        let member = try await person("P002", "郑楠", "promo@team.test", .member, supervisor: lead.member)
+        return PromotionPeople(lead: lead, member: member)
+    }
+}
