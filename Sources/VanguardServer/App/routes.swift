@@ -37,6 +37,10 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: ServiceReportsAPI())
     try signedInAPI.register(collection: FeedbackDigestAPI())
     try signedInAPI.register(collection: ServiceReportExportAPI())
+    try signedInAPI.register(collection: ResearchNotesAPI())
+    try signedInAPI.register(collection: CompetitorsAPI())
+    try signedInAPI.register(collection: CompetitorEventsAPI())
+    try signedInAPI.register(collection: WarningsAPI())
     try api.register(collection: SurveyAnswerAPI())
 
     let web = app.grouped(SessionAuthenticator()).grouped(CSRFMiddleware())
@@ -64,4 +68,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ServiceReportPages())
     try signedIn.register(collection: FeedbackDigestPages())
     try signedIn.register(collection: ServiceReportExportPages())
+    try signedIn.register(collection: ResearchPages())
+    try signedIn.register(collection: CompetitorPages())
+    try signedIn.register(collection: WarningPages())
 }

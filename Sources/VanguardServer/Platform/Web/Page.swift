@@ -27,6 +27,10 @@ struct Layout: Encodable {
     var salesMoreActive: Bool
     var serviceMore: [NavItem]
     var serviceMoreActive: Bool
+    var marketMore: [NavItem]
+    var marketMoreActive: Bool
+    /// Open risk warnings the person may act on or read (RSK-M2): the badge beside the market menu.
+    var openWarnings: Int
     var adminNav: [NavItem]
     var flash: String?
     var flashKind: String?
@@ -77,6 +81,12 @@ extension Request {
             .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
             .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
         ]
+        let marketMore: [Layout.NavItem] = [
+            .init(href: "/market/research", label: table["navResearch"] ?? "Market research", active: section == "research"),
+            .init(href: "/market/competitors", label: table["navCompetitors"] ?? "Competitors", active: section == "competitors"),
+            .init(href: "/warnings", label: table["navWarnings"] ?? "Risk warnings", active: section == "warnings"),
+        ]
+        let openWarnings = try await WarningService.openCount(self)
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
             adminNav = [
@@ -97,7 +107,8 @@ extension Request {
                                    roleLabel: table[Request.roleKey($0.actor.role)] ?? $0.actor.role.rawValue,
                                    isAdmin: $0.actor.role == .admin) },
             csrf: csrfToken(), unread: unread, nav: nav, salesMore: salesMore, salesMoreActive: salesMore.contains(where: \.active),
-            serviceMore: serviceMore, serviceMoreActive: serviceMore.contains(where: \.active), adminNav: adminNav,
+            serviceMore: serviceMore, serviceMoreActive: serviceMore.contains(where: \.active),
+            marketMore: marketMore, marketMoreActive: marketMore.contains(where: \.active), openWarnings: openWarnings, adminNav: adminNav,
             flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
             flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
         let view = PageView(title: table[title] ?? title, t: table, layout: layout, page: body)
