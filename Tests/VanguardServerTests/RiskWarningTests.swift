@@ -163,6 +163,7 @@ struct RiskWarningTests {
             #expect(try await web.signIn(s.team.lead.email).status == .seeOther)
             try await web.get("/org")
             #expect(web.lastBody.contains(#"id="open-warnings""#))
+            #expect(web.lastBody.contains(#"id="open-warnings-panel""#) && web.lastBody.contains("/warnings/\(w.id!)"), "the lead's landing page lists the open warning")
             try await web.get("/warnings")
             #expect(web.lastBody.contains("warning-\(w.id!)"))
             try await web.get("/warnings/\(w.id!)")
@@ -175,6 +176,8 @@ struct RiskWarningTests {
             try await web.get("/warnings")
             #expect(!web.lastBody.contains("warning-\(w.id!)"), "the list shows open warnings by default")
             #expect(!web.lastBody.contains(#"id="open-warnings""#))
+            try await web.get("/org")
+            #expect(!web.lastBody.contains(#"id="open-warnings-panel""#))
             // The sales rep sees neither the badge nor the warning.
             let rep = WebClient(world)
             #expect(try await rep.signIn(s.team.salesRep.email).status == .seeOther)

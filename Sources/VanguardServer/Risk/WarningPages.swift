@@ -31,6 +31,15 @@ struct WarningPages: RouteCollection {
             nextHref: page.next.map { SalesNames.href("/warnings", ["cursor": $0, "status": status, "severity": severity]) }))
     }
 
+    /// The reader's newest open warnings, for the panel on the page the lead lands on (RSK-M2).
+    static func panel(_ req: Request, limit: Int = 5) async throws -> [Row] {
+        guard let user = req.currentUser else { return [] }
+        let open = try await WarningService.scoped(RiskWarningRecord.query(on: req.db), user.actor)
+            .filter(\.$status ~~ RiskWarningStatus.allCases.filter(\.isOpen).map(\.rawValue)).sort(\.$raisedKey, .descending).limit(limit).all()
+        let owners = try await SalesNames.members(open.compactMap(\.ownerMemberId), on: req.db)
+        return open.map { row($0, owners, req) }
+    }
+
     static func row(_ w: RiskWarningRecord, _ owners: [UUID: String], _ req: Request) -> Row {
         Row(id: w.id!, severity: w.severity, severityLabel: (RiskSeverity(rawValue: w.severity) ?? .warning).label[req.locale], message: w.message[req.locale],
             clause: w.clause, owner: w.ownerMemberId.flatMap { owners[$0] } ?? "—", raised: TicketPages.when(w.raisedAt, req), status: w.status,
