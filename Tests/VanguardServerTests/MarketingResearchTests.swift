@@ -168,6 +168,7 @@ struct MarketingResearchTests {
             #expect(timeline.items.map(\.occurredOn) == ["2026-09-20", "2026-09-15", "2026-09-01", "2026-08-01", "2026-07-05"])
             #expect(try await world.api(.GET, "/api/v1/competitor-events?kind=priceChange&from=2026-08-15", token: t).json(PageOf<CompetitorEventDTO>.self).items.count == 2)
             #expect(try await world.api(.GET, "/api/v1/competitor-events?from=2026-13-01", token: t).status == .badRequest)
+            #expect(try await world.api(.GET, "/api/v1/competitor-events?to=", token: t).problemFields == ["to"], "an empty date is not a date")
 
             let path = "/api/v1/competitor-events/\(e.id)"
             let readOnly = try await world.api(.PATCH, path, token: t, json: JSONBody(["newPrice": 1, "occurredOn": "2026-09-02"]))

@@ -121,8 +121,9 @@ struct CompetitorEventsAPI: RouteCollection {
         if let id = try req.queryUUID("competitorId", strict: strict) { q.filter(\.$competitorId == id) }
         if let kind = try req.queryChoice("kind", from: CompetitorEventKind.allCases.map(\.rawValue), strict: strict) { q.filter(\.$kind == kind) }
         for (name, op) in [("from", DatabaseQuery.Filter.Method.greaterThanOrEqual), ("to", .lessThanOrEqual)] {
-            guard let raw = try req.queryText(name, max: 10) else { continue }
-            guard let day = CivilDate(raw) else { throw Request.queryProblem(name, "invalidDate", "A date like 2026-09-21.") }
+            // The API refuses an empty date (the document says a date); the page's empty field means "any".
+            guard let raw = req.queryString(name), !(raw.isEmpty && !strict) else { continue }
+            guard raw.count <= 10, let day = CivilDate(raw) else { throw Request.queryProblem(name, "invalidDate", "A date like 2026-09-21.") }
             q.filter(\.$occurredOn, op, day.description)
         }
         return (list, list.apply(to: q, column: "occurred_on"))
