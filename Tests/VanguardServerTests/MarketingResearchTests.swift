@@ -159,14 +159,23 @@ struct MarketingResearchTests {
             #expect(try await record(["kind": "priceChange", "occurredOn": "2026-08-01", "title": "旧调价", "productName": "JG-CK6150", "oldPrice": 99000, "newPrice": 98000]).status == .created)
             now = try await world.api(.GET, "/api/v1/competitors/\(c.id)", token: t).json(CompetitorDTO.self)
             #expect(now.products.first?.price == 95000)
+            // Two price changes recorded at once: the later day's price stands, whichever is written last.
+            let change: [String: JSONBodyValue] = ["competitorId": .string(c.id.uuidString), "kind": "priceChange", "title": "并发调价", "productId": .string(p.id.uuidString)]
+            let laterBody = JSONBody(change.merging(["occurredOn": "2026-09-17", "newPrice": 94000]) { a, _ in a })
+            let earlierBody = JSONBody(change.merging(["occurredOn": "2026-09-16", "newPrice": 93000]) { a, _ in a })
+            async let later = world.api(.POST, "/api/v1/competitor-events", token: t, json: laterBody)
+            async let earlier = world.api(.POST, "/api/v1/competitor-events", token: t, json: earlierBody)
+            #expect(try await [later.status, earlier.status] == [.created, .created])
+            now = try await world.api(.GET, "/api/v1/competitors/\(c.id)", token: t).json(CompetitorDTO.self)
+            #expect(now.products.first?.price == 94000 && now.products.first?.priceOn == "2026-09-17")
             // A product not on file is named on the event only.
             #expect(try await record(["kind": "priceChange", "occurredOn": "2026-09-01", "title": "五轴首发价", "productName": "JG-5X", "oldPrice": 600000, "newPrice": 580000]).status == .created)
             #expect(try await record(["kind": "launch", "occurredOn": "2026-09-20", "title": "发布五轴加工中心", "productName": "JG-5X"]).status == .created)
             #expect(try await record(["kind": "news", "occurredOn": "2026-07-05", "title": "获评专精特新"]).status == .created)
 
             let timeline = try await world.api(.GET, "/api/v1/competitor-events?competitorId=\(c.id)", token: team.salesRep.token).json(PageOf<CompetitorEventDTO>.self)
-            #expect(timeline.items.map(\.occurredOn) == ["2026-09-20", "2026-09-15", "2026-09-01", "2026-08-01", "2026-07-05"])
-            #expect(try await world.api(.GET, "/api/v1/competitor-events?kind=priceChange&from=2026-08-15", token: t).json(PageOf<CompetitorEventDTO>.self).items.count == 2)
+            #expect(timeline.items.map(\.occurredOn) == ["2026-09-20", "2026-09-17", "2026-09-16", "2026-09-15", "2026-09-01", "2026-08-01", "2026-07-05"])
+            #expect(try await world.api(.GET, "/api/v1/competitor-events?kind=priceChange&from=2026-08-15", token: t).json(PageOf<CompetitorEventDTO>.self).items.count == 4)
             #expect(try await world.api(.GET, "/api/v1/competitor-events?from=2026-13-01", token: t).status == .badRequest)
             #expect(try await world.api(.GET, "/api/v1/competitor-events?to=", token: t).problemFields == ["to"], "an empty date is not a date")
 
@@ -179,7 +188,7 @@ struct MarketingResearchTests {
             #expect(try await world.api(.DELETE, path, token: t).status == .forbidden)
             let groupLead = try await world.promoter("李娜", email: "promo.lead@team.test", role: .groupLead)
             #expect(try await world.api(.DELETE, path, token: groupLead.token).status == .noContent)
-            #expect(try await world.api(.GET, "/api/v1/competitor-events?competitorId=\(c.id)", token: t).json(PageOf<CompetitorEventDTO>.self).items.count == 4)
+            #expect(try await world.api(.GET, "/api/v1/competitor-events?competitorId=\(c.id)", token: t).json(PageOf<CompetitorEventDTO>.self).items.count == 6)
             #expect(try await world.api(.POST, "\(path)/restore", token: groupLead.token).status == .ok)
             // Others read only.
             #expect(try await world.api(.POST, "/api/v1/competitors/\(c.id)/products", token: team.salesLead.token, json: JSONBody(["name": "x", "price": 1])).status == .forbidden)

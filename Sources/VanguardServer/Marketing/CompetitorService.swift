@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -135,24 +136,33 @@ enum CompetitorEventService {
             let engine = try await req.application.policy.current(on: req.db).effectiveMarketing.riskEngine
             plan = try await RiskScan.prepare(engine.warnings(fact.map { [$0 as any RiskFact] } ?? []), on: req.db)
         }
-        let takesPrice = product.map { p in e.newPriceFen != nil && (p.priceOn ?? "") <= e.occurredOn } ?? false
         let productBefore = product.map(CompetitorProductDTO.init)
-        let (thePlan, linked) = (plan, product)
+        let thePlan = plan
         return try await req.db.writeTransaction { db in
             try await e.create(on: db)
             try await Audit.record(.create, "competitorEvent", id: e.id, label: "\(c.name): \(e.title)", before: Optional<CompetitorEventDTO>.none,
                                    after: CompetitorEventDTO(e, locale: .en), request: req, on: db)
-            if let product = linked, takesPrice, let price = e.newPriceFen {
-                product.priceFen = price
-                product.priceOn = e.occurredOn
-                product.version += 1
-                try await product.save(on: db)
-                try await Audit.record(.update, "competitorProduct", id: product.id, label: "\(product.name): \(Money(fen: price)) (\(e.occurredOn))",
-                                       before: productBefore, after: CompetitorProductDTO(product), request: req, on: db)
+            if let before = productBefore, let price = e.newPriceFen, let version = try await takePrice(before.id, price: price, on: e.occurredOn, db) {
+                var after = before
+                after.price = YuanInput.yuan(price); after.priceOn = e.occurredOn; after.version = version
+                try await Audit.record(.update, "competitorProduct", id: before.id, label: "\(before.name): \(Money(fen: price)) (\(e.occurredOn))",
+                                       before: before, after: after, request: req, on: db)
             }
             let raised = try await RiskScan.raise(thePlan, at: req.now, on: db)
             return (e, raised)
         }
+    }
+
+    /// The product takes the new price unless a price change of a later day set its price already;
+    /// decided by the row itself, so two changes recorded at once leave the later day's price. The
+    /// product's new version, or nil when it kept its price.
+    static func takePrice(_ product: UUID, price: Int64, on day: String, _ db: any Database) async throws -> Int? {
+        guard let sql = db as? any SQLDatabase else { return nil }
+        let rows = try await sql.raw("""
+            UPDATE \(ident: CompetitorProduct.schema) SET price_fen = \(bind: price), price_on = \(bind: day), version = version + 1, updated_at = \(bind: Date())
+            WHERE id = \(bind: product) AND deleted_at IS NULL AND (price_on IS NULL OR price_on <= \(bind: day)) RETURNING version
+            """).all()
+        return try rows.first?.decode(column: "version", as: Int.self)
     }
 
     static func update(_ e: CompetitorEvent, _ input: CompetitorEventInput, req: Request) async throws -> CompetitorEvent {
