@@ -203,7 +203,42 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/campaign-evaluation", allowed: everyone),
         Row(method: .GET, path: "/api/v1/campaign-evaluation/export", allowed: everyone),
         Row(method: .DELETE, path: "/api/v1/campaigns/{spareCampaign}", allowed: leaders),
+        // Market research (MKT-2): everyone reads; the promotion group (not among these roles), the lead and admins keep it.
+        Row(method: .GET, path: "/api/v1/research-notes", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/research-notes", allowed: leaders, body: JSONBody(["title": "矩阵调研", "observedOn": "2026-09-01", "findings": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/research-notes/{researchNote}", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/research-notes/{researchNote}", allowed: leaders, body: JSONBody(["title": "矩阵调研二"])),
+        Row(method: .GET, path: "/api/v1/research-notes/{researchNote}/history", allowed: everyone),
+        Row(method: .DELETE, path: "/api/v1/research-notes/{spareResearchNote}", allowed: leaders),
+        Row(method: .POST, path: "/api/v1/research-notes/{deletedResearchNote}/restore", allowed: leaders),
+        Row(method: .GET, path: "/api/v1/competitors", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/competitors", allowed: leaders, body: JSONBody(["name": "矩阵竞品"])),
+        Row(method: .GET, path: "/api/v1/competitors/{competitor}", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/competitors/{competitor}", allowed: leaders, body: JSONBody(["segment": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/competitors/{competitor}/history", allowed: everyone),
+        Row(method: .DELETE, path: "/api/v1/competitors/{spareCompetitor}", allowed: leaders),
+        Row(method: .POST, path: "/api/v1/competitors/{deletedCompetitor}/restore", allowed: leaders),
+        Row(method: .POST, path: "/api/v1/competitors/{competitor}/products", allowed: leaders, body: JSONBody(["name": "矩阵机型", "price": 100])),
+        Row(method: .PATCH, path: "/api/v1/competitors/{competitor}/products/{competitorProduct}", allowed: leaders, body: JSONBody(["price": 120])),
+        Row(method: .DELETE, path: "/api/v1/competitors/{competitor}/products/{spareCompetitorProduct}", allowed: leaders),
+        Row(method: .GET, path: "/api/v1/competitor-events", allowed: everyone),
+        Row(method: .POST, path: "/api/v1/competitor-events", allowed: leaders,
+            body: JSONBody(["competitorId": "{competitor}", "kind": "news", "occurredOn": "2026-09-01", "title": "矩阵动态"])),
+        Row(method: .GET, path: "/api/v1/competitor-events/{competitorEvent}", allowed: everyone),
+        Row(method: .PATCH, path: "/api/v1/competitor-events/{competitorEvent}", allowed: leaders, body: JSONBody(["details": "矩阵"])),
+        Row(method: .GET, path: "/api/v1/competitor-events/{competitorEvent}/history", allowed: everyone),
+        Row(method: .DELETE, path: "/api/v1/competitor-events/{spareCompetitorEvent}", allowed: leaders),
+        Row(method: .POST, path: "/api/v1/competitor-events/{deletedCompetitorEvent}/restore", allowed: leaders),
+        // Risk warnings (RSK-M2): the list is everyone's own scope; one warning (the sales rep's) is for its owner, their group lead,
+        // the lead, admins and executives (read only).
+        Row(method: .GET, path: "/api/v1/warnings", allowed: everyone),
+        Row(method: .GET, path: "/api/v1/warnings/{warning}", allowed: warningReaders),
+        Row(method: .PATCH, path: "/api/v1/warnings/{warning}", allowed: warningKeepers, body: JSONBody(["responsePlan": "矩阵方案"])),
+        Row(method: .GET, path: "/api/v1/warnings/{warning}/history", allowed: warningReaders),
     ] + partnerAPIRows
+
+    static let warningKeepers: Set<Role> = [.admin, .lead, .groupLead, .member]
+    static let warningReaders: Set<Role> = warningKeepers.union([.executive])
 
     static let webPages: [Row] = [
         Row(method: .GET, path: "/org", allowed: everyone, web: true),
@@ -503,7 +538,8 @@ struct AccessMatrixTests {
         try await note.create(on: db)
         let sales = try await salesFixtures(world, team: team)
         let service = try await serviceFixtures(world, customer: UUID(uuidString: sales["customer"]!)!, department: department.id!)
-        let marketing = try await marketingFixtures(world)
+        let campaigns = try await campaignFixtures(world)
+        let marketing = try await marketingFixtures(world, owner: team.salesRep.member!)
         let hook = Webhook()
         hook.name = "Ops"; hook.kind = "generic"; hook.url = "https://example.invalid/hook"; hook.events = "*"; hook.active = true; hook.version = 1
         try await hook.create(on: db)
@@ -514,11 +550,59 @@ struct AccessMatrixTests {
             "spareDepartment": try await Department.query(on: db).filter(\.$code == "administration").first()!.id!.uuidString,
             "otherDepartment": try await Department.query(on: db).filter(\.$code == "production").first()!.id!.uuidString,
             "type": "department", "token": spareToken.id!.uuidString, "notification": note.id!.uuidString, "webhook": hook.id!.uuidString,
-        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }.merging(marketing) { a, _ in a }.merging(try await partnerFixtures(world)) { a, _ in a }
+        ].merging(sales) { a, _ in a }.merging(service) { a, _ in a }.merging(marketing) { a, _ in a }.merging(campaigns) { a, _ in a }.merging(try await partnerFixtures(world)) { a, _ in a }
+    }
+
+    /// Research notes, competitors with products and events (each with a spare to delete and one
+    /// deleted), and a risk warning the sales rep owns.
+    static func marketingFixtures(_ world: TestWorld, owner: UUID) async throws -> [String: String] {
+        let db = world.db
+        func note(deleted: Bool = false) async throws -> String {
+            let n = ResearchNoteService.new(author: nil)
+            n.title = "矩阵调研"; n.observedOn = "2026-09-01"; n.findings = "矩阵"; n.sources = "走访"
+            try await n.create(on: db)
+            if deleted { try await n.delete(on: db) }
+            return n.id!.uuidString
+        }
+        func competitor(_ name: String, deleted: Bool = false) async throws -> Competitor {
+            let c = CompetitorService.new()
+            c.name = name
+            try await c.create(on: db)
+            if deleted { try await c.delete(on: db) }
+            return c
+        }
+        let kept = try await competitor("矩阵甲竞品")
+        func product(_ name: String) async throws -> String {
+            let p = CompetitorService.newProduct(of: kept)
+            p.name = name; p.priceFen = 100_00
+            try await p.create(on: db)
+            return p.id!.uuidString
+        }
+        func event(deleted: Bool = false) async throws -> String {
+            let e = CompetitorEvent()
+            e.competitorId = kept.id!; e.kind = "news"; e.occurredOn = "2026-09-01"; e.title = "矩阵动态"; e.details = ""; e.sourceUrl = ""
+            e.productName = ""; e.version = 1
+            try await e.create(on: db)
+            if deleted { try await e.delete(on: db) }
+            return e.id!.uuidString
+        }
+        let warning = RiskWarningRecord(RiskWarning(ruleKey: "competitorPriceCut", clause: "RSK-M2", severity: .warning,
+                                                    finding: RiskFinding(subjectKind: "competitorEvent", subjectId: UUID().uuidString, period: "2026-09-01",
+                                                                         ownerId: owner, measured: Percent(percent: 15), message: LocalizedText(zhHans: "矩阵预警", en: "Matrix warning")),
+                                                    responsePlan: nil), at: world.clock.now())
+        try await warning.create(on: db)
+        return [
+            "researchNote": try await note(), "spareResearchNote": try await note(), "deletedResearchNote": try await note(deleted: true),
+            "competitor": kept.id!.uuidString, "spareCompetitor": try await competitor("矩阵乙竞品").id!.uuidString,
+            "deletedCompetitor": try await competitor("矩阵丙竞品", deleted: true).id!.uuidString,
+            "competitorProduct": try await product("矩阵一号"), "spareCompetitorProduct": try await product("矩阵二号"),
+            "competitorEvent": try await event(), "spareCompetitorEvent": try await event(), "deletedCompetitorEvent": try await event(deleted: true),
+            "warning": warning.id!.uuidString,
+        ]
     }
 
     /// A running campaign with an activity and a spend entry, and a spare draft to delete.
-    static func marketingFixtures(_ world: TestWorld) async throws -> [String: String] {
+    static func campaignFixtures(_ world: TestWorld) async throws -> [String: String] {
         let db = world.db
         func campaign(_ name: String, _ status: CampaignStatus) async throws -> Campaign {
             let c = CampaignService.new(owner: nil, now: world.clock.now())

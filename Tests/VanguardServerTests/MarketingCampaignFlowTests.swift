@@ -111,6 +111,9 @@ struct MarketingCampaignTests {
             let e = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/evaluation", token: team.lead.token).json(CampaignEvaluationDTO.self)
             #expect(e.spend == 82123.40 && e.budget == 80000)
             #expect(e.spendOfBudget == 102.65)
+            // RSK-M2: the entry that took the campaign over its budget raised the warning at once, for its owner.
+            let overBudget = try await RiskWarningRecord.query(on: world.db).filter(\.$ruleKey == "campaignOverBudget").all()
+            #expect(overBudget.count == 1 && overBudget.first?.subjectId == c.id.uuidString && overBudget.first?.ownerMemberId == p.member.member)
             #expect(try await world.api(.POST, "/api/v1/campaigns/\(c.id)/spend", token: team.salesRep.token, json: JSONBody(["spentOn": "2026-10-11", "amount": 1])).status == .forbidden)
         }
     }
@@ -349,6 +352,40 @@ struct MarketingCampaignTests {
             #expect(evaluation.total.spend > 0 && evaluation.total.leads > 0)
             try await CampaignDemo.load(world.app)
             #expect(try await Campaign.query(on: world.db).count() == campaigns.count)
+        }
+    }
+
+    @Test("RSK-M2: the team's leads in the last whole week, far below the four weeks before, raise a lead-volume warning for the promotion group's lead; a normal week raises none")
+    func leadVolume() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let p = try await world.seedPromotion(team)
+            let c = try await Self.runningExpo(world, team, p)
+            var customers: [UUID] = []
+            for i in 0..<12 {
+                let x = Customer()
+                x.id = UUID(); x.name = "客户\(i)"; x.nameKey = "客户\(i)"; x.kind = "company"; x.region = ""; x.source = "campaign"; x.status = "prospect"
+                x.expectedAnnualYuan = 0; x.score = 0; x.customerClass = "C"; x.address = ""; x.notes = ""; x.searchText = ""; x.version = 1
+                try await x.create(on: world.db)
+                customers.append(x.id!)
+            }
+            func touch(_ customer: UUID, _ day: String) async throws {
+                let t = CampaignTouch()
+                t.campaignId = c.id; t.customerId = customer; t.kind = "form"; t.at = ServiceTests.china(day + "T10:00:00"); t.onDay = day
+                try await t.create(on: world.db)
+            }
+            // Four weeks of ten leads each (Mondays 2026-10-12 … 2026-11-02), then two in the week of 2026-11-09.
+            for (w, monday) in ["2026-10-13", "2026-10-20", "2026-10-27", "2026-11-03"].enumerated() {
+                for k in 0..<10 { try await touch(customers[(w + k) % 12], monday) }
+            }
+            for k in 0..<2 { try await touch(customers[k], "2026-11-10") }
+            let raised = try await RiskScan.run(world.app, sources: [LeadVolumeSource()], now: ServiceTests.china("2026-11-17T08:00:00"))
+            #expect(raised.map(\.ruleKey) == ["leadVolumeDrop"])
+            #expect(raised.first?.ownerMemberId == p.lead.member && raised.first?.severity == "critical", "80 % down is past the critical 50 %")
+            #expect(raised.first?.period == "W2026-11-09")
+            // The next week is back to normal: nothing new.
+            for k in 0..<10 { try await touch(customers[k], "2026-11-17") }
+            #expect(try await RiskScan.run(world.app, sources: [LeadVolumeSource()], now: ServiceTests.china("2026-11-24T08:00:00")).isEmpty)
         }
     }
 }

@@ -5,7 +5,7 @@ import Fluent
 enum AppMigrations {
     static var all: [any Migration] {
         PlatformMigrations.all + OrganizationMigrations.all + PlatformMigrations.afterOrganization + SalesMigrations.all
-            + PlatformMigrations.afterSales + ServiceMigrations.all + MarketingPartnerMigrations.all + CampaignMigrations.all
+            + PlatformMigrations.afterSales + ServiceMigrations.all + MarketingResearchMigrations.all + RiskMigrations.all + MarketingPartnerMigrations.all + CampaignMigrations.all
     }
 }
 

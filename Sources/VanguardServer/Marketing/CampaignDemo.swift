@@ -46,7 +46,7 @@ enum CampaignDemo {
     static func load(_ app: Application, seed: UInt64 = 23) async throws {
         let db = app.db
         guard try await Campaign.query(on: db).withDeleted().count() == 0,
-              let promotion = try await CampaignService.promotionGroup(on: db) else { return }
+              let promotion = try await PromotionGroup.id(on: db) else { return }
         let planners = try await Member.query(on: db).filter(\.$group.$id == promotion).sort(\.$employeeNo).all()
         guard !planners.isEmpty else { return }
         let approver = try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).first()?.id

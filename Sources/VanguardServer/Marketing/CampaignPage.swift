@@ -78,6 +78,8 @@ extension CampaignPages {
         var followUp: String
         var today: String
         var currencies: [String]
+        /// Who the spend was with (MKT-5): the partners on file.
+        var partners: [FormField.Option]
     }
 
     func show(req: Request) async throws -> Response { try await detail(req, try await CampaignService.find(req), status: .ok) }
@@ -91,6 +93,8 @@ extension CampaignPages {
         let activities = try await CampaignActivity.query(on: req.db).filter(\.$campaignId == c.id!).sort(\.$dueOn).all()
         let spend = try await CampaignSpend.query(on: req.db).filter(\.$campaignId == c.id!).sort(\.$spentOn, .descending).limit(200).all()
         let leads = try await CampaignLeads.recent(c.id!, limit: 50, on: req.db)
+        let partners = try await Partner.query(on: req.db).sort(\.$name).limit(500).all()
+        let partnerNames = Dictionary(partners.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let names = try await SalesNames.members(([c.ownerMemberId] + activities.map(\.ownerMemberId)).compactMap { $0 }, on: req.db)
         let canEdit = req.allowed(.update, .marketingRecord(facts))
         let money = { (d: Double) in SalesNames.yuan(Int64((d * 100).rounded())) }
@@ -153,12 +157,15 @@ extension CampaignPages {
                             overdue: a.doneAt == nil && (a.dueOn.map { $0 < req.today.description } ?? false))
             },
             spend: spend.map { s in
-                SpendRow(spentOn: s.spentOn, amount: "\(s.currency) \(SalesNames.yuan(s.amount))" + (s.rate.map { " × \($0)" } ?? ""), cny: SalesNames.yuan(s.cnyFen), note: s.note)
+                SpendRow(spentOn: s.spentOn, amount: "\(s.currency) \(SalesNames.yuan(s.amount))" + (s.rate.map { " × \($0)" } ?? ""), cny: SalesNames.yuan(s.cnyFen),
+                         note: [s.partnerId.flatMap { partnerNames[$0] }, s.note.isEmpty ? nil : s.note].compactMap { $0 }.joined(separator: " · "))
             },
             leads: leads.map { l in
                 LeadRow(customerId: l.customerId, name: l.customerName, contact: l.contactName ?? "", source: l.utmSource ?? "—", at: MemberPages.format(l.at, req.locale))
             },
-            lessons: c.lessons, followUp: c.followUp, today: req.today.description, currencies: ["CNY", "USD", "EUR", "HKD", "JPY", "GBP"]), status: status)
+            lessons: c.lessons, followUp: c.followUp, today: req.today.description, currencies: ["CNY", "USD", "EUR", "HKD", "JPY", "GBP"],
+            partners: [FormField.Option(value: "", label: "—", selected: true)] + partners.map { FormField.Option(value: $0.id!.uuidString, label: $0.name, selected: false) }),
+            status: status)
     }
 
     /// A status button: the move goes through the same rules as the API; a refusal comes back as a flash.

@@ -50,7 +50,7 @@ struct CampaignPages: RouteCollection {
         let (shown, next) = list.cut(rows, value: { CampaignList.sortValue($0, list.sortField) }, id: { $0.id })
         let owners = try await SalesNames.members(shown.compactMap(\.ownerMemberId), on: req.db)
         let status = req.queryString("status") ?? "", type = req.queryString("type") ?? ""
-        let facts = try await CampaignService.facts(owner: user.actor.memberId, on: req.db)
+        let facts = try await PromotionGroup.facts(owner: user.actor.memberId, on: req.db)
         return try await req.page("Marketing/campaigns", title: "navCampaigns", section: "campaigns", ListContext(
             rows: shown.map { c in
                 Row(id: c.id!, code: c.code, name: c.name, type: Self.typeName(c.type, policy, req.locale), status: c.status,
@@ -91,7 +91,7 @@ struct CampaignPages: RouteCollection {
 
     func newForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        try req.authorize(.create, .marketingRecord(try await CampaignService.facts(owner: user.actor.memberId, on: req.db)))
+        try req.authorize(.create, .marketingRecord(try await PromotionGroup.facts(owner: user.actor.memberId, on: req.db)))
         return try await form(req, nil, values: ["ownerId": user.actor.memberId?.uuidString ?? "", "type": CampaignType.exhibition.rawValue], channels: [], errors: [], status: .ok)
     }
 
@@ -167,7 +167,7 @@ struct CampaignPages: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        try req.authorize(.create, .marketingRecord(try await CampaignService.facts(owner: user.actor.memberId, on: req.db)))
+        try req.authorize(.create, .marketingRecord(try await PromotionGroup.facts(owner: user.actor.memberId, on: req.db)))
         let v = SalesNames.posted(req, Self.formKeys)
         let channels = (try? req.content.get([String].self, at: "channels")) ?? []
         return try await req.handleForm({ errors, detail in

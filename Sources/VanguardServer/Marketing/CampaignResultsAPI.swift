@@ -55,7 +55,7 @@ struct CampaignResultsAPI: RouteCollection {
     func importMany(req: Request) async throws -> CampaignMetrics.Report {
         // Who may write figures at all; each campaign in the file is checked again once read.
         let user = try req.requireUser()
-        try req.authorize(.create, .marketingRecord(try await CampaignService.facts(owner: user.actor.memberId, on: req.db)))
+        try req.authorize(.create, .marketingRecord(try await PromotionGroup.facts(owner: user.actor.memberId, on: req.db)))
         return try await CampaignMetrics.importFile(try ImportFile.table(from: try req.uploadedFile()), campaign: nil, dryRun: try req.queryBool("dryRun") ?? false, req: req)
     }
 

@@ -11,7 +11,7 @@ import VanguardCore
 enum CampaignScale {
     static func generate(_ app: Application, campaigns count: Int, metricDays: Int, leads: Int, seed: UInt64, progress: (String) -> Void) async throws {
         let db = app.db
-        guard let sql = db as? any SQLDatabase, let promotion = try await CampaignService.promotionGroup(on: db) else { return }
+        guard let sql = db as? any SQLDatabase, let promotion = try await PromotionGroup.id(on: db) else { return }
         let owners = try await Member.query(on: db).filter(\.$group.$id == promotion).all().compactMap(\.id)
         let customers = try await sql.raw("SELECT id FROM \(ident: Customer.schema) WHERE deleted_at IS NULL").all().map { try $0.decode(column: "id", as: UUID.self) }
         guard !owners.isEmpty else { return }

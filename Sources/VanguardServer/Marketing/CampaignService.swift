@@ -11,18 +11,8 @@ enum CampaignService {
         try await req.application.policy.current(on: req.db).effectiveMarketing
     }
 
-    /// The group that runs promotion: the policy's group keyed "promotion".
-    static func promotionGroup(on db: any Database) async throws -> UUID? {
-        try await TeamGroup.query(on: db).filter(\.$key == "promotion").first()?.id
-    }
-
-    static func facts(owner: UUID?, on db: any Database) async throws -> MarketingFacts {
-        let group = try await owner.asyncFlatMap { try await Member.find($0, on: db)?.$group.id }
-        return MarketingFacts(owner: owner, ownerGroup: group, promotionGroup: try await promotionGroup(on: db))
-    }
-
     static func facts(_ c: Campaign, on db: any Database) async throws -> MarketingFacts {
-        try await facts(owner: c.ownerMemberId, on: db)
+        try await PromotionGroup.facts(owner: c.ownerMemberId, on: db)
     }
 
     /// A record naming a campaign (a post, an engagement) names one that exists.
@@ -214,11 +204,16 @@ enum CampaignService {
         s.id = UUID(); s.campaignId = c.id!; s.partnerId = entry.partnerId; s.spentOn = entry.date.description; s.currency = entry.currency
         s.amount = entry.amount; s.rate = entry.isHomeCurrency ? nil : entry.rate?.description; s.cnyFen = entry.cny?.fen ?? 0
         s.note = entry.note; s.createdBy = req.currentUser?.actor.userId; s.version = 1
+        // RSK-M2 at once: with this entry, is the campaign over budget, or its leads too dear?
+        let (spend, leads) = try await CampaignSpendSource.sums([c.id!], on: req.db as! any SQLDatabase)
+        let fact = CampaignSpendSource.fact(c, spendFen: (spend[c.id!] ?? 0) + s.cnyFen, leads: leads[c.id!] ?? 0, today: req.today)
+        let plan = try await RiskScan.prepare(try await policy(req).riskEngine.warnings([fact]), on: req.db)
         return try await req.db.writeTransaction { db in
             if let partner = s.partnerId, try await Partner.find(partner, on: db) == nil {
                 throw Problem.invalid("partnerId", "unknownPartner", "No partner with this id.")
             }
             try await s.create(on: db)
+            _ = try await RiskScan.raise(plan, at: req.now, on: db)
             try await Audit.record(.create, "campaignSpend", id: s.id, label: "\(c.code) \(s.currency) \(YuanInput.yuan(s.amount))",
                                    before: Optional<CampaignSpendDTO>.none, after: CampaignSpendDTO(s), request: req, on: db)
             return s

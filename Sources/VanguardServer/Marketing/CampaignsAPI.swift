@@ -34,7 +34,7 @@ struct CampaignsAPI: RouteCollection {
         let user = try req.requireUser()
         let input = try req.decodeJSON(CampaignInput.self)
         let owner = input.ownerId.applied(to: user.actor.memberId)
-        try req.authorize(.create, .marketingRecord(try await CampaignService.facts(owner: owner, on: req.db)))
+        try req.authorize(.create, .marketingRecord(try await PromotionGroup.facts(owner: owner, on: req.db)))
         let saved = try await CampaignService.save(CampaignService.new(owner: user.actor.memberId, now: req.now), input, creating: true, req: req)
         return try CampaignDTO(saved, locale: req.locale, policy: try await CampaignService.policy(req))
             .created(at: "/api/v1/campaigns/\(saved.id!)", version: saved.version)

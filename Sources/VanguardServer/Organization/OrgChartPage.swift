@@ -46,6 +46,8 @@ struct OrgChartPage {
         var departments: [DepartmentView]
         var canEditGroups: Bool
         var unassigned: [PersonCard]
+        /// The reader's newest open risk warnings (RSK-M2): the lead sees them where they land.
+        var openWarnings: [WarningPages.Row]
     }
 
     static func render(_ req: Request) async throws -> Response {
@@ -89,7 +91,7 @@ struct OrgChartPage {
                 DepartmentView(code: d.code, name: locale == .en ? d.nameEn : d.nameZh,
                                handles: locale == .en ? (d.handlesEn.isEmpty ? d.handles : d.handlesEn) : (d.handles.isEmpty ? d.handlesEn : d.handles))
             },
-            canEditGroups: req.allowed(.update, .group), unassigned: unassigned)
+            canEditGroups: req.allowed(.update, .group), unassigned: unassigned, openWarnings: try await WarningPages.panel(req))
         return try await req.page("Organization/orgchart", title: "navOrg", section: "org", context)
     }
 }

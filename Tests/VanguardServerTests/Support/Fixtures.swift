@@ -215,19 +215,22 @@ struct PromotionPeople {
 }
 
 extension TestWorld {
+    /// The promotion group's lead and a member (the standard team has nobody there).
     func seedPromotion(_ team: Team) async throws -> PromotionPeople {
-        let hash = try await app.password.async.hash(teamPassword)
-        func person(_ no: String, _ name: String, _ email: String, _ role: Role, supervisor: UUID?) async throws -> Team.Person {
-            let m = Member()
-            m.employeeNo = no; m.name = name; m.nameEn = email; m.email = email; m.position = "推广专员"; m.grade = "P3"; m.hireDate = "2024-03-01"
-            m.$group.id = team.groups["promotion"]; m.supervisorId = supervisor; m.status = "active"; m.version = 1
-            try await m.create(on: db)
-            let u = UserAccount(email: email, displayName: name, passwordHash: hash, role: role, memberId: m.id)
-            try await u.create(on: db)
-            return Team.Person(user: u.id!, member: m.id, token: try await token(for: u), email: email)
-        }
-        let lead = try await person("P001", "林晓", "promo.lead@team.test", .groupLead, supervisor: team.lead.member)
-        let member = try await person("P002", "郑楠", "promo@team.test", .member, supervisor: lead.member)
-        return PromotionPeople(lead: lead, member: member)
+        PromotionPeople(lead: try await promoter("林晓", email: "promo.lead@team.test", role: .groupLead),
+                        member: try await promoter("郑楠", email: "promo@team.test"))
+    }
+
+    /// A member of the promotion group (the team fixture has none), with an account and a token.
+    func promoter(_ name: String = "周凯", email: String = "promoter@team.test", role: Role = .member) async throws -> Team.Person {
+        let group = try await PromotionGroup.id(on: db)
+        let m = Member()
+        m.employeeNo = "P-" + email.prefix(6); m.name = name; m.nameEn = "Promoter"; m.email = email; m.position = "市场专员"; m.grade = "P3"
+        m.hireDate = "2024-03-01"; m.status = "active"; m.version = 1; m.$group.id = group
+        try await m.create(on: db)
+        let u = UserAccount(email: email, displayName: name, passwordHash: try await app.password.async.hash(teamPassword), role: role, memberId: m.id)
+        try await u.create(on: db)
+        return Team.Person(user: u.id!, member: m.id, token: try await token(for: u), email: email)
     }
 }
+

@@ -73,7 +73,7 @@ struct JobSpec: Sendable {
 
 enum Scheduler {
     /// The jobs every instance knows. Chapters add theirs here.
-    static var jobs: [JobSpec] { [SLAScan.job, CareJob.job, FeedbackDigestService.job] }
+    static var jobs: [JobSpec] { [SLAScan.job, CareJob.job, FeedbackDigestService.job, RiskScan.job] }
 
     static let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 

@@ -31,7 +31,7 @@ enum OpenAPIDocument {
             "paths": .object(withIdempotencyKeys(paths)),
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "description": "A personal token from POST /api/v1/auth/token."]],
-                "schemas": S.all.merging(SalesOpenAPI.schemas).merging(ServiceOpenAPI.schemas).merging(MarketingPartnerOpenAPI.schemas).merging(CampaignOpenAPI.schemas),
+                "schemas": S.all.merging(SalesOpenAPI.schemas).merging(ServiceOpenAPI.schemas).merging(MarketingResearchOpenAPI.schemas).merging(MarketingPartnerOpenAPI.schemas).merging(CampaignOpenAPI.schemas),
                 "responses": .object(problemResponses),
                 "parameters": [
                     "id": ["name": "id", "in": "path", "required": true, "schema": S.uuid],
@@ -240,7 +240,7 @@ enum OpenAPIDocument {
                           ok: [("200", json("Policy", "Saved."))], errors: ["404", "413", "415"]),
             ]),
         ]
-        return p + SalesOpenAPI.paths + ServiceOpenAPI.paths + MarketingPartnerOpenAPI.paths + CampaignOpenAPI.paths
+        return p + SalesOpenAPI.paths + ServiceOpenAPI.paths + MarketingResearchOpenAPI.paths + MarketingPartnerOpenAPI.paths + CampaignOpenAPI.paths
     }
 }
 

@@ -27,8 +27,10 @@ struct Layout: Encodable {
     var salesMoreActive: Bool
     var serviceMore: [NavItem]
     var serviceMoreActive: Bool
-    var marketingMore: [NavItem]
-    var marketingMoreActive: Bool
+    var marketMore: [NavItem]
+    var marketMoreActive: Bool
+    /// Open risk warnings the person may act on or read (RSK-M2): the badge beside the market menu.
+    var openWarnings: Int
     var adminNav: [NavItem]
     var flash: String?
     var flashKind: String?
@@ -79,14 +81,18 @@ extension Request {
             .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
             .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
         ]
-        // The market-promotion chapter (MKT-1 … MKT-5, MP-1 … MP-4).
-        let marketingMore: [Layout.NavItem] = [
+        // The market-promotion chapter, in the policy's loop: research → plan → run → evaluate (MKT-1 … MKT-5, MP-1 … MP-4, RSK-M2).
+        let marketMore: [Layout.NavItem] = [
+            .init(href: "/market/research", label: table["navResearch"] ?? "Market research", active: section == "research"),
+            .init(href: "/market/competitors", label: table["navCompetitors"] ?? "Competitors", active: section == "competitors"),
             .init(href: "/market/campaigns", label: table["navCampaigns"] ?? "Campaigns", active: section == "campaigns"),
             .init(href: "/market/evaluation", label: table["navCampaignEvaluation"] ?? "Campaign evaluation", active: section == "campaign-evaluation"),
             .init(href: "/market/content", label: table["navContent"] ?? "Content calendar", active: section == "content"),
             .init(href: "/market/channels", label: table["navChannels"] ?? "Channel accounts", active: section == "channels"),
             .init(href: "/market/partners", label: table["navPartners"] ?? "Partners", active: section == "partners"),
+            .init(href: "/warnings", label: table["navWarnings"] ?? "Risk warnings", active: section == "warnings"),
         ]
+        let openWarnings = try await WarningService.openCount(self)
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
             adminNav = [
@@ -108,7 +114,7 @@ extension Request {
                                    isAdmin: $0.actor.role == .admin) },
             csrf: csrfToken(), unread: unread, nav: nav, salesMore: salesMore, salesMoreActive: salesMore.contains(where: \.active),
             serviceMore: serviceMore, serviceMoreActive: serviceMore.contains(where: \.active),
-            marketingMore: marketingMore, marketingMoreActive: marketingMore.contains(where: \.active), adminNav: adminNav,
+            marketMore: marketMore, marketMoreActive: marketMore.contains(where: \.active), openWarnings: openWarnings, adminNav: adminNav,
             flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
             flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
         let view = PageView(title: table[title] ?? title, t: table, layout: layout, page: body)
