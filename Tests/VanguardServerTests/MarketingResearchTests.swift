@@ -176,6 +176,11 @@ struct MarketingResearchTests {
             #expect(try await world.api(.DELETE, path, token: groupLead.token).status == .noContent)
             #expect(try await world.api(.GET, "/api/v1/competitor-events?competitorId=\(c.id)", token: t).json(PageOf<CompetitorEventDTO>.self).items.count == 6)
             #expect(try await world.api(.POST, "\(path)/restore", token: groupLead.token).status == .ok)
+            // A competitor in the recycle bin takes its events out of the lists, and back.
+            #expect(try await world.api(.DELETE, "/api/v1/competitors/\(c.id)", token: team.lead.token).status == .noContent)
+            #expect(try await world.api(.GET, "/api/v1/competitor-events", token: t).json(PageOf<CompetitorEventDTO>.self).items.isEmpty)
+            #expect(try await world.api(.POST, "/api/v1/competitors/\(c.id)/restore", token: team.lead.token).status == .ok)
+            #expect(try await world.api(.GET, "/api/v1/competitor-events", token: t).json(PageOf<CompetitorEventDTO>.self).items.count == 7)
             // Others read only.
             #expect(try await world.api(.POST, "/api/v1/competitors/\(c.id)/products", token: team.salesLead.token, json: JSONBody(["name": "x", "price": 1])).status == .forbidden)
             #expect(try await world.api(.PATCH, "/api/v1/competitors/\(c.id)", token: team.serviceAgent.token, json: JSONBody(["notes": "x"])).status == .forbidden)

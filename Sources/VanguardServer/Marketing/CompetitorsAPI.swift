@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -118,6 +119,8 @@ struct CompetitorEventsAPI: RouteCollection {
     static func query(_ req: Request, strict: Bool) throws -> (ListRequest, QueryBuilder<CompetitorEvent>) {
         let list = try ListRequest.parse(req, sortable: ["occurredOn"], defaultSort: "-occurredOn")
         let q = CompetitorEvent.query(on: req.db).search(try req.queryText("q"), in: ["title", "details", "product_name"])
+        // A competitor in the recycle bin takes its events with it (they come back when it is restored).
+        q.filter(.sql(SQLQueryString("\(ident: CompetitorEvent.schema).competitor_id IN (SELECT id FROM \(ident: Competitor.schema) WHERE deleted_at IS NULL)")))
         if let id = try req.queryUUID("competitorId", strict: strict) { q.filter(\.$competitorId == id) }
         if let kind = try req.queryChoice("kind", from: CompetitorEventKind.allCases.map(\.rawValue), strict: strict) { q.filter(\.$kind == kind) }
         for (name, op) in [("from", DatabaseQuery.Filter.Method.greaterThanOrEqual), ("to", .lessThanOrEqual)] {
