@@ -10,7 +10,7 @@ import VaporTesting
 /// the lead above the threshold, spend in any currency, daily figures from ad platforms' files,
 /// the public sign-up form and the revenue its leads bring in.
 @Suite("Marketing: campaigns, approval, spend, metrics, lead form, attribution and evaluation")
-struct MarketingCampaignTests {
+struct MarketingCampaignFlowTests {
     static func at(_ world: TestWorld, _ text: String) {
         world.clock.advance(by: ServiceTests.china(text).timeIntervalSince(world.clock.now()))
     }
@@ -338,7 +338,15 @@ struct MarketingCampaignTests {
         try await withApp { world in
             try await DemoCompany.load(world.app)
             try await SalesDemo.load(world.app)
+            try await MarketingResearchDemo.seed(world.app)
+            try await MarketingPartnerDemo.seed(world.app)
             try await CampaignDemo.load(world.app)
+            #expect(try await Competitor.query(on: world.db).count() == 3)
+            #expect(try await ResearchNote.query(on: world.db).count() == 8)
+            #expect(try await RiskWarningRecord.query(on: world.db).filter(\.$ruleKey == "competitorPriceCut").count() == 1, "the demo's price cut warns")
+            #expect(try await Partner.query(on: world.db).count() == 4)
+            #expect(try await ContentPost.query(on: world.db).count() == 25)
+            #expect(try await CampaignSpend.query(on: world.db).filter(\.$partnerId != nil).count() > 0, "some spend was with the demo's partners")
             let campaigns = try await Campaign.query(on: world.db).all()
             #expect(Set(campaigns.map(\.status)) == Set(CampaignStatus.allCases.map(\.rawValue)))
             #expect(try await CampaignSpend.query(on: world.db).filter(\.$currency == "USD").count() == 1)

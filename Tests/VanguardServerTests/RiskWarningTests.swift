@@ -91,8 +91,8 @@ struct RiskWarningTests {
             let all = try await RiskWarningRecord.query(on: world.db).all()
             #expect(all.map(\.subjectId) == [recent.uuidString])
             #expect(try await AppNotification.query(on: world.db).filter(\.$userId == s.team.lead.user).filter(\.$kind == "riskWarning").count() == 1)
-            // The source list is the registration point the campaign sources join.
-            #expect(RiskScan.sources.map(\.name) == ["competitorPriceCut"])
+            // The source list is the registration point: the competitors' and the campaigns' sources.
+            #expect(RiskScan.sources.map(\.name) == ["competitorPriceCut", "campaignSpend", "leadVolume"])
         }
     }
 

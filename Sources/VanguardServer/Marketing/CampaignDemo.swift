@@ -55,6 +55,7 @@ enum CampaignDemo {
         let prospects = try await Customer.query(on: db).filter(\.$source ~~ [SourceChannel.campaign.rawValue, SourceChannel.tradeShow.rawValue, SourceChannel.website.rawValue])
             .sort(\.$name).all()
         let won = try await Opportunity.query(on: db).filter(\.$stage ~~ wonStages).sort(\.$stageChangedAt).all()
+        let partners = try await Partner.query(on: db).sort(\.$name).all().compactMap(\.id)
         let now = app.clock.now()
         let today = CivilDate.on(now)
         @Sendable func day(_ offset: Int) -> CivilDate { SalesCalendar.adding(days: offset, to: today) }
@@ -99,6 +100,8 @@ enum CampaignDemo {
                     s.id = UUID(); s.campaignId = c.id!; s.spentOn = day(p.startIn + min(last, k * max(1, last / 2))).description
                     s.currency = "CNY"; s.amount = Int64(Double(total) * part); s.cnyFen = s.amount
                     s.note = ["场地与搭建", "广告投放", "物料与差旅"][k]; s.version = 1
+                    // The advertising goes through the demo's partners (MKT-5), when there are any.
+                    if k == 1, !partners.isEmpty { s.partnerId = partners[random(partners.count)] }
                     if p.slug == "ciif-shanghai" && k == 2 {
                         // The overseas booth partner invoices in US dollars; the rate of the day is on the entry.
                         let rate = ExchangeRate("7.1234")!
