@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Testing
 import Vapor
@@ -270,11 +271,30 @@ struct MarketingCampaignFlowTests {
             let w = try await world.api(.GET, "/api/v1/campaigns/\(webinar.id)/evaluation?model=lastTouch", token: team.lead.token).json(CampaignEvaluationDTO.self)
             #expect(w.wonRevenue == 120000 && w.leads == 1)
 
+            // The roll-ups kept by the writes are those rebuilt from the records: first touches with
+            // their deal marks, and the months of the figures.
+            func rollUps() async throws -> [String] {
+                let sql = world.db as! any SQLDatabase
+                let leads = try await sql.raw("SELECT campaign_id, customer_id, first_day, has_opportunity, has_won FROM campaign_leads ORDER BY campaign_id, customer_id").all()
+                    .map { "\(try $0.decode(column: "campaign_id", as: UUID.self))|\(try $0.decode(column: "customer_id", as: UUID.self))|\(try $0.decode(column: "first_day", as: String.self))|\(try $0.decode(column: "has_opportunity", as: Bool.self))|\(try $0.decode(column: "has_won", as: Bool.self))" }
+                let months = try await sql.raw("SELECT campaign_id, month, impressions, cost_fen FROM campaign_metric_months ORDER BY campaign_id, month").all()
+                    .map { "\(try $0.decode(column: "campaign_id", as: UUID.self))|\(try $0.decode(column: "month", as: String.self))|\(try $0.decode(column: "impressions", as: Int.self))|\(try $0.decode(column: "cost_fen", as: Int.self))" }
+                return leads + months
+            }
+            _ = try await world.api(.POST, "/api/v1/campaigns/\(expo.id)/metrics", token: p.member.token, json: JSONBody([
+                "rows": .array([.object(["channel": "wechat", "day": "2026-10-10", "impressions": 5000, "cost": 300]), .object(["channel": "wechat", "day": "2026-11-02", "impressions": 7000, "cost": 200])]),
+            ]))
+            let kept = try await rollUps()
+            try await CampaignRollUps.rebuild(wonStages: ["won"], on: world.db)
+            #expect(try await rollUps() == kept)
+            #expect(kept.filter { $0.hasSuffix("|true|true") }.count == 2, "the buyer is a won lead of both the expo and the webinar")
+            #expect(kept.count == 5 + 2, "four leads of the expo, one of the webinar, and two months of figures")
+
             // The credits kept by the stage change are those rebuilt from the deals and touches.
-            let kept = try await CampaignCredit.query(on: world.db).all().map { [$0.opportunityId, $0.firstCampaignId, $0.lastCampaignId] as [UUID?] }
+            let credits = try await CampaignCredit.query(on: world.db).all().map { [$0.opportunityId, $0.firstCampaignId, $0.lastCampaignId] as [UUID?] }
             try await CampaignCredits.rebuild(wonStages: ["won"], on: world.db)
             let rebuilt = try await CampaignCredit.query(on: world.db).all().map { [$0.opportunityId, $0.firstCampaignId, $0.lastCampaignId] as [UUID?] }
-            #expect(kept == rebuilt && kept == [[kept.first?[0] ?? nil, expo.id, webinar.id]])
+            #expect(credits == rebuilt && credits == [[credits.first?[0] ?? nil, expo.id, webinar.id]])
 
             let q4 = try await world.api(.GET, "/api/v1/campaign-evaluation?period=2026-Q4", token: team.executive.token).json(PeriodEvaluationDTO.self)
             #expect(q4.campaigns.map(\.code) == [expo.code, webinar.code])

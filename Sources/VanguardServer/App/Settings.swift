@@ -37,6 +37,8 @@ public struct Settings: Sendable {
     /// of X-Forwarded-For, for the public form's rate limit. Off, the header is ignored: anyone
     /// could send one.
     public var trustForwardedFor: Bool = false
+    /// Templates read afresh on every request (`VANGUARD_RELOAD_TEMPLATES=1`), for editing them.
+    public var reloadTemplates: Bool = false
 
     public init(database: DatabaseTarget, dataDirectory: String = "./data", adminEmail: String? = nil,
                 adminPassword: String? = nil, publicURL: String? = nil, secureCookies: Bool = false,
@@ -58,7 +60,7 @@ public struct Settings: Sendable {
 
     /// Reads `DATABASE_URL`, `VANGUARD_DATA_DIR`, `VANGUARD_ADMIN_EMAIL`, `VANGUARD_ADMIN_PASSWORD`,
     /// `VANGUARD_PUBLIC_URL`, `VANGUARD_SECURE_COOKIES`, `VANGUARD_BCRYPT_COST`, `VANGUARD_POLICY_PACK`,
-    /// `VANGUARD_RUN_JOBS`, `VANGUARD_DB_POOL`, `VANGUARD_TRUST_PROXY`.
+    /// `VANGUARD_RUN_JOBS`, `VANGUARD_DB_POOL`, `VANGUARD_TRUST_PROXY`, `VANGUARD_RELOAD_TEMPLATES`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
         let dataDir = env["VANGUARD_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let database: DatabaseTarget
@@ -80,6 +82,7 @@ public struct Settings: Sendable {
             databasePoolSize: env["VANGUARD_DB_POOL"].flatMap(Int.init).map { min(max($0, 1), 64) } ?? 8
         )
         settings.trustForwardedFor = env["VANGUARD_TRUST_PROXY"] == "1" || env["VANGUARD_TRUST_PROXY"] == "true"
+        settings.reloadTemplates = env["VANGUARD_RELOAD_TEMPLATES"] == "1"
         return settings
     }
 }

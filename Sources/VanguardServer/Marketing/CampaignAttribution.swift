@@ -12,6 +12,7 @@ enum CampaignAttribution {
     static func recordStage(_ o: Opportunity, won: Bool, at now: Date, on db: any Database) async throws {
         try await CampaignCredit.query(on: db).filter(\.$opportunityId == o.id!).delete()
         guard won else { return }
+        try await CampaignRollUps.dealOpened(customer: o.$customer.id, won: true, on: db)
         let touches = try await CampaignTouch.query(on: db).filter(\.$customerId == o.$customer.id).filter(\.$at <= now).all()
             .map { Touch(campaignId: $0.campaignId, utmSource: $0.utmSource, at: $0.at) }
         let deal = WonDeal(amount: Money(fen: o.amountFen), wonAt: now, touches: touches)

@@ -147,6 +147,7 @@ enum CampaignDemo {
                 try await t.create(on: db)
                 try await CampaignAttribution.recordStage(o, won: true, at: o.stageChangedAt, on: db)
             }
+            try await CampaignRollUps.rebuild(wonStages: wonStages, on: db)
         }
     }
 }

@@ -109,12 +109,19 @@ enum CampaignEvaluationService {
         var last: [UUID: Int64] = [:]
     }
 
+    /// The months a period covers when it is whole months ("2026-10"…"2026-12"); nil otherwise.
+    static func wholeMonths(_ period: ClosedRange<CivilDate>) -> ClosedRange<String>? {
+        let first = period.lowerBound, last = period.upperBound
+        guard first.day == 1, last.day == CivilDate.daysIn(month: last.month, year: last.year) else { return nil }
+        return String(first.description.prefix(7))...String(last.description.prefix(7))
+    }
+
     static func wonStages(_ req: Request) async throws -> [String] {
         try await OpportunityService.pipeline(req).stages.filter { $0.outcome == .won }.map(\.key)
     }
 
     /// The sums for the given campaigns (all, when nil) over the period (all time, when nil).
-    static func sums(campaigns ids: [UUID]?, period: ClosedRange<CivilDate>?, wonStages: [String], on sql: any SQLDatabase) async throws -> Sums {
+    static func sums(campaigns ids: [UUID]?, period: ClosedRange<CivilDate>?, on sql: any SQLDatabase) async throws -> Sums {
         var s = Sums()
         func scoped(_ q: SQLSelectBuilder, campaign: String, day: String) -> SQLSelectBuilder {
             var q = q
@@ -127,22 +134,31 @@ enum CampaignEvaluationService {
             .where("deleted_at", .is, SQLLiteral.null), campaign: "campaign_id", day: "spent_on").groupBy("campaign_id")
         for r in try await ListRow.all(spend) { s.spend[try r.uuid("campaign_id")] = try r.int64("n") }
 
+        // Figures: whole months (a period's evaluation, a campaign's whole life) from the monthly
+        // roll-up; any other stretch of days from the days themselves.
         var metrics = sql.select().column(SQLColumn("campaign_id"))
         for c in ["impressions", "clicks", "visits", "leads", "cost_fen"] { metrics = metrics.column(total(c), as: c) }
-        for r in try await ListRow.all(scoped(metrics.from(CampaignMetrics.table), campaign: "campaign_id", day: "day").groupBy("campaign_id")) {
+        if let period, let months = wholeMonths(period) {
+            metrics = metrics.from(CampaignRollUps.months).where("month", .greaterThanOrEqual, months.lowerBound).where("month", .lessThanOrEqual, months.upperBound)
+            if let ids { metrics = metrics.where(SQLColumn("campaign_id"), .in, SQLBind.group(ids)) }
+        } else if period == nil {
+            metrics = metrics.from(CampaignRollUps.months)
+            if let ids { metrics = metrics.where(SQLColumn("campaign_id"), .in, SQLBind.group(ids)) }
+        } else {
+            metrics = scoped(metrics.from(CampaignMetrics.table), campaign: "campaign_id", day: "day")
+        }
+        for r in try await ListRow.all(metrics.groupBy("campaign_id")) {
             s.metrics[try r.uuid("campaign_id")] = (try r.int64("impressions"), try r.int64("clicks"), try r.int64("visits"), try r.int64("leads"), try r.int64("cost_fen"))
         }
 
-        // One row per campaign and prospect first, then whether that prospect has a deal, a won deal.
-        let won: SQLQueryString = wonStages.isEmpty ? "1 = 0" : "o.stage IN \(SQLBind.group(wonStages))"
-        let touched = scoped(sql.select().distinct().column(SQLColumn("campaign_id")).column(SQLColumn("customer_id")).from(CampaignTouch.schema),
-                             campaign: "campaign_id", day: "on_day")
-        let leadsQuery = sql.select()
+        // Leads: prospects whose first touch by the campaign fell in the period, and of them those
+        // with a deal and with a won deal (the roll-up keeps both marks as deals open and win).
+        let leadsQuery = scoped(sql.select()
             .column(SQLColumn("campaign_id"))
             .column(SQLQueryString("COUNT(*)"), as: "leads")
-            .column(SQLQueryString("CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = t.customer_id AND o.deleted_at IS NULL) THEN 1 ELSE 0 END) AS BIGINT)"), as: "opportunities")
-            .column(SQLQueryString("CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = t.customer_id AND o.deleted_at IS NULL AND ") + won + SQLQueryString(") THEN 1 ELSE 0 END) AS BIGINT)"), as: "wins")
-            .from(SQLAlias(SQLGroupExpression(touched.query), as: SQLIdentifier("t")))
+            .column(SQLQueryString("CAST(SUM(CASE WHEN has_opportunity THEN 1 ELSE 0 END) AS BIGINT)"), as: "opportunities")
+            .column(SQLQueryString("CAST(SUM(CASE WHEN has_won THEN 1 ELSE 0 END) AS BIGINT)"), as: "wins")
+            .from(CampaignRollUps.leads), campaign: "campaign_id", day: "first_day")
             .groupBy("campaign_id")
         for r in try await ListRow.all(leadsQuery) { s.leads[try r.uuid("campaign_id")] = (try r.int64("leads"), try r.int64("opportunities"), try r.int64("wins")) }
 
@@ -171,7 +187,7 @@ enum CampaignEvaluationService {
     /// One campaign over its whole life, or the part of it in `period`.
     static func evaluate(_ c: Campaign, period: ClosedRange<CivilDate>?, model: AttributionModel, req: Request) async throws -> CampaignEvaluationDTO {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let s = try await sums(campaigns: [c.id!], period: period, wonStages: try await wonStages(req), on: sql)
+        let s = try await sums(campaigns: [c.id!], period: period, on: sql)
         let results = try results(c.id!, budget: Money(fen: c.budgetFen), sums: s, model: model)
         let e = CampaignEvaluation(results, goal: c.plan.goal)
         let channels = try await byChannel(c.id!, period: period, on: sql)
@@ -184,7 +200,7 @@ enum CampaignEvaluationService {
     static func period(_ p: TargetPeriod, model: AttributionModel, req: Request) async throws -> PeriodEvaluationDTO {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let range = p.firstDay...p.lastDay
-        let s = try await sums(campaigns: nil, period: range, wonStages: try await wonStages(req), on: sql)
+        let s = try await sums(campaigns: nil, period: range, on: sql)
         var ids = Set(s.spend.keys).union(s.metrics.keys).union(s.leads.keys).union(s.first.keys).union(s.last.keys)
         let planned = try await Campaign.query(on: req.db).filter(\.$startText <= range.upperBound.description).filter(\.$startText != "")
             .filter(\.$endText >= range.lowerBound.description).all()
@@ -227,10 +243,10 @@ enum CampaignEvaluationService {
         guard last - first <= 366 else { return [] }
         let monday = { (d: CivilDate) in SalesCalendar.dayNumber(d) - Weekday.allCases.firstIndex(of: Weekday(d))! }
         var leads: [Int: Int64] = [:], spend: [Int: Int64] = [:]
-        let touches = sql.select().column(SQLColumn("on_day")).column(SQLQueryString("COUNT(DISTINCT customer_id)"), as: "n").from(CampaignTouch.schema)
-            .where("campaign_id", .equal, id).where("on_day", .greaterThanOrEqual, period.lowerBound.description).where("on_day", .lessThanOrEqual, period.upperBound.description)
-            .groupBy("on_day")
-        for r in try await ListRow.all(touches) { if let d = CivilDate(try r.string("on_day")) { leads[monday(d), default: 0] += try r.int64("n") } }
+        let firsts = sql.select().column(SQLColumn("first_day")).column(SQLQueryString("COUNT(*)"), as: "n").from(CampaignRollUps.leads)
+            .where("campaign_id", .equal, id).where("first_day", .greaterThanOrEqual, period.lowerBound.description).where("first_day", .lessThanOrEqual, period.upperBound.description)
+            .groupBy("first_day")
+        for r in try await ListRow.all(firsts) { if let d = CivilDate(try r.string("first_day")) { leads[monday(d), default: 0] += try r.int64("n") } }
         let booked = sql.select().column(SQLColumn("spent_on")).column(SQLQueryString("CAST(SUM(cny_fen) AS BIGINT)"), as: "n").from(CampaignSpend.schema)
             .where("campaign_id", .equal, id).where("deleted_at", .is, SQLLiteral.null)
             .where("spent_on", .greaterThanOrEqual, period.lowerBound.description).where("spent_on", .lessThanOrEqual, period.upperBound.description)

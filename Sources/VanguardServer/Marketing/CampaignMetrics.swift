@@ -54,6 +54,7 @@ enum CampaignMetrics {
                     return u
                 }.run()
             }
+            try await CampaignRollUps.recordMonths(Set(rows.map { "\($0.campaignId.uuidString)|\($0.day.description.prefix(7))" }), on: db)
             try await Audit.note(.imported, "campaignMetrics", id: nil, label: label, request: req, on: db)
         }
     }

@@ -4,7 +4,7 @@ import SQLKit
 /// The campaign half of the market-promotion chapter's tables. Migrations never change once
 /// landed: append new ones.
 enum CampaignMigrations {
-    static let all: [any Migration] = [CreateCampaigns(), CreateCampaignMetrics(), CreateCampaignTouches(), CreateLeadFormBuckets()]
+    static let all: [any Migration] = [CreateCampaigns(), CreateCampaignMetrics(), CreateCampaignTouches(), CreateLeadFormBuckets(), CreateCampaignRollUps()]
 }
 
 struct CreateCampaigns: AsyncMigration {
@@ -158,4 +158,42 @@ struct CreateLeadFormBuckets: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws { try await database.schema(Self.table).delete() }
+}
+
+/// The roll-ups the period evaluation sums (issue 6's speed target): one row per campaign and
+/// prospect (its first touch, whether the prospect has a deal, a won deal), and each campaign's
+/// figures by month. Kept by the writes that change them; rebuilt by `CampaignRollUps.rebuild`.
+struct CreateCampaignRollUps: AsyncMigration {
+    static let leads = "campaign_leads", months = "campaign_metric_months"
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Self.leads)
+            .field("campaign_id", .uuid, .required, .references(Campaign.schema, "id"))
+            .field("customer_id", .uuid, .required, .references(Customer.schema, "id"))
+            .field("first_at", .datetime, .required)
+            .field("first_day", .string, .required)
+            .field("has_opportunity", .bool, .required)
+            .field("has_won", .bool, .required)
+            .compositeIdentifier(over: "campaign_id", "customer_id")
+            .create()
+        try await database.index("campaign_leads_day", on: Self.leads, ["first_day", "campaign_id", "has_opportunity", "has_won"])
+        try await database.index("campaign_leads_campaign_day", on: Self.leads, ["campaign_id", "first_day"])
+        try await database.index("campaign_leads_customer", on: Self.leads, ["customer_id"])
+        try await database.schema(Self.months)
+            .field("campaign_id", .uuid, .required, .references(Campaign.schema, "id"))
+            .field("month", .string, .required)
+            .field("impressions", .int64, .required)
+            .field("clicks", .int64, .required)
+            .field("visits", .int64, .required)
+            .field("leads", .int64, .required)
+            .field("cost_fen", .int64, .required)
+            .compositeIdentifier(over: "campaign_id", "month")
+            .create()
+        try await database.index("campaign_metric_months_month", on: Self.months, ["month", "campaign_id"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Self.months).delete()
+        try await database.schema(Self.leads).delete()
+    }
 }

@@ -24,7 +24,7 @@ struct CampaignSpendSource: RiskFactSource {
                           ownerId: c.ownerMemberId)
     }
 
-    /// Spend (fen) and leads (distinct prospects) by campaign.
+    /// Spend (fen) and leads (prospects first touched by the campaign) by campaign.
     static func sums(_ ids: [UUID], on sql: any SQLDatabase) async throws -> (spend: [UUID: Int64], leads: [UUID: Int64]) {
         var spend: [UUID: Int64] = [:], leads: [UUID: Int64] = [:]
         for chunk in ids.chunked(500) {
@@ -32,8 +32,8 @@ struct CampaignSpendSource: RiskFactSource {
                 .from(CampaignSpend.schema).where("campaign_id", .in, chunk).where("deleted_at", .is, SQLLiteral.null).groupBy("campaign_id")) {
                 spend[try r.uuid("campaign_id")] = try r.int64("n")
             }
-            for r in try await ListRow.all(sql.select().column("campaign_id").column(SQLQueryString("COUNT(DISTINCT customer_id)"), as: "n")
-                .from(CampaignTouch.schema).where("campaign_id", .in, chunk).groupBy("campaign_id")) {
+            for r in try await ListRow.all(sql.select().column("campaign_id").column(SQLQueryString("COUNT(*)"), as: "n")
+                .from(CampaignRollUps.leads).where("campaign_id", .in, chunk).groupBy("campaign_id")) {
                 leads[try r.uuid("campaign_id")] = try r.int64("n")
             }
         }

@@ -91,9 +91,8 @@ enum CampaignScale {
         }
 
         // Leads: touches on the existing customers while each campaign ran.
-        guard !customers.isEmpty else { return }
         let touchColumns = ["id", "campaign_id", "customer_id", "contact_id", "kind", "utm_source", "at", "on_day", "privacy_notice_version"]
-        for start in stride(from: 0, to: leads, by: 50_000) {
+        for start in stride(from: 0, to: customers.isEmpty ? 0 : leads, by: 50_000) {
             let end = min(start + 50_000, leads)
             var batch: [[any SQLExpression]] = []
             for k in start..<end {
@@ -108,7 +107,10 @@ enum CampaignScale {
             progress("campaign leads: \(end)")
         }
         let won = try await app.policy.current(on: db).effectiveSales.pipeline.stages.filter { $0.outcome == .won }.map(\.key)
-        try await db.writeTransaction { db in try await CampaignCredits.rebuild(wonStages: won, on: db) }
+        try await db.writeTransaction { db in
+            try await CampaignCredits.rebuild(wonStages: won, on: db)
+            try await CampaignRollUps.rebuild(wonStages: won, on: db)
+        }
         try await db.analyze()
     }
 }

@@ -47,6 +47,7 @@ enum LeadCapture {
         var candidate: (customer: UUID, contact: UUID?)?
         if case .accepted(let draft) = outcome { candidate = try await match(draft, on: req.db) }
         let existing = candidate
+        let wonStages = try await CampaignEvaluationService.wonStages(req)
         return try await req.db.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
             let decision = try await take(limit, key: key, now: now, on: sql)
@@ -61,6 +62,7 @@ enum LeadCapture {
                 touch.kind = TouchKind.form.rawValue; touch.utmSource = draft.utmSource; touch.at = now; touch.onDay = CivilDate.on(now).description
                 touch.privacyNoticeVersion = draft.privacyNoticeVersion
                 try await touch.create(on: db)
+                try await CampaignRollUps.recordTouch(campaign: c.id!, customer: customer, at: now, wonStages: wonStages, on: db)
                 try await Audit.note(created ? .create : .update, "campaignLead", id: touch.id,
                                      label: "\(c.code): \(draft.name)\(created ? "" : " (known prospect)")", request: req, on: db)
                 return .saved(customerId: customer, newProspect: created)

@@ -201,6 +201,7 @@ enum OpportunityService {
                 o.version += 1
             }
             try await o.save(on: db)
+            if creating { try await CampaignRollUps.dealOpened(customer: o.$customer.id, won: false, on: db) }
             if moving {
                 try await StageDays.record(o, from: fromStage, to: o.stage, at: now, by: actor, on: db)
                 try await CampaignAttribution.recordStage(o, won: pipeline.stage(o.stage)?.outcome == .won, at: now, on: db)

@@ -52,7 +52,8 @@ extension Request {
     /// Renders `Resources/Views/<template>.leaf` inside the layout.
     func page<Body: Encodable>(_ template: String, title: String, section: String, _ body: Body, status: HTTPStatus = .ok) async throws -> Response {
         let locale = self.locale
-        let table = application.translations.table(locale)
+        let translations = application.translations
+        let table = translations.table(locale)
         let user = currentUser
         var unread = 0
         if let user {
@@ -117,7 +118,7 @@ extension Request {
             marketMore: marketMore, marketMoreActive: marketMore.contains(where: \.active), openWarnings: openWarnings, adminNav: adminNav,
             flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
             flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
-        let view = PageView(title: table[title] ?? title, t: table, layout: layout, page: body)
+        let view = PageView(title: table[title] ?? title, t: translations.table(locale, template: template), layout: layout, page: body)
         let rendered = try await self.view.render(template, view)
         let response = try await rendered.encodeResponse(status: status, for: self)
         if flashRaw != nil { response.cookies[Flash.cookie] = .expired }

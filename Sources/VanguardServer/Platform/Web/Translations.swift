@@ -6,21 +6,66 @@ import VanguardCore
 /// A key missing in one language falls back to English, then to the key itself.
 struct Translations: Sendable {
     let tables: [AppLocale: [String: String]]
+    /// Each language's table with English filling the gaps, merged once.
+    let merged: [AppLocale: [String: String]]
+    /// For each template (`Sales/customer`), the keys it and the templates it extends use as
+    /// `t.key`: a page is given only those (encoding all of them for every page was a tenth of
+    /// a page's time). Empty when the templates were not read; then pages get the whole table.
+    let templateKeys: [String: Set<String>]
 
-    static func load(from directory: String) throws -> Translations {
+    init(tables: [AppLocale: [String: String]], templateKeys: [String: Set<String>] = [:]) {
+        self.tables = tables
+        let english = tables[.en] ?? [:]
+        merged = Dictionary(uniqueKeysWithValues: AppLocale.allCases.map { ($0, english.merging(tables[$0] ?? [:]) { _, chosen in chosen }) })
+        self.templateKeys = templateKeys
+    }
+
+    static func load(from directory: String, views: String? = nil) throws -> Translations {
         var tables: [AppLocale: [String: String]] = [:]
         for locale in AppLocale.allCases {
             let path = directory + locale.rawValue + ".json"
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             tables[locale] = try JSONDecoder().decode([String: String].self, from: data)
         }
-        return Translations(tables: tables)
+        return Translations(tables: tables, templateKeys: views.map(Self.keysByTemplate) ?? [:])
+    }
+
+    /// Reads every template once: its own `t.` keys, then those of what it extends, transitively.
+    static func keysByTemplate(in views: String) -> [String: Set<String>] {
+        guard let files = FileManager.default.enumerator(atPath: views) else { return [:] }
+        var own: [String: Set<String>] = [:], extends: [String: [String]] = [:]
+        let keyPattern = try! NSRegularExpression(pattern: #"\bt\.([A-Za-z0-9_]+)"#)
+        let extendPattern = try! NSRegularExpression(pattern: #"#extend\("([^"]+)"\)"#)
+        for case let file as String in files where file.hasSuffix(".leaf") {
+            guard let text = try? String(contentsOfFile: views + file, encoding: .utf8) else { continue }
+            let name = String(file.dropLast(5)), range = NSRange(text.startIndex..., in: text)
+            own[name] = Set(keyPattern.matches(in: text, range: range).compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } })
+            extends[name] = extendPattern.matches(in: text, range: range).compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } }
+        }
+        var closed: [String: Set<String>] = [:]
+        for name in own.keys {
+            var keys = Set<String>(), seen = Set<String>(), queue = [name]
+            while let next = queue.popLast() {
+                guard seen.insert(next).inserted else { continue }
+                keys.formUnion(own[next] ?? [])
+                queue += extends[next] ?? []
+            }
+            closed[name] = keys
+        }
+        return closed
     }
 
     /// The whole table for a page, English filling any gaps.
-    func table(_ locale: AppLocale) -> [String: String] {
-        let english = tables[.en] ?? [:]
-        return english.merging(tables[locale] ?? [:]) { _, chosen in chosen }
+    func table(_ locale: AppLocale) -> [String: String] { merged[locale] ?? [:] }
+
+    /// What a page's template needs of the table; the whole table for a template not read.
+    func table(_ locale: AppLocale, template: String) -> [String: String] {
+        let all = table(locale)
+        guard let keys = templateKeys[template] else { return all }
+        var needed: [String: String] = [:]
+        needed.reserveCapacity(keys.count)
+        for key in keys { if let text = all[key] { needed[key] = text } }
+        return needed
     }
 
     func text(_ key: String, _ locale: AppLocale) -> String {

@@ -1,0 +1,66 @@
+import Fluent
+import Foundation
+import SQLKit
+import VanguardCore
+
+/// Keeps the campaign roll-ups in the same transaction as the change (house rule): a prospect's
+/// first touch by a campaign is its lead (later touches are not new leads); a deal opened or won
+/// for the customer marks every lead of theirs; a day of figures updates its month.
+enum CampaignRollUps {
+    static let leads = CreateCampaignRollUps.leads, months = CreateCampaignRollUps.months
+
+    /// A touch: the campaign's lead of this customer, unless an earlier touch made it one.
+    static func recordTouch(campaign: UUID, customer: UUID, at: Date, wonStages: [String], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("""
+            INSERT INTO \(ident: leads) (campaign_id, customer_id, first_at, first_day, has_opportunity, has_won)
+            SELECT \(bind: campaign), \(bind: customer), \(bind: at), \(bind: CivilDate.on(at).description),
+                   EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = \(bind: customer) AND o.deleted_at IS NULL),
+                   EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = \(bind: customer) AND o.deleted_at IS NULL AND o.stage IN \(SQLBind.group(wonStages.isEmpty ? [""] : wonStages)))
+            ON CONFLICT (campaign_id, customer_id) DO NOTHING
+            """).run()
+    }
+
+    /// A deal was opened, or won, for the customer: every campaign that brought them in converted.
+    static func dealOpened(customer: UUID, won: Bool, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        var q = sql.update(leads).set("has_opportunity", to: SQLLiteral.boolean(true)).where("customer_id", .equal, customer)
+        if won { q = q.set("has_won", to: SQLLiteral.boolean(true)) }
+        try await q.run()
+    }
+
+    /// The months of these days of figures, summed again from the days.
+    static func recordMonths(_ touched: Set<String>, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for key in touched {
+            let parts = key.split(separator: "|").map(String.init)
+            guard parts.count == 2, let campaign = UUID(uuidString: parts[0]) else { continue }
+            try await upsertMonths(sql, where: "campaign_id = \(bind: campaign) AND day >= \(bind: parts[1] + "-01") AND day <= \(bind: parts[1] + "-31")")
+        }
+    }
+
+    static func upsertMonths(_ sql: any SQLDatabase, where filter: SQLQueryString) async throws {
+        let sums = ["impressions", "clicks", "visits", "leads", "cost_fen"]
+        try await sql.raw("""
+            INSERT INTO \(ident: months) (campaign_id, month, impressions, clicks, visits, leads, cost_fen)
+            SELECT campaign_id, substr(day, 1, 7), \(unsafeRaw: sums.map { "CAST(SUM(\($0)) AS BIGINT)" }.joined(separator: ", "))
+            FROM \(ident: CampaignMetrics.table) WHERE \(filter) GROUP BY campaign_id, substr(day, 1, 7)
+            ON CONFLICT (campaign_id, month) DO UPDATE SET \(unsafeRaw: sums.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """).run()
+    }
+
+    /// Both roll-ups rebuilt from the records: after a bulk load, and to prove the kept ones right.
+    static func rebuild(wonStages: [String], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.delete(from: leads).run()
+        try await sql.raw("""
+            INSERT INTO \(ident: leads) (campaign_id, customer_id, first_at, first_day, has_opportunity, has_won)
+            SELECT t.campaign_id, t.customer_id, MIN(t.at), MIN(t.on_day),
+                   EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = t.customer_id AND o.deleted_at IS NULL),
+                   EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = t.customer_id AND o.deleted_at IS NULL AND o.stage IN \(SQLBind.group(wonStages.isEmpty ? [""] : wonStages)))
+            FROM \(ident: CampaignTouch.schema) t GROUP BY t.campaign_id, t.customer_id
+            """).run()
+        try await sql.delete(from: months).run()
+        try await upsertMonths(sql, where: "1 = 1")
+    }
+}
