@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -136,7 +137,10 @@ enum PartnerService {
 enum PartnerSpend {
     /// What campaigns booked with the partner (MKT-5), in fen of CNY; the agreed amounts are shown apart.
     static func fen(partner: UUID, engagements: [PartnerEngagement], on db: any Database) async throws -> Int64 {
-        try await CampaignSpend.query(on: db).filter(\.$partnerId == partner).sum(\.$cnyFen) ?? 0
+        guard let sql = db as? any SQLDatabase else { return 0 }
+        let row = try await sql.select().column(SQLQueryString("CAST(COALESCE(SUM(cny_fen), 0) AS BIGINT)"), as: "n").from(CampaignSpend.schema)
+            .where("partner_id", .equal, partner).where("deleted_at", .is, SQLLiteral.null).first()
+        return try row?.decode(column: "n", as: Int64.self) ?? 0
     }
 }
 

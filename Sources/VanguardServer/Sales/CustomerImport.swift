@@ -187,23 +187,29 @@ extension CustomerImport {
     static let contactColumns = ["id", "customer_id", "name", "title", "mobile", "phone_key", "email", "wechat", "birthday", "birthday_calendar",
                                  "is_primary", "notes", "version", "created_at", "updated_at", "deleted_at"]
 
+    /// A new customer as a row of `customerColumns` (the public lead form writes them this way too).
+    static func customerRow(_ c: Customer, stamp: Date) -> [any SQLExpression] {
+        [SQLBind(c.id!), SQLBind(c.name), SQLBind(c.nameKey), SQLBind(c.kind), bindOrNull(c.uscc), bindOrNull(c.industry), SQLBind(c.region),
+         bindOrNull(c.size), SQLBind(c.source), SQLBind(c.status), SQLBind(c.expectedAnnualYuan), SQLBind(c.score), SQLBind(c.customerClass),
+         bindOrNull(c.phone), bindOrNull(c.phoneKey), bindOrNull(c.email), SQLBind(c.address), SQLBind(c.notes), bindOrNull(c.ownerMemberId),
+         SQLLiteral.null, SQLBind(c.searchText), SQLBind(c.version), SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
+    }
+
+    /// A new contact as a row of `contactColumns`.
+    static func contactRow(_ p: Contact, stamp: Date) -> [any SQLExpression] {
+        [SQLBind(p.id!), SQLBind(p.$customer.id), SQLBind(p.name), SQLBind(p.title), bindOrNull(p.mobile), bindOrNull(p.phoneKey), bindOrNull(p.email),
+         SQLLiteral.null, SQLLiteral.null, SQLBind(p.birthdayCalendar), SQLBind(p.isPrimary), SQLBind(p.notes), SQLBind(p.version),
+         SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
+    }
+
     /// Everything in one transaction: the customers, their contacts, a 'create' history entry per
     /// customer and one 'imported' note. Multi-row INSERTs, not Fluent's `create`, which reflects
     /// over every model (most of the write time of 20,000 rows).
     static func write(_ customers: [Customer], _ contacts: [Contact], req: Request) async throws {
         let now = req.now, stamp = Date()  // `stamp`: what Fluent's timestamps would have said
         for c in customers { c.createdAt = stamp; c.updatedAt = stamp }
-        let customerRows = customers.map { c -> [any SQLExpression] in
-            [SQLBind(c.id!), SQLBind(c.name), SQLBind(c.nameKey), SQLBind(c.kind), bindOrNull(c.uscc), bindOrNull(c.industry), SQLBind(c.region),
-             bindOrNull(c.size), SQLBind(c.source), SQLBind(c.status), SQLBind(c.expectedAnnualYuan), SQLBind(c.score), SQLBind(c.customerClass),
-             bindOrNull(c.phone), bindOrNull(c.phoneKey), bindOrNull(c.email), SQLBind(c.address), SQLBind(c.notes), bindOrNull(c.ownerMemberId),
-             SQLLiteral.null, SQLBind(c.searchText), SQLBind(c.version), SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
-        }
-        let contactRows = contacts.map { p -> [any SQLExpression] in
-            [SQLBind(p.id!), SQLBind(p.$customer.id), SQLBind(p.name), SQLBind(p.title), bindOrNull(p.mobile), bindOrNull(p.phoneKey), bindOrNull(p.email),
-             SQLLiteral.null, SQLLiteral.null, SQLBind(p.birthdayCalendar), SQLBind(p.isPrimary), SQLBind(p.notes), SQLBind(p.version),
-             SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
-        }
+        let customerRows = customers.map { customerRow($0, stamp: stamp) }
+        let contactRows = contacts.map { contactRow($0, stamp: stamp) }
         let events = customers.map { c in
             Audit.event(.create, "customer", id: c.id, label: c.name, at: now, request: req, after: try? Audit.snapshot(CustomerDTO(c)))
         }

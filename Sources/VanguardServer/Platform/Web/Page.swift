@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Leaf
 import Vapor
 import VanguardCore
 
@@ -119,7 +120,9 @@ extension Request {
             flash: flashParts.flatMap { $0.count == 2 ? (table[$0[1]] ?? $0[1]) : nil },
             flashKind: flashParts.flatMap { $0.count == 2 ? $0[0] : nil })
         let view = PageView(title: table[title] ?? title, t: translations.table(locale, template: template), layout: layout, page: body)
-        let rendered = try await self.view.render(template, view)
+        // Through the request's Leaf renderer: `req.view` in the development environment turns the
+        // shared template cache off for every page.
+        let rendered = try await self.leaf.render(template, view).get()
         let response = try await rendered.encodeResponse(status: status, for: self)
         if flashRaw != nil { response.cookies[Flash.cookie] = .expired }
         if let pending = storage[PendingCSRFKey.self] {
