@@ -101,12 +101,10 @@ extension CampaignPages {
         let pct = { (d: Double?) in d.map { String(format: "%.1f%%", $0) } ?? "—" }
         let rules = policy.campaignRules
         let actor = try await CampaignService.actor(req, owner: c.ownerMemberId, on: req.db)
-        let factsForRules = CampaignFacts(plan: c.plan, actor: actor, lessons: c.lessons, today: req.today)
         // Only the moves this person may make now; the refusal's reason is shown when they try anyway via the API.
         let moves: [Move] = canEdit ? (CampaignRules.moves[c.campaignStatus] ?? []).sorted { $0.rawValue < $1.rawValue }.compactMap { to in
             if to == .approved, rules.approvalRefusal(budget: c.plan.budget, actor: actor) != nil { return nil }
             if to == .evaluated, c.lessons.trimmingWhitespace().isEmpty { return nil }
-            _ = factsForRules
             return Move(to: to.rawValue, label: req.t("campaignMove_" + to.rawValue), primary: to != .draft)
         } : []
         let goal: String = {

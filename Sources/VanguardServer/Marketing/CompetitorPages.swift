@@ -176,7 +176,7 @@ struct CompetitorPages: RouteCollection {
 
     private func productRefused(_ req: Request, _ c: Competitor, _ v: [String: String], _ errors: [FieldError], _ formError: String?) async throws -> Response {
         func message(_ field: String) -> String? {
-            errors.first { $0.field == field }.map { req.locale == .en ? $0.message : (req.application.translations.tables[req.locale]?["error_" + $0.code] ?? $0.message) }
+            errors.first { $0.field == field }.map { req.application.translations.message($0, req.locale) }
         }
         return try await profilePage(req, c, eventValues: ["kind": "priceChange", "occurredOn": req.today.description], eventErrors: [], eventFormError: nil,
                                      productForm: ProductForm(name: v["name"] ?? "", price: v["price"] ?? "", nameError: message("name"), priceError: message("price"),

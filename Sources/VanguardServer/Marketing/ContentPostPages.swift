@@ -260,7 +260,7 @@ struct ContentPostPages: RouteCollection {
         func again(_ errors: [FieldError], _ status: HTTPStatus, _ summary: String) async throws -> Response {
             var fields: [String: String] = [:]
             for e in errors where fields[e.field] == nil {
-                fields[e.field] = req.locale == .en ? e.message : (req.application.translations.tables[req.locale]?["error_" + e.code] ?? e.message)
+                fields[e.field] = req.application.translations.message(e, req.locale)
             }
             if fields["form"] == nil { fields["form"] = summary.isEmpty ? req.t("formHasErrors") : summary }
             let fresh = try await ContentPost.find(p.id, on: req.db) ?? p

@@ -70,7 +70,7 @@ struct LeadFormPages: RouteCollection {
         let translations = req.application.translations
         var byField: [String: String] = [:], unplaced: [String] = []
         for e in errors {
-            let message = req.locale == .en || e.code == "rateLimited" ? e.message : (translations.tables[req.locale]?["error_" + e.code] ?? e.message)
+            let message = e.code == "rateLimited" ? e.message : translations.message(e, req.locale)
             if ["name", "mobile", "email", "company", "message", "consent"].contains(e.field) { byField[e.field] = byField[e.field] ?? message } else { unplaced.append(message) }
         }
         let formError = errors.isEmpty ? nil : ([translations.text("formHasErrors", req.locale)] + unplaced).joined(separator: " ")

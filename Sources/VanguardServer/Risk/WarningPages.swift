@@ -67,7 +67,7 @@ struct WarningPages: RouteCollection {
         func handled(_ by: UUID?, _ at: Date?) -> Handling? { at.map { Handling(by: by.flatMap { people[$0] } ?? "—", at: TicketPages.when($0, req)) } }
         var messages: [String: String] = [:]
         for e in errors where messages[e.field] == nil {
-            messages[e.field] = req.locale == .en ? e.message : (req.application.translations.tables[req.locale]?["error_" + e.code] ?? e.message)
+            messages[e.field] = req.application.translations.message(e, req.locale)
         }
         let canEdit = req.allowed(.update, .riskWarning(facts))
         return try await req.page("Risk/warning", title: "navWarnings", section: "warnings", ShowContext(

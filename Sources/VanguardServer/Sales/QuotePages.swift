@@ -118,7 +118,7 @@ struct QuotePages: RouteCollection {
         var byField: [String: String] = [:]
         var unplaced: [String] = []
         for e in errors {
-            let message = req.locale == .en ? e.message : (req.application.translations.tables[req.locale]?["error_" + e.code] ?? e.message)
+            let message = req.application.translations.message(e, req.locale)
             if e.field.hasPrefix("lines[") { byField[e.field.components(separatedBy: "].").first.map { $0 + "]" } ?? e.field, default: ""] += message + " " }
             else if ["validUntil", "extraDiscountPercent", "serviceTerms", "notes"].contains(e.field) { byField[e.field] = message }
             else { unplaced.append(message) }

@@ -17,8 +17,7 @@ struct FormView: Encodable {
     mutating func show(_ errors: [FieldError], locale: AppLocale, translations: Translations) {
         var unplaced: [String] = []
         for error in errors {
-            // English messages from the rules are the most specific; other languages use the translated text per code.
-            let message = locale == .en ? error.message : (translations.tables[locale]?["error_" + error.code] ?? error.message)
+            let message = translations.message(error, locale)
             if let i = fields.firstIndex(where: { $0.name == error.field }) {
                 if fields[i].error == nil { fields[i].error = message }
             } else {

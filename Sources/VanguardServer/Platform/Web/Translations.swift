@@ -68,6 +68,12 @@ struct Translations: Sendable {
         return needed
     }
 
+    /// A rule's problem for people: the rule's own English words are the most specific; other
+    /// languages get the translated text of its code (the English words when there is none).
+    func message(_ error: FieldError, _ locale: AppLocale) -> String {
+        locale == .en ? error.message : (tables[locale]?["error_" + error.code] ?? error.message)
+    }
+
     func text(_ key: String, _ locale: AppLocale) -> String {
         tables[locale]?[key] ?? tables[.en]?[key] ?? key
     }
