@@ -11,6 +11,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.clock = clock
     app.policy = PolicyStore(clock: clock, recheckSeconds: settings.policyRecheckSeconds)
     app.tokenCache = TokenCache()
+    app.leadSignUps = LeadSignUps(app: app)
     try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize)
     app.migrations.add(AppMigrations.all)
 

@@ -4,7 +4,7 @@ import SQLKit
 /// The campaign half of the market-promotion chapter's tables. Migrations never change once
 /// landed: append new ones.
 enum CampaignMigrations {
-    static let all: [any Migration] = [CreateCampaigns(), CreateCampaignMetrics(), CreateCampaignTouches(), CreateLeadFormBuckets(), CreateCampaignRollUps()]
+    static let all: [any Migration] = [CreateCampaigns(), CreateCampaignMetrics(), CreateCampaignTouches(), CreateLeadFormBuckets(), CreateCampaignRollUps(), CreateContactEmailIndex()]
 }
 
 struct CreateCampaigns: AsyncMigration {
@@ -195,5 +195,17 @@ struct CreateCampaignRollUps: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(Self.months).delete()
         try await database.schema(Self.leads).delete()
+    }
+}
+
+/// The lead form knows a returning visitor who gave only an e-mail by their contact's e-mail:
+/// without an index that read every contact.
+struct CreateContactEmailIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.index("contacts_email", on: Contact.schema, ["email"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as? any SQLDatabase)?.drop(index: "contacts_email").run()
     }
 }

@@ -21,6 +21,17 @@ enum CampaignRollUps {
             """).run()
     }
 
+    /// The first touches of prospects new in this batch of sign-ups: they have no deals yet.
+    static func recordFirstTouches(_ touches: [(campaign: UUID, customer: UUID, at: Date)], on sql: any SQLDatabase) async throws {
+        guard !touches.isEmpty else { return }
+        var insert = sql.insert(into: leads).columns("campaign_id", "customer_id", "first_at", "first_day", "has_opportunity", "has_won")
+        for t in touches {
+            insert = insert.values(SQLBind(t.campaign), SQLBind(t.customer), SQLBind(t.at), SQLBind(CivilDate.on(t.at).description),
+                                   SQLLiteral.boolean(false), SQLLiteral.boolean(false))
+        }
+        try await insert.ignoringConflicts(with: ["campaign_id", "customer_id"]).run()
+    }
+
     /// A deal was opened, or won, for the customer: every campaign that brought them in converted.
     static func dealOpened(customer: UUID, won: Bool, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }

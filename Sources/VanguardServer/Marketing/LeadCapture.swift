@@ -8,12 +8,29 @@ import VanguardCore
 /// and contact in sales, attributed to the campaign and its UTM source, with the consent's proof.
 /// A flood from one address is slowed by a token bucket kept in the database (every instance
 /// counts the same posts); a post the bucket lets through is kept, or refused whole with a reason.
+/// Posts are written in batches (`LeadSignUps`); this file holds the reads and writes of a batch.
 enum LeadCapture {
-    /// The campaign behind an address; its form takes sign-ups from approval until it finishes,
-    /// unless its planner closed it.
-    static func campaign(slug: String, on db: any Database) async throws -> Campaign {
-        guard let c = try await Campaign.query(on: db).filter(\.$slug == slug.lowercased()).first() else { throw Problem.notFound("form") }
-        return c
+    /// What the form needs of its campaign, read without building a Fluent model (every post reads it).
+    struct FormCampaign: Sendable {
+        var id: UUID
+        var code: String
+        var name: String
+        var slug: String
+        var status: CampaignStatus?
+        var formOpen: Bool
+
+        /// The form takes sign-ups from approval until the campaign finishes, unless its planner closed it.
+        var isOpen: Bool { formOpen && [.approved, .running].contains(status) }
+    }
+
+    /// The campaign behind an address.
+    static func campaign(slug: String, on db: any Database) async throws -> FormCampaign {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let rows = try await ListRow.all(sql.select().columns("id", "code", "name", "slug", "status", "form_open").from(Campaign.schema)
+            .where("slug", .equal, slug.lowercased()).where("deleted_at", .is, SQLLiteral.null).limit(1))
+        guard let r = rows.first else { throw Problem.notFound("form") }
+        return FormCampaign(id: try r.uuid("id"), code: try r.string("code"), name: try r.string("name"), slug: try r.string("slug"),
+                            status: CampaignStatus(rawValue: try r.string("status")), formOpen: try r.bool("form_open"))
     }
 
     static func isOpen(_ c: Campaign) -> Bool { c.formOpen && [.approved, .running].contains(c.campaignStatus) }
@@ -35,72 +52,112 @@ enum LeadCapture {
         case limited(retryAfter: Int)
     }
 
-    /// Takes a token for the post, then keeps an accepted sign-up, in one transaction.
-    static func submit(_ s: LeadSubmission, to c: Campaign, req: Request) async throws -> Outcome {
+    /// Checks the post against the form's rules, then waits for its batch: a token taken, and an
+    /// accepted sign-up kept, in one transaction.
+    static func submit(_ s: LeadSubmission, to c: FormCampaign, req: Request) async throws -> Outcome {
         let policy = try await CampaignService.policy(req)
-        let classification = try await req.application.policy.current(on: req.db).effectiveSales.effectiveClassification
-        let limit = policy.effectiveRateLimit
-        let key = RateLimit.clientKey(clientAddress(req))
-        let now = req.now
-        let outcome = policy.leadForm(campaignId: c.id!).submit(s, now: now)
-        // Candidates for the same person, looked up before the write transaction.
-        var candidate: (customer: UUID, contact: UUID?)?
-        if case .accepted(let draft) = outcome { candidate = try await match(draft, on: req.db) }
-        let existing = candidate
-        let wonStages = try await CampaignEvaluationService.wonStages(req)
-        return try await req.db.writeTransaction { db in
-            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-            let decision = try await take(limit, key: key, now: now, on: sql)
-            if case .limited(let seconds) = decision { return .limited(retryAfter: seconds) }
-            switch outcome {
-            case .discarded: return .discarded
-            case .invalid(let errors): return .invalid(errors)
-            case .accepted(let draft):
-                let (customer, contact, created) = try await record(draft, existing: existing, classification: classification, on: db)
-                let touch = UUID()
-                try await sql.insert(into: CampaignTouch.schema).columns("id", "campaign_id", "customer_id", "contact_id", "kind", "utm_source", "at", "on_day", "privacy_notice_version")
-                    .values(SQLBind(touch), SQLBind(c.id!), SQLBind(customer), bindOrNull(contact), SQLBind(TouchKind.form.rawValue), bindOrNull(draft.utmSource),
-                            SQLBind(now), SQLBind(CivilDate.on(now).description), SQLBind(draft.privacyNoticeVersion))
-                    .run()
-                try await CampaignRollUps.recordTouch(campaign: c.id!, customer: customer, at: now, wonStages: wonStages, on: db)
-                try await Audit.note(created ? .create : .update, "campaignLead", id: touch,
-                                     label: "\(c.code): \(draft.name)\(created ? "" : " (known prospect)")", request: req, on: db)
-                return .saved(customerId: customer, newProspect: created)
-            }
+        let post = LeadBatch.Post(clientKey: RateLimit.clientKey(clientAddress(req)),
+                                  outcome: policy.leadForm(campaignId: c.id).submit(s, now: req.now), at: req.now)
+        let decision = try await req.application.leadSignUps.submit(
+            .init(campaignId: c.id, campaignCode: c.code, post: post, requestId: req.id, ip: req.remoteAddress?.ipAddress))
+        switch decision {
+        case .limited(let seconds): return .limited(retryAfter: seconds)
+        case .discarded: return .discarded
+        case .invalid(let errors): return .invalid(errors)
+        case .known(let m): return .saved(customerId: m.customer, newProspect: false)
+        case .new(let m): return .saved(customerId: m.customer, newProspect: true)
         }
     }
 
-    /// The bucket for `key`, with a token taken if one is left. PostgreSQL locks the row (other
-    /// instances wait); SQLite's write transaction already holds the database.
-    static func take(_ limit: RateLimit, key: String, now: Date, on sql: any SQLDatabase) async throws -> RateLimit.Decision {
+    // MARK: - A batch's reads and writes, inside its transaction
+
+    /// The stored buckets of these addresses. PostgreSQL locks their rows (another instance's
+    /// batch waits), in key order so two batches never wait on each other; SQLite's write
+    /// transaction already holds the database.
+    static func buckets(_ keys: Set<String>, on sql: any SQLDatabase) async throws -> [String: RateLimit.Bucket] {
         let table = CreateLeadFormBuckets.table
-        let lock = sql.isPostgres ? " FOR UPDATE" : ""
-        let row = try await sql.raw("SELECT tokens, refilled_at FROM \(ident: table) WHERE client_key = \(bind: key)\(unsafeRaw: lock)").first()
-        let bucket = try row.map { RateLimit.Bucket(tokens: try $0.decode(column: "tokens", as: Int.self), refilledAt: try $0.decode(column: "refilled_at", as: Date.self)) }
-        let (decision, after) = limit.take(bucket, now: now)
-        if after != bucket {
-            try await sql.insert(into: table).columns("client_key", "tokens", "refilled_at").values(SQLBind(key), SQLBind(after.tokens), SQLBind(after.refilledAt))
-                .onConflict(with: ["client_key"]) { $0.set(excludedValueOf: "tokens").set(excludedValueOf: "refilled_at") }.run()
+        var query = sql.select().columns("client_key", "tokens", "refilled_at").from(table)
+            .where("client_key", .in, SQLBind.group(keys.sorted())).orderBy("client_key")
+        if sql.isPostgres { query = query.for(.update) }
+        let rows = try await ListRow.all(query)
+        var buckets: [String: RateLimit.Bucket] = [:]
+        for r in rows {
+            buckets[try r.string("client_key")] = RateLimit.Bucket(tokens: try r.int("tokens"), refilledAt: try r.optionalDate("refilled_at") ?? .distantPast)
         }
-        return decision
+        return buckets
     }
 
-    /// The same person signing up again is one prospect: matched by mobile, then by e-mail.
-    static func match(_ d: ProspectDraft, on db: any Database) async throws -> (customer: UUID, contact: UUID?)? {
-        if let mobile = d.mobile, let c = try await Contact.query(on: db).filter(\.$phoneKey == DuplicateCustomers.phoneKey(mobile)).first() {
-            return (c.$customer.id, c.id)
-        }
-        if let email = d.email, let c = try await Contact.query(on: db).filter(\.$email == email).first() {
-            return (c.$customer.id, c.id)
-        }
-        return nil
+    /// The buckets that changed, in one statement (in key order, like the locks).
+    static func store(_ changed: [String: RateLimit.Bucket], on sql: any SQLDatabase) async throws {
+        guard !changed.isEmpty else { return }
+        var insert = sql.insert(into: CreateLeadFormBuckets.table).columns("client_key", "tokens", "refilled_at")
+        for (key, b) in changed.sorted(by: { $0.key < $1.key }) { insert = insert.values(SQLBind(key), SQLBind(b.tokens), SQLBind(b.refilledAt)) }
+        try await insert.onConflict(with: ["client_key"]) { $0.set(excludedValueOf: "tokens").set(excludedValueOf: "refilled_at") }.run()
     }
 
-    /// A new prospect (source: campaign, no owner yet: the sales lead hands it out) with its contact.
-    static func record(_ d: ProspectDraft, existing: (customer: UUID, contact: UUID?)?, classification: CustomerClassification, on db: any Database) async throws -> (UUID, UUID?, Bool) {
-        if let existing, try await Customer.find(existing.customer, on: db) != nil { return (existing.customer, existing.contact, false) }
+    /// Prospects already kept, by their contacts' mobiles and e-mails (deleted ones are not matched).
+    static func knownProspects(mobiles: Set<String>, emails: Set<String>, on sql: any SQLDatabase) async throws
+        -> (byMobile: [String: LeadBatch.Match], byEmail: [String: LeadBatch.Match]) {
+        func lookup(_ column: String, _ values: Set<String>) async throws -> [String: LeadBatch.Match] {
+            guard !values.isEmpty else { return [:] }
+            let rows = try await ListRow.all(sql.select().column(SQLColumn("customer_id", table: "ct")).column(SQLColumn("id", table: "ct"))
+                .column(SQLColumn(column, table: "ct")).from(SQLAlias(SQLIdentifier(Contact.schema), as: SQLIdentifier("ct")))
+                .join(SQLAlias(SQLIdentifier(Customer.schema), as: SQLIdentifier("cu")), on: SQLColumn("id", table: "cu"), .equal, SQLColumn("customer_id", table: "ct"))
+                .where(SQLColumn(column, table: "ct"), .in, SQLBind.group(values.sorted()))
+                .where(SQLColumn("deleted_at", table: "ct"), .is, SQLLiteral.null).where(SQLColumn("deleted_at", table: "cu"), .is, SQLLiteral.null))
+            var found: [String: LeadBatch.Match] = [:]
+            for r in rows {
+                guard let value = try r.optionalString(column), found[value] == nil else { continue }
+                found[value] = LeadBatch.Match(customer: try r.uuid("customer_id"), contact: try r.uuid("id"))
+            }
+            return found
+        }
+        return (try await lookup("phone_key", mobiles), try await lookup("email", emails))
+    }
+
+    /// A sign-up the batch keeps: a new prospect, or a touch on one kept before.
+    struct Kept: Sendable {
+        var signUp: LeadSignUps.SignUp
+        var draft: ProspectDraft
+        var match: LeadBatch.Match
+        var isNew: Bool
+    }
+
+    /// New prospects (source: campaign, no owner yet: the sales lead hands them out) with their
+    /// contacts, every sign-up's touch with its consent's proof, the campaigns' lead roll-up and
+    /// the history, a few multi-row statements for the whole batch.
+    static func write(_ kept: [Kept], classification: CustomerClassification, wonStages: [String], on db: any Database) async throws {
+        guard !kept.isEmpty, let sql = db as? any SQLDatabase else { return }
+        let stamp = Date()
+        let fresh = kept.filter(\.isNew)
+        if !fresh.isEmpty {
+            let people = fresh.map { prospect($0.draft, match: $0.match, classification: classification) }
+            try await sql.insert(into: Customer.schema, columns: CustomerImport.customerColumns, rows: people.map { CustomerImport.customerRow($0.0, stamp: stamp) }, batch: 500)
+            try await sql.insert(into: Contact.schema, columns: CustomerImport.contactColumns, rows: people.map { CustomerImport.contactRow($0.1, stamp: stamp) }, batch: 500)
+        }
+        let touches = kept.map { _ in UUID.random() }
+        let touchRows = zip(kept, touches).map { k, id -> [any SQLExpression] in
+            [SQLBind(id), SQLBind(k.signUp.campaignId), SQLBind(k.match.customer), bindOrNull(k.match.contact), SQLBind(TouchKind.form.rawValue),
+             bindOrNull(k.draft.utmSource), SQLBind(k.signUp.post.at), SQLBind(CivilDate.on(k.signUp.post.at).description), SQLBind(k.draft.privacyNoticeVersion)]
+        }
+        try await sql.insert(into: CampaignTouch.schema, columns: ["id", "campaign_id", "customer_id", "contact_id", "kind", "utm_source", "at", "on_day", "privacy_notice_version"],
+                             rows: touchRows, batch: 500)
+        // A new prospect has no deals yet: its first touch is a plain row. A known one may have.
+        try await CampaignRollUps.recordFirstTouches(fresh.map { ($0.signUp.campaignId, $0.match.customer, $0.signUp.post.at) }, on: sql)
+        for k in kept where !k.isNew {
+            try await CampaignRollUps.recordTouch(campaign: k.signUp.campaignId, customer: k.match.customer, at: k.signUp.post.at, wonStages: wonStages, on: db)
+        }
+        try await Audit.insert(zip(kept, touches).map { k, id in
+            Audit.visitorEvent(k.isNew ? .create : .update, "campaignLead", id: id,
+                               label: "\(k.signUp.campaignCode): \(k.draft.name)\(k.isNew ? "" : " (known prospect)")",
+                               at: k.signUp.post.at, requestId: k.signUp.requestId, ip: k.signUp.ip)
+        }, on: db)
+    }
+
+    /// The new prospect and its contact for an accepted sign-up, with the batch's ids.
+    static func prospect(_ d: ProspectDraft, match: LeadBatch.Match, classification: CustomerClassification) -> (Customer, Contact) {
         let c = Customer()
-        c.id = UUID()
+        c.id = match.customer
         c.name = d.company ?? d.name
         c.nameKey = DuplicateCustomers.nameKey(c.name)
         c.kind = (d.company == nil ? CustomerKind.individual : CustomerKind.company).rawValue
@@ -115,8 +172,8 @@ enum LeadCapture {
         c.searchText = CustomerSearch.document(name: c.name, phone: nil, uscc: nil)
         c.version = 1
         let p = Contact()
-        p.id = UUID()
-        p.$customer.id = c.id!
+        p.id = match.contact
+        p.$customer.id = match.customer
         p.name = d.name; p.title = ""
         p.mobile = d.mobile; p.phoneKey = d.mobile.map(DuplicateCustomers.phoneKey)
         p.email = d.email
@@ -124,11 +181,6 @@ enum LeadCapture {
         p.isPrimary = true
         p.notes = ""
         p.version = 1
-        // SQLKit, not Fluent's `create`: building the rows by reflection was a tenth of a sign-up's time.
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let stamp = Date()
-        try await sql.insert(into: Customer.schema, columns: CustomerImport.customerColumns, rows: [CustomerImport.customerRow(c, stamp: stamp)], batch: 1)
-        try await sql.insert(into: Contact.schema, columns: CustomerImport.contactColumns, rows: [CustomerImport.contactRow(p, stamp: stamp)], batch: 1)
-        return (c.id!, p.id, true)
+        return (c, p)
     }
 }

@@ -6,7 +6,23 @@ import VanguardCore
 /// `GET/POST /forms/{slug}`: a campaign's public sign-up page, no sign-in (MKT-4). What was typed
 /// stays on the page after any refusal, the rate limit's included (429 with Retry-After).
 struct LeadFormPages: RouteCollection {
-    static let fields = ["name", "mobile", "email", "company", "message", "consent", "website", "utm_source"]
+    /// The form's fields as posted, decoded once (`website` is the honeypot).
+    struct Posted: Content {
+        var name, mobile, email, company, message, consent, website: String?
+        var utmSource: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, mobile, email, company, message, consent, website
+            case utmSource = "utm_source"
+        }
+
+        var values: [String: String] {
+            var v: [String: String] = [:]
+            for (k, value) in [("name", name), ("mobile", mobile), ("email", email), ("company", company), ("message", message),
+                               ("consent", consent), ("website", website), ("utm_source", utmSource)] { v[k] = value }
+            return v
+        }
+    }
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("forms", ":slug", use: show)
@@ -44,13 +60,13 @@ struct LeadFormPages: RouteCollection {
         let c = try await LeadCapture.campaign(slug: req.parameters.get("slug") ?? "", on: req.db)
         var values: [String: String] = [:]
         if let source = req.queryString("utm_source") { values["utm_source"] = String(source.prefix(100)) }
-        return try await page(req, c, values: values, errors: [], thanks: false, status: LeadCapture.isOpen(c) ? .ok : .gone)
+        return try await page(req, c, values: values, errors: [], thanks: false, status: c.isOpen ? .ok : .gone)
     }
 
     func submit(req: Request) async throws -> Response {
         let c = try await LeadCapture.campaign(slug: req.parameters.get("slug") ?? "", on: req.db)
-        let v = [String: String](uniqueKeysWithValues: Self.fields.compactMap { k in (try? req.content.get(String.self, at: k)).map { (k, $0) } })
-        guard LeadCapture.isOpen(c) else { return try await page(req, c, values: v, errors: [], thanks: false, status: .gone) }
+        let v = ((try? req.content.decode(Posted.self)) ?? Posted()).values
+        guard c.isOpen else { return try await page(req, c, values: v, errors: [], thanks: false, status: .gone) }
         let s = LeadSubmission(name: v["name"], mobile: v["mobile"], email: v["email"], company: v["company"], message: v["message"],
                                consent: v["consent"] == "true" || v["consent"] == "on", honeypot: v["website"], utmSource: v["utm_source"])
         switch try await LeadCapture.submit(s, to: c, req: req) {
@@ -66,7 +82,7 @@ struct LeadFormPages: RouteCollection {
         }
     }
 
-    private func page(_ req: Request, _ c: Campaign, values: [String: String], errors: [FieldError], thanks: Bool, status: HTTPStatus) async throws -> Response {
+    private func page(_ req: Request, _ c: LeadCapture.FormCampaign, values: [String: String], errors: [FieldError], thanks: Bool, status: HTTPStatus) async throws -> Response {
         let translations = req.application.translations
         var byField: [String: String] = [:], unplaced: [String] = []
         for e in errors {
@@ -76,7 +92,7 @@ struct LeadFormPages: RouteCollection {
         let formError = errors.isEmpty ? nil : ([translations.text("formHasErrors", req.locale)] + unplaced).joined(separator: " ")
         let policy = try await CampaignService.policy(req)
         return try await req.page("Marketing/lead-form", title: "leadFormTitle", section: "", Context(
-            campaignName: c.name, action: "/forms/\(c.slug)", open: LeadCapture.isOpen(c), thanks: thanks, values: Values(values),
+            campaignName: c.name, action: "/forms/\(c.slug)", open: c.isOpen, thanks: thanks, values: Values(values),
             consentChecked: values["consent"] == "true" || values["consent"] == "on", errors: Errors(byField), formError: formError,
             noticeVersion: policy.effectivePrivacyNoticeVersion), status: status)
     }

@@ -48,6 +48,15 @@ enum Audit {
         make(action, entityType, id: id, label: label, at: at, actorId: nil, actorName: nil, request: nil)
     }
 
+    /// A public visitor's history entry (the lead form), to be written with others in one batch
+    /// outside the visitor's request.
+    static func visitorEvent(_ action: AuditAction, _ entityType: String, id: UUID?, label: String, at: Date, requestId: String?, ip: String?) -> AuditEvent {
+        let event = make(action, entityType, id: id, label: label, at: at, actorId: nil, actorName: nil, request: nil)
+        event.requestId = requestId
+        event.ip = ip
+        return event
+    }
+
     /// Writes events made by `event` in a few multi-row INSERTs instead of one Fluent `create`
     /// per batch, which reflects over every model (see `SQLDatabase.insert(into:columns:rows:batch:)`).
     static func insert(_ events: [AuditEvent], on db: any Database) async throws {

@@ -60,40 +60,44 @@ extension Request {
         if let user {
             unread = try await AppNotification.query(on: db).filter(\.$userId == user.actor.userId).filter(\.$readAt == nil).count()
         }
-        let nav: [Layout.NavItem] = [
-            .init(href: "/org", label: table["navOrg"] ?? "Organisation", active: section == "org"),
-            .init(href: "/members", label: table["navMembers"] ?? "Members", active: section == "members"),
-            .init(href: "/departments", label: table["navDepartments"] ?? "Departments", active: section == "departments"),
-            .init(href: "/my-day", label: table["navMyDay"] ?? "My day", active: section == "my-day"),
-            .init(href: "/customers", label: table["navCustomers"] ?? "Customers", active: section == "customers"),
-            .init(href: "/pipeline", label: table["navPipeline"] ?? "Pipeline", active: section == "pipeline"),
-        ]
-        // The rest of the sales chapter sits in one menu, so the bar stays one line on a laptop.
-        let salesMore: [Layout.NavItem] = [
-            .init(href: "/orders", label: table["navOrders"] ?? "Orders", active: section == "orders"),
-            .init(href: "/receivables", label: table["navReceivables"] ?? "Receivables", active: section == "receivables"),
-            .init(href: "/targets", label: table["navTargets"] ?? "Targets", active: section == "targets"),
-            .init(href: "/reports/sales", label: table["navReports"] ?? "Reports", active: section == "reports"),
-            .init(href: "/feedback", label: table["navFeedback"] ?? "Feedback", active: section == "feedback"),
-            .init(href: "/products", label: table["navProducts"] ?? "Price list", active: section == "products"),
-        ]
-        let serviceMore: [Layout.NavItem] = [
-            .init(href: "/tickets", label: table["navTickets"] ?? "Tickets", active: section == "tickets"),
-            .init(href: "/care", label: table["navCare"] ?? "Care list", active: section == "care"),
-            .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
-            .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
-        ]
-        // The market-promotion chapter, in the policy's loop: research → plan → run → evaluate (MKT-1 … MKT-5, MP-1 … MP-4, RSK-M2).
-        let marketMore: [Layout.NavItem] = [
-            .init(href: "/market/research", label: table["navResearch"] ?? "Market research", active: section == "research"),
-            .init(href: "/market/competitors", label: table["navCompetitors"] ?? "Competitors", active: section == "competitors"),
-            .init(href: "/market/campaigns", label: table["navCampaigns"] ?? "Campaigns", active: section == "campaigns"),
-            .init(href: "/market/evaluation", label: table["navCampaignEvaluation"] ?? "Campaign evaluation", active: section == "campaign-evaluation"),
-            .init(href: "/market/content", label: table["navContent"] ?? "Content calendar", active: section == "content"),
-            .init(href: "/market/channels", label: table["navChannels"] ?? "Channel accounts", active: section == "channels"),
-            .init(href: "/market/partners", label: table["navPartners"] ?? "Partners", active: section == "partners"),
-            .init(href: "/warnings", label: table["navWarnings"] ?? "Risk warnings", active: section == "warnings"),
-        ]
+        // The menus are shown to a signed-in person only; a public page (the lead form) skips them.
+        var nav: [Layout.NavItem] = [], salesMore: [Layout.NavItem] = [], serviceMore: [Layout.NavItem] = [], marketMore: [Layout.NavItem] = []
+        if user != nil {
+            nav = [
+                .init(href: "/org", label: table["navOrg"] ?? "Organisation", active: section == "org"),
+                .init(href: "/members", label: table["navMembers"] ?? "Members", active: section == "members"),
+                .init(href: "/departments", label: table["navDepartments"] ?? "Departments", active: section == "departments"),
+                .init(href: "/my-day", label: table["navMyDay"] ?? "My day", active: section == "my-day"),
+                .init(href: "/customers", label: table["navCustomers"] ?? "Customers", active: section == "customers"),
+                .init(href: "/pipeline", label: table["navPipeline"] ?? "Pipeline", active: section == "pipeline"),
+            ]
+            // The rest of the sales chapter sits in one menu, so the bar stays one line on a laptop.
+            salesMore = [
+                .init(href: "/orders", label: table["navOrders"] ?? "Orders", active: section == "orders"),
+                .init(href: "/receivables", label: table["navReceivables"] ?? "Receivables", active: section == "receivables"),
+                .init(href: "/targets", label: table["navTargets"] ?? "Targets", active: section == "targets"),
+                .init(href: "/reports/sales", label: table["navReports"] ?? "Reports", active: section == "reports"),
+                .init(href: "/feedback", label: table["navFeedback"] ?? "Feedback", active: section == "feedback"),
+                .init(href: "/products", label: table["navProducts"] ?? "Price list", active: section == "products"),
+            ]
+            serviceMore = [
+                .init(href: "/tickets", label: table["navTickets"] ?? "Tickets", active: section == "tickets"),
+                .init(href: "/care", label: table["navCare"] ?? "Care list", active: section == "care"),
+                .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
+                .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
+            ]
+            // The market-promotion chapter, in the policy's loop: research → plan → run → evaluate (MKT-1 … MKT-5, MP-1 … MP-4, RSK-M2).
+            marketMore = [
+                .init(href: "/market/research", label: table["navResearch"] ?? "Market research", active: section == "research"),
+                .init(href: "/market/competitors", label: table["navCompetitors"] ?? "Competitors", active: section == "competitors"),
+                .init(href: "/market/campaigns", label: table["navCampaigns"] ?? "Campaigns", active: section == "campaigns"),
+                .init(href: "/market/evaluation", label: table["navCampaignEvaluation"] ?? "Campaign evaluation", active: section == "campaign-evaluation"),
+                .init(href: "/market/content", label: table["navContent"] ?? "Content calendar", active: section == "content"),
+                .init(href: "/market/channels", label: table["navChannels"] ?? "Channel accounts", active: section == "channels"),
+                .init(href: "/market/partners", label: table["navPartners"] ?? "Partners", active: section == "partners"),
+                .init(href: "/warnings", label: table["navWarnings"] ?? "Risk warnings", active: section == "warnings"),
+            ]
+        }
         let openWarnings = try await WarningService.openCount(self)
         var adminNav: [Layout.NavItem] = []
         if let user, user.actor.role == .admin {
