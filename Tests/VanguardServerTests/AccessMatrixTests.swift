@@ -203,6 +203,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/campaign-evaluation", allowed: everyone),
         Row(method: .GET, path: "/api/v1/campaign-evaluation/export", allowed: everyone),
         Row(method: .DELETE, path: "/api/v1/campaigns/{spareCampaign}", allowed: leaders),
+        Row(method: .POST, path: "/api/v1/campaigns/{deletedCampaign}/restore", allowed: leaders),
         // Market research (MKT-2): everyone reads; the promotion group (not among these roles), the lead and admins keep it.
         Row(method: .GET, path: "/api/v1/research-notes", allowed: everyone),
         Row(method: .POST, path: "/api/v1/research-notes", allowed: leaders, body: JSONBody(["title": "矩阵调研", "observedOn": "2026-09-01", "findings": "矩阵"])),
@@ -625,13 +626,16 @@ struct AccessMatrixTests {
             return c
         }
         let running = try await campaign("矩阵展会", .running), spare = try await campaign("矩阵草稿", .draft)
+        let deleted = try await campaign("矩阵旧稿", .finished)
+        try await deleted.delete(on: db)
         let a = CampaignActivity()
         a.campaignId = running.id!; a.title = "布展"; a.notes = ""; a.version = 1
         try await a.create(on: db)
         let s = CampaignSpend()
         s.campaignId = running.id!; s.spentOn = "2026-09-20"; s.currency = "CNY"; s.amount = 100; s.cnyFen = 100; s.note = ""; s.version = 1
         try await s.create(on: db)
-        return ["campaign": running.id!.uuidString, "spareCampaign": spare.id!.uuidString, "campaignActivity": a.id!.uuidString, "campaignSpend": s.id!.uuidString]
+        return ["campaign": running.id!.uuidString, "spareCampaign": spare.id!.uuidString,
+                "deletedCampaign": deleted.id!.uuidString, "campaignActivity": a.id!.uuidString, "campaignSpend": s.id!.uuidString]
     }
 
     /// A ticket about the sales rep's customer, with a department task and attachments, and a care task.

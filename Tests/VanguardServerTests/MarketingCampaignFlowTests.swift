@@ -229,6 +229,40 @@ struct MarketingCampaignFlowTests {
         }
     }
 
+    @Test("MKT-1: a deleted campaign's form takes nobody; it waits in the recycle bin and comes back with its leads; the history names it in the reader's language")
+    func recycleBin() async throws {
+        try await withApp { world in
+            world.app.settings.trustForwardedFor = true
+            let team = try await world.seedTeam()
+            let p = try await world.seedPromotion(team)
+            let c = try await Self.runningExpo(world, team, p)
+            #expect(try await Self.signUp(world, c.slug, ["name": "王芳", "mobile": "13800138000", "consent": "true"]).status == .ok)
+            let path = "/api/v1/campaigns/\(c.id)"
+            #expect(try await world.api(.DELETE, path, token: p.member.token, headers: [("If-Match", "\"v\(c.version)\"")]).status == .forbidden,
+                    "the planner does not delete")
+            #expect(try await world.api(.DELETE, path, token: p.lead.token, headers: [("If-Match", "\"v\(c.version)\"")]).status == .noContent)
+            #expect(try await WebClient(world).get("/forms/\(c.slug)").status == .notFound, "a deleted campaign's form is gone")
+            #expect(try await world.api(.GET, path, token: p.lead.token).status == .notFound)
+
+            let boss = WebClient(world)
+            try await boss.signIn("lead@team.test")
+            boss.acceptLanguage = "zh-Hans"
+            try await boss.get("/admin/recycle-bin")
+            #expect(boss.lastBody.contains("\(c.code) 2026 上海工业展") && boss.lastBody.contains("推广活动"), "in the bin, named as a campaign")
+            #expect(try await boss.post("/admin/recycle-bin/campaign/\(c.id)/restore", form: [:]).status == .seeOther)
+            let back = try await world.api(.GET, path, token: p.member.token)
+            #expect(back.status == .ok && back.headers.first(name: .eTag) == "\"v\(c.version + 1)\"", "restored as a new version")
+            let leads = try await world.api(.GET, "\(path)/leads", token: p.member.token).json([CampaignResultsAPI.LeadDTO].self)
+            #expect(leads.count == 1, "its leads came back with it")
+            #expect(try await world.api(.POST, "\(path)/restore", token: p.lead.token).status == .conflict, "only a deleted campaign is restored")
+
+            boss.acceptLanguage = "en"
+            try await boss.get("/admin/audit?entityType=campaign")
+            #expect(boss.lastBody.contains(">Campaign<") && !boss.lastBody.contains("entityCampaign"), "a label, never a bare key")
+            #expect(boss.lastBody.contains("value=\"campaignLead\""), "every kind of record can be filtered on")
+        }
+    }
+
     @Test("MP-4, MKT-4: a lead who becomes a won deal credits the campaign; first and last touch; cost per lead, conversion and ROI; the period evaluation and its export")
     func attributionAndEvaluation() async throws {
         try await withApp { world in

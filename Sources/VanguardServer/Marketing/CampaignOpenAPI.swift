@@ -46,6 +46,8 @@ enum CampaignOpenAPI {
                               ok: [("200", D.json("Campaign", "Changed.", etag: true))], errors: ["404", "409", "412", "413", "415"]),
                 "delete": D.op("deleteCampaign", "Move a campaign to the recycle bin", tag: "Campaigns", params: [id, ifMatch], ok: [("204", D.noContent)], errors: ["404", "412"]),
             ]),
+            ("/api/v1/campaigns/{id}/restore", ["post": D.op("restoreCampaign", "Bring a campaign back from the recycle bin, with its leads and figures", tag: "Campaigns",
+                                                          params: [id], ok: [("200", D.json("Campaign", "Restored.", etag: true))], errors: ["404", "409"])]),
             ("/api/v1/campaigns/{id}/history", ["get": D.op("campaignHistory", "The campaign's history, newest first", tag: "Campaigns", params: [id] + paging,
                                                           ok: [("200", D.json("AuditEventPage", "Newest first."))], errors: ["404"])]),
             ("/api/v1/campaigns/{id}/activities", [

@@ -14,6 +14,7 @@ struct CampaignsAPI: RouteCollection {
         c.get(":id", use: show)
         c.patch(":id", use: update)
         c.delete(":id", use: delete)
+        c.post(":id", "restore", use: restore)
         c.get(":id", "history", use: history)
         c.get(":id", "activities", use: activities)
         c.post(":id", "activities", use: addActivity)
@@ -58,6 +59,15 @@ struct CampaignsAPI: RouteCollection {
         try req.authorize(.delete, .marketingRecord(try await CampaignService.facts(c, on: req.db)))
         try await CampaignService.delete(c, req: req)
         return .noContent
+    }
+
+    /// Back from the recycle bin as a new version; its spend, figures and leads never left.
+    func restore(req: Request) async throws -> Response {
+        let c = try await CampaignService.find(req, withDeleted: true)
+        try req.authorize(.restore, .marketingRecord(try await CampaignService.facts(c, on: req.db)))
+        let policy = try await CampaignService.policy(req)
+        try await MarketingResearch.restore(c, type: "campaign", label: "\(c.code) \(c.name)", req: req) { CampaignDTO($0, locale: .en, policy: policy) }
+        return try CampaignDTO(c, locale: req.locale, policy: policy).response(version: c.version)
     }
 
     func history(req: Request) async throws -> Response {

@@ -13,6 +13,7 @@ extension Competitor: VersionedRecord {}
 extension CompetitorProduct: VersionedRecord {}
 extension CompetitorEvent: VersionedRecord {}
 extension RiskWarningRecord: VersionedRecord {}
+extension Campaign: VersionedRecord {}
 
 /// What the market research records share: who keeps them, and removing and restoring them.
 enum MarketingResearch {

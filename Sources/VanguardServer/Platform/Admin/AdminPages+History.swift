@@ -38,15 +38,13 @@ extension AdminPages {
             rows: page.items.map { e in
                 AuditRow(when: MemberPages.format(e.occurredAt, locale), who: e.actorName, action: e.action,
                          actionLabel: req.t("action" + e.action.prefix(1).uppercased() + e.action.dropFirst()),
-                         entityType: req.t("entity" + e.entityType.prefix(1).uppercased() + e.entityType.dropFirst()), entityLabel: e.entityLabel,
+                         entityType: req.t(AuditedRecords.labelKey(e.entityType)), entityLabel: e.entityLabel,
                          link: e.entityType == "member" && e.action != "delete" ? e.entityId.map { "/members/\($0)/history" } : nil,
                          changes: e.changes.map { AuditChange(field: req.t($0.field), before: $0.before, after: $0.after) })
             },
             entityType: type,
             typeOptions: [FormField.Option(value: "", label: req.t("allTypes"), selected: type.isEmpty)]
-                + ["member", "group", "department", "user", "policy", "webhook"].map {
-                    FormField.Option(value: $0, label: req.t("entity" + $0.prefix(1).uppercased() + $0.dropFirst()), selected: $0 == type)
-                },
+                + AuditedRecords.types.map { FormField.Option(value: $0, label: req.t(AuditedRecords.labelKey($0)), selected: $0 == type) },
             nextHref: page.nextCursor.map { "/admin/audit?cursor=\($0)" + (type.isEmpty ? "" : "&entityType=\(type)") })
         return try await req.page("Admin/audit", title: "navAudit", section: "audit", context)
     }
@@ -69,7 +67,7 @@ extension AdminPages {
         let locale = req.locale
         var rows: [BinRow] = []
         func row(_ type: String, _ id: UUID?, _ label: String, _ at: Date?) -> BinRow {
-            BinRow(type: type, typeLabel: req.t("entity" + type.prefix(1).uppercased() + type.dropFirst()), id: id!, label: label,
+            BinRow(type: type, typeLabel: req.t(AuditedRecords.labelKey(type)), id: id!, label: label,
                    deletedAt: at.map { MemberPages.format($0, locale) } ?? "")
         }
         for m in try await Member.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
@@ -81,7 +79,19 @@ extension AdminPages {
         for d in try await Department.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
             rows.append(row("department", d.id, d.nameZh, d.deletedAt))
         }
-        // The market-promotion chapter's partners, channel accounts and posts (MKT-3, MKT-5).
+        // The market-promotion chapter's research, competitors, campaigns, partners, channel accounts and posts (MKT-1 … MKT-5).
+        for n in try await ResearchNote.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("researchNote", n.id, n.title, n.deletedAt))
+        }
+        for c in try await Competitor.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("competitor", c.id, c.name, c.deletedAt))
+        }
+        for e in try await CompetitorEvent.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("competitorEvent", e.id, e.title, e.deletedAt))
+        }
+        for c in try await Campaign.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
+            rows.append(row("campaign", c.id, "\(c.code) \(c.name)", c.deletedAt))
+        }
         for p in try await Partner.query(on: req.db).withDeleted().filter(\.$deletedAt != nil).all() {
             rows.append(row("partner", p.id, p.name, p.deletedAt))
         }
@@ -118,6 +128,11 @@ extension AdminPages {
             try req.authorize(.restore, .user(id: id))
             guard let u = try await UserAccount.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("user") }
             try await UserService.restore(u, req: req)
+        // The market research records and campaigns restore as their API does (same rule, same checks).
+        case "researchNote": _ = try await ResearchNotesAPI().restore(req: req)
+        case "competitor": _ = try await CompetitorsAPI().restore(req: req)
+        case "competitorEvent": _ = try await CompetitorEventsAPI().restore(req: req)
+        case "campaign": _ = try await CampaignsAPI().restore(req: req)
         case "partner":
             guard let p = try await Partner.query(on: req.db).withDeleted().filter(\.$id == id).first() else { throw Problem.notFound("partner") }
             try req.authorize(.restore, .marketingRecord(try await PartnerService.facts(p, on: req.db)))
