@@ -263,6 +263,62 @@ struct MarketingCampaignFlowTests {
         }
     }
 
+    /// The campaign roll-ups as rows (first touches with their deal marks, months of figures), to
+    /// compare what the writes kept with a rebuild from the records.
+    static func rollUps(_ world: TestWorld) async throws -> [String] {
+        let sql = world.db as! any SQLDatabase
+        let leads = try await sql.raw("SELECT campaign_id, customer_id, first_day, has_opportunity, has_won FROM campaign_leads ORDER BY campaign_id, customer_id").all()
+            .map { "\(try $0.decode(column: "campaign_id", as: UUID.self))|\(try $0.decode(column: "customer_id", as: UUID.self))|\(try $0.decode(column: "first_day", as: String.self))|\(try $0.decode(column: "has_opportunity", as: Bool.self))|\(try $0.decode(column: "has_won", as: Bool.self))" }
+        let months = try await sql.raw("SELECT campaign_id, month, impressions, cost_fen FROM campaign_metric_months ORDER BY campaign_id, month").all()
+            .map { "\(try $0.decode(column: "campaign_id", as: UUID.self))|\(try $0.decode(column: "month", as: String.self))|\(try $0.decode(column: "impressions", as: Int.self))|\(try $0.decode(column: "cost_fen", as: Int.self))" }
+        return leads + months
+    }
+
+    @Test("MP-4: a won deal deleted takes its credit and its win from the campaign; a lead merged into another customer takes its touches along; the kept roll-ups equal the rebuilt ones")
+    func correctionsKeepTheFigures() async throws {
+        try await withApp { world in
+            world.app.settings.trustForwardedFor = true
+            let team = try await world.seedTeam()
+            let p = try await world.seedPromotion(team)
+            let expo = try await Self.runningExpo(world, team, p)
+            for i in 0..<2 {
+                _ = try await Self.signUp(world, expo.slug, ["name": "访客\(i)", "mobile": "1370000000\(i)", "company": "客户\(i)有限公司", "consent": "true"], from: "203.0.113.\(i + 1)")
+            }
+            let leads = try await Customer.query(on: world.db).filter(\.$source == "campaign").sort(\.$name).all()
+            for c in leads {
+                _ = try await world.api(.PATCH, "/api/v1/customers/\(c.id!)", token: team.lead.token, json: JSONBody(["ownerId": .id(team.salesRep.member)]))
+            }
+            Self.at(world, "2026-11-05T15:00:00")
+            let contract = try await world.signedContract(team, customer: leads[0].id!, title: "产线改造", needs: "两条产线", yuan: 120000)
+            func evaluation() async throws -> CampaignEvaluationDTO {
+                try await world.api(.GET, "/api/v1/campaigns/\(expo.id)/evaluation", token: team.lead.token).json(CampaignEvaluationDTO.self)
+            }
+            let before = try await evaluation()
+            #expect(before.wins == 1 && before.wonRevenue == 120000)
+
+            // The won deal is deleted: the campaign no longer counts it.
+            let deal = try await world.api(.GET, "/api/v1/opportunities/\(contract.opportunityId)", token: team.salesRep.token)
+            let deleted = try await world.api(.DELETE, "/api/v1/opportunities/\(contract.opportunityId)", token: team.salesLead.token,
+                                              headers: [("If-Match", deal.headers.first(name: .eTag) ?? "")])
+            #expect(deleted.status == .noContent, "\(deleted.body.string)")
+            let after = try await evaluation()
+            #expect((after.leads, after.opportunities, after.wins, after.wonRevenue) == (2, 0, 0, 0))
+            #expect(try await CampaignCredit.query(on: world.db).count() == 0)
+
+            // The second lead turns out to be a customer sales already had: merged, the campaign's touch moves with it.
+            let known = try await world.api(.POST, "/api/v1/customers?allowDuplicates=true", token: team.salesRep.token, json: JSONBody(["name": "客户1集团", "source": "visit"])).json(CustomerDTO.self)
+            let merged = try await world.api(.POST, "/api/v1/customers/\(known.id)/merge", token: team.salesRep.token,
+                                             json: JSONBody(["duplicateId": .string(leads[1].id!.uuidString)]), headers: [("If-Match", "\"v\(known.version)\"")])
+            #expect(merged.status == .ok, "\(merged.body.string)")
+            #expect(try await CampaignTouch.query(on: world.db).filter(\.$customerId == known.id).count() == 1)
+            #expect(try await evaluation().leads == 2, "still two people brought in by the expo")
+            let kept = try await Self.rollUps(world)
+            try await CampaignRollUps.rebuild(wonStages: ["won"], on: world.db)
+            #expect(try await Self.rollUps(world) == kept)
+            #expect(kept.contains { $0.contains(known.id.uuidString) }, "the survivor is the expo's lead now")
+        }
+    }
+
     @Test("MP-4, MKT-4: a lead who becomes a won deal credits the campaign; first and last touch; cost per lead, conversion and ROI; the period evaluation and its export")
     func attributionAndEvaluation() async throws {
         try await withApp { world in
@@ -307,20 +363,12 @@ struct MarketingCampaignFlowTests {
 
             // The roll-ups kept by the writes are those rebuilt from the records: first touches with
             // their deal marks, and the months of the figures.
-            func rollUps() async throws -> [String] {
-                let sql = world.db as! any SQLDatabase
-                let leads = try await sql.raw("SELECT campaign_id, customer_id, first_day, has_opportunity, has_won FROM campaign_leads ORDER BY campaign_id, customer_id").all()
-                    .map { "\(try $0.decode(column: "campaign_id", as: UUID.self))|\(try $0.decode(column: "customer_id", as: UUID.self))|\(try $0.decode(column: "first_day", as: String.self))|\(try $0.decode(column: "has_opportunity", as: Bool.self))|\(try $0.decode(column: "has_won", as: Bool.self))" }
-                let months = try await sql.raw("SELECT campaign_id, month, impressions, cost_fen FROM campaign_metric_months ORDER BY campaign_id, month").all()
-                    .map { "\(try $0.decode(column: "campaign_id", as: UUID.self))|\(try $0.decode(column: "month", as: String.self))|\(try $0.decode(column: "impressions", as: Int.self))|\(try $0.decode(column: "cost_fen", as: Int.self))" }
-                return leads + months
-            }
             _ = try await world.api(.POST, "/api/v1/campaigns/\(expo.id)/metrics", token: p.member.token, json: JSONBody([
                 "rows": .array([.object(["channel": "wechat", "day": "2026-10-10", "impressions": 5000, "cost": 300]), .object(["channel": "wechat", "day": "2026-11-02", "impressions": 7000, "cost": 200])]),
             ]))
-            let kept = try await rollUps()
+            let kept = try await Self.rollUps(world)
             try await CampaignRollUps.rebuild(wonStages: ["won"], on: world.db)
-            #expect(try await rollUps() == kept)
+            #expect(try await Self.rollUps(world) == kept)
             #expect(kept.filter { $0.hasSuffix("|true|true") }.count == 2, "the buyer is a won lead of both the expo and the webinar")
             #expect(kept.count == 5 + 2, "four leads of the expo, one of the webinar, and two months of figures")
 

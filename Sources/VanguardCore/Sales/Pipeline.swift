@@ -76,6 +76,8 @@ public struct Pipeline: Sendable, Equatable {
     public func stage(_ key: String) -> PipelineStage? { stages.first { $0.key == key } }
 
     public var openStages: [PipelineStage] { stages.filter { $0.outcome == .open } }
+    /// The keys of the stages that count as won (revenue, attribution, a prospect becoming a customer).
+    public var wonStageKeys: [String] { stages.filter { $0.outcome == .won }.map(\.key) }
     public var firstStage: PipelineStage? { openStages.first }
 
     /// nil when the move is allowed; otherwise what stands in the way.

@@ -9,9 +9,12 @@ import VanguardCore
 /// (`VanguardCore.Attribution`); if it leaves the won stage, the credit goes. Runs inside the
 /// stage change's own transaction, so a deal is never won without its credit or the reverse.
 enum CampaignAttribution {
-    static func recordStage(_ o: Opportunity, won: Bool, at now: Date, on db: any Database) async throws {
+    static func recordStage(_ o: Opportunity, pipeline: Pipeline, at now: Date, on db: any Database) async throws {
         try await CampaignCredit.query(on: db).filter(\.$opportunityId == o.id!).delete()
-        guard won else { return }
+        guard pipeline.stage(o.stage)?.outcome == .won else {
+            // Perhaps it just left a won stage: the campaigns that brought the customer in lose the win.
+            return try await CampaignRollUps.refreshLeads(customers: [o.$customer.id], wonStages: pipeline.wonStageKeys, on: db)
+        }
         try await CampaignRollUps.dealOpened(customer: o.$customer.id, won: true, on: db)
         let touches = try await CampaignTouch.query(on: db).filter(\.$customerId == o.$customer.id).filter(\.$at <= now).all()
             .map { Touch(campaignId: $0.campaignId, utmSource: $0.utmSource, at: $0.at) }
@@ -22,6 +25,12 @@ enum CampaignAttribution {
         credit.firstCampaignId = first; credit.lastCampaignId = Attribution.lastTouch(deal)
         credit.amountFen = o.amountFen; credit.wonAt = now; credit.wonOn = CivilDate.on(now).description
         try await credit.create(on: db)
+    }
+
+    /// A deal deleted: its credit goes, and the campaigns' leads no longer count it.
+    static func dealDeleted(_ o: Opportunity, pipeline: Pipeline, on db: any Database) async throws {
+        try await CampaignCredit.query(on: db).filter(\.$opportunityId == o.id!).delete()
+        try await CampaignRollUps.refreshLeads(customers: [o.$customer.id], wonStages: pipeline.wonStageKeys, on: db)
     }
 
     /// A won deal's amount corrected later: its credit follows.

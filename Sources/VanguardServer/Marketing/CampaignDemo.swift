@@ -51,7 +51,8 @@ enum CampaignDemo {
         guard !planners.isEmpty else { return }
         let approver = try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).first()?.id
         let policy = try await app.policy.current(on: db).effectiveMarketing
-        let wonStages = try await app.policy.current(on: db).effectiveSales.pipeline.stages.filter { $0.outcome == .won }.map(\.key)
+        let pipeline = try await app.policy.current(on: db).effectiveSales.pipeline
+        let wonStages = pipeline.wonStageKeys
         let prospects = try await Customer.query(on: db).filter(\.$source ~~ [SourceChannel.campaign.rawValue, SourceChannel.tradeShow.rawValue, SourceChannel.website.rawValue])
             .sort(\.$name).all()
         let won = try await Opportunity.query(on: db).filter(\.$stage ~~ wonStages).sort(\.$stageChangedAt).all()
@@ -145,7 +146,7 @@ enum CampaignDemo {
                 t.at = min(o.stageChangedAt.addingTimeInterval(-Double(5 + random(20)) * 86_400), instant(CivilDate(c.startOn!)!, hour: 10))
                 t.onDay = CivilDate.on(t.at).description
                 try await t.create(on: db)
-                try await CampaignAttribution.recordStage(o, won: true, at: o.stageChangedAt, on: db)
+                try await CampaignAttribution.recordStage(o, pipeline: pipeline, at: o.stageChangedAt, on: db)
             }
             try await CampaignRollUps.rebuild(wonStages: wonStages, on: db)
         }

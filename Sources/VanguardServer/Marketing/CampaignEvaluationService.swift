@@ -117,7 +117,7 @@ enum CampaignEvaluationService {
     }
 
     static func wonStages(_ req: Request) async throws -> [String] {
-        try await OpportunityService.pipeline(req).stages.filter { $0.outcome == .won }.map(\.key)
+        try await OpportunityService.pipeline(req).wonStageKeys
     }
 
     /// The sums for the given campaigns (all, when nil) over the period (all time, when nil).

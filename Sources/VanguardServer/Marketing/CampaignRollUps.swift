@@ -64,14 +64,35 @@ enum CampaignRollUps {
     static func rebuild(wonStages: [String], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.delete(from: leads).run()
+        try await insertLeads(sql, wonStages: wonStages, where: "1 = 1")
+        try await sql.delete(from: months).run()
+        try await upsertMonths(sql, where: "1 = 1")
+    }
+
+    /// These customers' rows worked out again from their touches and deals: after a deal left a
+    /// won stage or was deleted, or two customers became one.
+    static func refreshLeads(customers: [UUID], wonStages: [String], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, !customers.isEmpty else { return }
+        try await sql.delete(from: leads).where("customer_id", .in, SQLBind.group(customers)).run()
+        try await insertLeads(sql, wonStages: wonStages, where: "t.customer_id IN \(SQLBind.group(customers))")
+    }
+
+    /// Each campaign's first touch of each prospect, with whether they have a deal and a won deal.
+    private static func insertLeads(_ sql: any SQLDatabase, wonStages: [String], where filter: SQLQueryString) async throws {
         try await sql.raw("""
             INSERT INTO \(ident: leads) (campaign_id, customer_id, first_at, first_day, has_opportunity, has_won)
             SELECT t.campaign_id, t.customer_id, MIN(t.at), MIN(t.on_day),
                    EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = t.customer_id AND o.deleted_at IS NULL),
                    EXISTS (SELECT 1 FROM \(ident: Opportunity.schema) o WHERE o.customer_id = t.customer_id AND o.deleted_at IS NULL AND o.stage IN \(SQLBind.group(wonStages.isEmpty ? [""] : wonStages)))
-            FROM \(ident: CampaignTouch.schema) t GROUP BY t.campaign_id, t.customer_id
+            FROM \(ident: CampaignTouch.schema) t WHERE \(filter) GROUP BY t.campaign_id, t.customer_id
             """).run()
-        try await sql.delete(from: months).run()
-        try await upsertMonths(sql, where: "1 = 1")
+    }
+
+    /// Two customers merged: the duplicate's touches and credits belong to the survivor now.
+    static func customersMerged(_ duplicate: UUID, into survivor: UUID, wonStages: [String], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.update(CampaignTouch.schema).set("customer_id", to: survivor).where("customer_id", .equal, duplicate).run()
+        try await sql.update(CampaignCredit.schema).set("customer_id", to: survivor).where("customer_id", .equal, duplicate).run()
+        try await refreshLeads(customers: [duplicate, survivor], wonStages: wonStages, on: db)
     }
 }

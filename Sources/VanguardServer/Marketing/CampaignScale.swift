@@ -106,7 +106,7 @@ enum CampaignScale {
             try await db.writeTransaction { db in try await (db as! any SQLDatabase).insert(into: CampaignTouch.schema, columns: touchColumns, rows: chunk, batch: 2_000) }
             progress("campaign leads: \(end)")
         }
-        let won = try await app.policy.current(on: db).effectiveSales.pipeline.stages.filter { $0.outcome == .won }.map(\.key)
+        let won = try await app.policy.current(on: db).effectiveSales.pipeline.wonStageKeys
         try await db.writeTransaction { db in
             try await CampaignCredits.rebuild(wonStages: won, on: db)
             try await CampaignRollUps.rebuild(wonStages: won, on: db)

@@ -71,7 +71,7 @@ actor LeadSignUps {
         let pack = try await app.policy.current(on: app.db)
         let limit = pack.effectiveMarketing.effectiveRateLimit
         let classification = pack.effectiveSales.effectiveClassification
-        let wonStages = pack.effectiveSales.pipeline.stages.filter { $0.outcome == .won }.map(\.key)
+        let wonStages = pack.effectiveSales.pipeline.wonStageKeys
         let posts = signUps.map(\.post)
         return try await app.db.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }

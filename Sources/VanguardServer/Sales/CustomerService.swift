@@ -109,6 +109,7 @@ enum CustomerService {
         guard duplicate.id != survivor.id else { throw Problem.invalid("duplicateId", "sameCustomer", "A customer cannot be merged into itself.") }
         try ETag.check(req, version: survivor.version)
         let before = CustomerDTO(survivor)
+        let wonStages = try await OpportunityService.pipeline(req).wonStageKeys
         return try await req.db.writeTransaction { db in
             try await db.requireVersion(Customer.schema, id: survivor.id, survivor.version)
             let moved = (
@@ -118,6 +119,8 @@ enum CustomerService {
             try await Contact.query(on: db).withDeleted().filter(\.$customer.$id == duplicate.id!).set(\.$customer.$id, to: survivor.id!).update()
             try await SalesActivity.query(on: db).withDeleted().filter(\.$customer.$id == duplicate.id!).set(\.$customer.$id, to: survivor.id!).update()
             try await Opportunity.query(on: db).withDeleted().filter(\.$customer.$id == duplicate.id!).set(\.$customer.$id, to: survivor.id!).update()
+            // The campaigns that touched either one touched the survivor (MP-4).
+            try await CampaignRollUps.customersMerged(duplicate.id!, into: survivor.id!, wonStages: wonStages, on: db)
             if survivor.uscc == nil { survivor.uscc = duplicate.uscc }
             if survivor.industry == nil { survivor.industry = duplicate.industry }
             if survivor.size == nil { survivor.size = duplicate.size }

@@ -56,7 +56,7 @@ enum SalesReports {
             WHERE o.closed_on >= \(bind: period.firstDay.description) AND o.closed_on <= \(bind: period.lastDay.description) AND o.deleted_at IS NULL AND \(inScope)
             GROUP BY o.stage
             """).all()
-        let wonKeys = Set(pipeline.stages.filter { $0.outcome == .won }.map(\.key)), lostKeys = Set(pipeline.stages.filter { $0.outcome == .lost }.map(\.key))
+        let wonKeys = Set(pipeline.wonStageKeys), lostKeys = Set(pipeline.stages.filter { $0.outcome == .lost }.map(\.key))
         var won = 0, lost = 0, wonFen: Int64 = 0
         for r in closed {
             let stage = try r.decode(column: "stage", as: String.self), n = try r.decode(column: "deals", as: Int.self)

@@ -124,7 +124,7 @@ enum TargetService {
         let targets = try await SalesTarget.query(on: db).filter(\.$period == period.description).all()
         let commits = try await ForecastCommit.query(on: db).filter(\.$period == period.description).sort(\.$committedOn, .descending).all()
         let from = period.firstDay.description, to = period.lastDay.description
-        let wonStages = pipeline.stages.filter { $0.outcome == .won }.map(\.key)
+        let wonStages = pipeline.wonStageKeys
         let won = try await Opportunity.query(on: db).filter(\.$stage ~~ wonStages).filter(\.$closedOn >= from).filter(\.$closedOn <= to)
             .field(\.$id).field(\.$ownerMemberId).field(\.$amountFen).all()
         let open = try await Opportunity.query(on: db).filter(\.$stage ~~ pipeline.openStages.map(\.key)).filter(\.$expectedClose >= from).filter(\.$expectedClose <= to)
