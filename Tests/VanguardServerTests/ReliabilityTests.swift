@@ -30,6 +30,28 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("the hourly housekeeping removes idempotency keys past their 24 hours, sessions idle past the timeout and form buckets that filled up again, and nothing younger")
+    func housekeeping() async throws {
+        try await withApp { world in
+            world.app.settings.trustForwardedFor = true
+            let team = try await world.seedTeam()
+            let p = try await world.seedPromotion(team)
+            let c = try await MarketingCampaignFlowTests.runningExpo(world, team, p)
+            _ = try await MarketingCampaignFlowTests.signUp(world, c.slug, ["name": "王芳", "mobile": "13800138000", "consent": "true"])
+            _ = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("R010"), headers: [("Idempotency-Key", "old-key")])
+            let web = WebClient(world)
+            try await web.signIn("hr@team.test")
+            // Fresh, everything stays.
+            #expect(try await Housekeeping.run(world.app, now: world.clock.now()) == "removed 0 idempotency keys, 0 idle sessions, 0 refilled form buckets")
+            world.clock.advance(by: 25 * 3_600)
+            _ = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("R011"), headers: [("Idempotency-Key", "new-key")])
+            #expect(try await Scheduler.runNow(world.app, name: "housekeeping", now: world.clock.now())
+                    == "removed 1 idempotency keys, 1 idle sessions, 1 refilled form buckets")
+            #expect(try await IdempotencyKey.query(on: world.db).all().map(\.key) == ["new-key"])
+            #expect(try await web.get("/org").status == .seeOther, "the idle session is gone: sign in again")
+        }
+    }
+
     @Test("the same key with another request is refused; a failed request does not use its key up")
     func keyRules() async throws {
         try await withApp { world in

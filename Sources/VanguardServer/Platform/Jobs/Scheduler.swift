@@ -73,7 +73,7 @@ struct JobSpec: Sendable {
 
 enum Scheduler {
     /// The jobs every instance knows. Chapters add theirs here.
-    static var jobs: [JobSpec] { [SLAScan.job, CareJob.job, FeedbackDigestService.job, RiskScan.job] }
+    static var jobs: [JobSpec] { [SLAScan.job, CareJob.job, FeedbackDigestService.job, RiskScan.job, Housekeeping.job] }
 
     static let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 
