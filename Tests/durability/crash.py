@@ -3,15 +3,19 @@
 
 Starts `vanguard serve` on a fresh SQLite data directory (or the empty PostgreSQL database in
 DATABASE_URL), sends WRITES member creations from CLIENTS threads, each with its own
-Idempotency-Key and retried with that same key until the server acknowledges it, while a
-killer thread SIGKILLs the server KILLS times at random moments and restarts it. Then checks:
+Idempotency-Key and retried with that same key until the server acknowledges it, and SIGN_UPS
+visitors through a running campaign's public form (written a batch per transaction; retried
+until thanked), while a killer thread SIGKILLs the server KILLS times at random moments and
+restarts it. Then checks:
 
   * every acknowledged write is present exactly once (and nothing unacknowledged appears twice);
   * every member has exactly one "create" entry in the history (write and history are atomic);
   * no idempotency key lacks its member, none is claimed twice;
+  * every thanked visitor is kept, as exactly one prospect however often they were retried, each
+    visit with its history entry, and the campaign's lead roll-up counts each prospect once;
   * SQLite: PRAGMA integrity_check is ok.
 
-    Tests/durability/crash.py [--writes 10000] [--kills 50] [--clients 8] [--seed N]
+    Tests/durability/crash.py [--writes 10000] [--sign-ups 2000] [--kills 50] [--clients 8] [--seed N]
 
 Needs the debug or release binary (VANGUARD_BIN, default .build/debug/vanguard), Python 3
 with `requests`, and `psql` for PostgreSQL. Exit 0 when every check holds.
@@ -39,25 +43,29 @@ ADMIN = ("durability@vanguard.test", "Durable#Pass2026")
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--writes", type=int, default=10_000)
+    ap.add_argument("--sign-ups", type=int, default=None, help="public form sign-ups (default: a fifth of --writes)")
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--port", type=int, default=8097)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("DURABILITY_SEED", time.time())))
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    print(f"durability: {args.writes} writes, {args.kills} kills, {args.clients} clients, seed {args.seed}", flush=True)
+    sign_ups = args.writes // 5 if args.sign_ups is None else args.sign_ups
+    print(f"durability: {args.writes} writes, {sign_ups} sign-ups, {args.kills} kills, {args.clients} clients, seed {args.seed}", flush=True)
 
     binary = os.environ.get("VANGUARD_BIN", os.path.join(ROOT, ".build/debug/vanguard"))
     data_dir = tempfile.mkdtemp(prefix="vanguard-durability.")
     database_url = os.environ.get("DATABASE_URL")
     env = dict(os.environ, VANGUARD_DATA_DIR=data_dir, VANGUARD_ADMIN_EMAIL=ADMIN[0], VANGUARD_ADMIN_PASSWORD=ADMIN[1],
-               VANGUARD_BCRYPT_COST="4", LOG_LEVEL="warning")
+               VANGUARD_BCRYPT_COST="4", LOG_LEVEL="warning",
+               VANGUARD_TRUST_PROXY="1")
     base = f"http://127.0.0.1:{args.port}"
     server = Server(binary, env, args.port, data_dir)
     try:
         server.start()
         token = requests.post(f"{base}/api/v1/auth/token", json={"email": ADMIN[0], "password": ADMIN[1]}, timeout=10).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
+        add_running_campaign(database_url, data_dir)
 
         next_index = iter(range(args.writes))
         index_lock = threading.Lock()
@@ -108,6 +116,43 @@ def main() -> int:
                         continue
                     raise SystemExit(f"unexpected answer {r.status_code} for {no}: {r.text[:300]}")
 
+        next_visitor = iter(range(sign_ups))
+        thanked: set[str] = set()
+
+        def visitor_client() -> None:
+            try:
+                run_visitors()
+            except BaseException as e:  # noqa: BLE001 - reported below, never swallowed
+                failures.append(f"a visitor client stopped: {e}")
+
+        def run_visitors() -> None:
+            session = requests.Session()
+            while True:
+                with index_lock:
+                    i = next(next_visitor, None)
+                if i is None:
+                    return
+                mobile = f"137{i:08d}"
+                form = {"_csrf": "durable", "name": f"访客{i}", "mobile": mobile, "consent": "true"}
+                # Each visitor from their own address, so the rate limit slows none of them.
+                form_headers = {"Cookie": "vg_csrf=durable", "X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"}
+                while True:
+                    try:
+                        r = session.post(f"{base}/forms/{CAMPAIGN_SLUG}", data=form, headers=form_headers, timeout=10)
+                    except requests.RequestException:
+                        retries[0] += 1
+                        server.wait_healthy(30)
+                        continue
+                    if r.status_code == 200 and 'id="lead-thanks"' in r.text:
+                        with ack_lock:
+                            thanked.add(mobile)
+                        break
+                    if r.status_code >= 500:
+                        retries[0] += 1
+                        time.sleep(0.05)
+                        continue
+                    raise SystemExit(f"unexpected answer {r.status_code} for visitor {i}: {r.text[:300]}")
+
         def killer() -> None:
             for n in range(args.kills):
                 if done.wait(rng.uniform(0.05, 0.6)):
@@ -117,7 +162,7 @@ def main() -> int:
                 print(f"  kill {n + 1}/{args.kills}: {len(acknowledged)} acknowledged so far", flush=True)
 
         started = time.time()
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        threads = [threading.Thread(target=client) for _ in range(args.clients)] + [threading.Thread(target=visitor_client) for _ in range(2)]
         kill_thread = threading.Thread(target=killer)
         for t in threads:
             t.start()
@@ -128,10 +173,11 @@ def main() -> int:
         kill_thread.join()
         elapsed = time.time() - started
         print(f"durability: {len(acknowledged)} writes acknowledged in {elapsed:.1f} s, {retries[0]} retries, "
-              f"{server.kills} kills, {sum(1 for v in acknowledged.values() if v != 'first')} answered from the key store", flush=True)
+              f"{server.kills} kills, {sum(1 for v in acknowledged.values() if v != 'first')} answered from the key store; "
+              f"{len(thanked)} of {sign_ups} visitors thanked", flush=True)
 
         server.stop()
-        problems = failures + check(database_url, data_dir, set(acknowledged), args.writes)
+        problems = failures + check(database_url, data_dir, set(acknowledged), args.writes) + check_sign_ups(database_url, data_dir, thanked, sign_ups)
         for p in problems:
             print(f"FAIL: {p}", flush=True)
         if not problems:
@@ -172,6 +218,50 @@ def check(database_url, data_dir, acknowledged, writes) -> list[str]:
         result = run_query(None, data_dir, "PRAGMA integrity_check")
         if result != [("ok",)]:
             problems.append(f"integrity_check: {result[:5]}")
+    return problems
+
+
+CAMPAIGN_SLUG = "durability"
+
+
+def add_running_campaign(database_url, data_dir) -> None:
+    """A running campaign whose form is open, written straight into the migrated database."""
+    campaign = str(uuid.uuid4()).upper()
+    if database_url:
+        stamp, yes = "now()", "true"
+    else:
+        stamp, yes = str(time.time()), "1"
+    run_query(database_url, data_dir, f"""
+        INSERT INTO campaigns (id, code, slug, name, type, status, goal_note, audience, channels, content_plan, budget_fen,
+                               start_on, end_on, lessons, follow_up, form_open, created_at, version)
+        VALUES ('{campaign}', 'DUR-1', '{CAMPAIGN_SLUG}', '耐久展会', 'exhibition', 'running', '', '', 'offline', '', 1000000,
+                '2026-01-01', '2030-12-31', '', '', {yes}, {stamp}, 1)""")
+
+
+def check_sign_ups(database_url, data_dir, thanked, sign_ups) -> list[str]:
+    queries = {
+        "kept": "SELECT c.phone_key, COUNT(DISTINCT c.customer_id), COUNT(DISTINCT t.id) FROM contacts c "
+                "JOIN campaign_touches t ON t.customer_id = c.customer_id WHERE c.phone_key LIKE '137%' GROUP BY c.phone_key",
+        "unlogged": "SELECT COUNT(*) FROM campaign_touches t WHERE NOT EXISTS "
+                    "(SELECT 1 FROM audit_events a WHERE a.entity_id = t.id AND a.entity_type = 'campaignLead')",
+        "roll-up": "SELECT (SELECT COUNT(*) FROM campaign_leads), (SELECT COUNT(DISTINCT customer_id) FROM campaign_touches)",
+    }
+    rows = {name: run_query(database_url, data_dir, sql) for name, sql in queries.items()}
+    kept = {r[0]: (int(r[1]), int(r[2])) for r in rows["kept"]}
+    problems = []
+    lost = sorted(thanked - set(kept))
+    if lost:
+        problems.append(f"{len(lost)} thanked visitors were not kept, e.g. {lost[:5]}")
+    split = sorted(m for m, (customers, _) in kept.items() if customers != 1)
+    if split:
+        problems.append(f"{len(split)} visitors became more than one prospect, e.g. {split[:5]}")
+    if len(thanked) != sign_ups:
+        problems.append(f"only {len(thanked)} of {sign_ups} visitors were thanked")
+    if int(rows["unlogged"][0][0]) != 0:
+        problems.append(f"{rows['unlogged'][0][0]} visits lack their history entry")
+    leads, prospects = (int(v) for v in rows["roll-up"][0])
+    if leads != prospects:
+        problems.append(f"the lead roll-up counts {leads} prospects, the visits {prospects}")
     return problems
 
 
