@@ -548,7 +548,8 @@ struct AccessMatrixTests {
         let me = team.person(role)
         let spareToken = ApiToken(userId: me.user, name: "spare", tokenHash: Secrets.hash(UUID().uuidString), prefix: "vg_spare", now: world.clock.now(), expiresAt: nil)
         try await spareToken.create(on: db)
-        let note = AppNotification(userId: me.user, kind: "test", title: "Hello", body: "World", link: nil, createdAt: world.clock.now())
+        let note = AppNotification(userId: me.user, kind: "test", title: LocalizedText(zhHans: "Hello", en: "Hello"),
+                                   body: LocalizedText(zhHans: "World", en: "World"), link: nil, createdAt: world.clock.now())
         try await note.create(on: db)
         let sales = try await salesFixtures(world, team: team)
         let service = try await serviceFixtures(world, customer: UUID(uuidString: sales["customer"]!)!, department: department.id!)

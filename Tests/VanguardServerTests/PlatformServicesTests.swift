@@ -83,12 +83,26 @@ struct PlatformServicesTests {
     func notifications() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
-            try await Notifier.notify([team.salesRep.user, team.salesLead.user], kind: "test", title: "新的投诉", body: "客户投诉交付延迟",
+            try await Notifier.notify([team.salesRep.user, team.salesLead.user], kind: "test",
+                                      title: LocalizedText(zhHans: "新的投诉", zhHant: "新的投訴", en: "A new complaint"),
+                                      body: LocalizedText(zhHans: "客户投诉交付延迟", en: "The customer complains of a late delivery"),
                                       link: "/members", at: world.clock.now(), on: world.db)
             let count = try await world.api(.GET, "/api/v1/notifications/unread-count", token: team.salesRep.token).json(UnreadCount.self)
             #expect(count.unread == 1)
             let mine = try await world.api(.GET, "/api/v1/notifications", token: team.salesRep.token).json(PageOf<NotificationDTO>.self).items
             #expect(mine.map(\.title) == ["新的投诉"])
+            // Each reader reads it in their own language; what was not written in it reads as the team wrote it.
+            let english = try await world.api(.GET, "/api/v1/notifications", token: team.salesRep.token, headers: [("Accept-Language", "en")])
+                .json(PageOf<NotificationDTO>.self).items
+            #expect(english.map(\.title) == ["A new complaint"] && english.map(\.body) == ["The customer complains of a late delivery"])
+            let traditional = try await world.api(.GET, "/api/v1/notifications", token: team.salesRep.token, headers: [("Accept-Language", "zh-TW")])
+                .json(PageOf<NotificationDTO>.self).items
+            #expect(traditional.map(\.title) == ["新的投訴"] && traditional.map(\.body) == ["客户投诉交付延迟"])
+            let page = WebClient(world)
+            page.acceptLanguage = "en"
+            try await page.signIn("sales.rep@team.test")
+            try await page.get("/notifications")
+            #expect(page.lastBody.contains("A new complaint"))
             let theirs = try await world.api(.GET, "/api/v1/notifications", token: team.salesLead.token).json(PageOf<NotificationDTO>.self).items
             #expect(try await world.api(.POST, "/api/v1/notifications/\(theirs[0].id)/read", token: team.salesRep.token).status == .notFound)
             #expect(try await world.api(.POST, "/api/v1/notifications/\(mine[0].id)/read", token: team.salesRep.token).json(NotificationDTO.self).readAt != nil)
@@ -109,8 +123,10 @@ struct PlatformServicesTests {
             let hook = try await world.api(.POST, "/api/v1/webhooks", token: team.admin.token,
                                            json: JSONBody(["name": "营销群", "kind": "wecom", "url": .string("http://127.0.0.1:\(port)/bot"), "events": "complaint"]))
             #expect(hook.status == .created)
-            try await Notifier.notify([team.lead.user], kind: "complaint", title: "投诉升级", body: "工单超时", link: nil, at: world.clock.now(), on: world.db)
-            try await Notifier.notify([team.lead.user], kind: "other", title: "无关", body: "", link: nil, at: world.clock.now(), on: world.db)
+            try await Notifier.notify([team.lead.user], kind: "complaint", title: LocalizedText(zhHans: "投诉升级", en: "Complaint escalated"),
+                                      body: LocalizedText(zhHans: "工单超时", en: "Ticket overdue"), link: nil, at: world.clock.now(), on: world.db)
+            try await Notifier.notify([team.lead.user], kind: "other", title: LocalizedText(zhHans: "无关", en: "Unrelated"),
+                                      body: LocalizedText(zhHans: "", en: ""), link: nil, at: world.clock.now(), on: world.db)
             #expect(try await WebhookDelivery.query(on: world.db).count() == 1)
             let first = try await WebhookQueue.claim(worker: "a", now: world.clock.now(), lease: 60, on: world.db)
             let second = try await WebhookQueue.claim(worker: "b", now: world.clock.now(), lease: 60, on: world.db)
@@ -133,7 +149,7 @@ struct PlatformServicesTests {
             try await BotServer.run(ReceivedBodies(), answering: .internalServerError) { port in
             _ = try await world.api(.POST, "/api/v1/webhooks", token: team.admin.token,
                                     json: JSONBody(["name": "坏的", "kind": "dingtalk", "url": .string("http://127.0.0.1:\(port)/bot")]))
-            try await Notifier.notify([team.lead.user], kind: "x", title: "t", body: "b", link: nil, at: world.clock.now(), on: world.db)
+            try await Notifier.notify([team.lead.user], kind: "x", title: LocalizedText(zhHans: "t", en: "t"), body: LocalizedText(zhHans: "b", en: "b"), link: nil, at: world.clock.now(), on: world.db)
             let d = try #require(try await WebhookQueue.claim(worker: "a", now: world.clock.now(), lease: 60, on: world.db))
             try await WebhookQueue.deliver(d, client: world.app.client, now: { world.clock.now() }, on: world.db, logger: world.app.logger)
             let after = try #require(try await WebhookDelivery.query(on: world.db).first())

@@ -91,7 +91,9 @@ struct SalesQuoteTests {
             #expect(selfApproval.problem?.errors?.first?.code == "leadApprovalOnly")
             #expect(try await world.api(.PATCH, path, token: f.team.lead.token, json: JSONBody(["status": "approved"])).status == .ok)
             let repInbox = try await world.api(.GET, "/api/v1/notifications", token: rep).json(PageOf<NotificationDTO>.self)
-            #expect(repInbox.items.contains { $0.title.contains("approved") })
+            #expect(repInbox.items.contains { $0.title == "报价单 \(q.number) 已批准" })
+            let inEnglish = try await world.api(.GET, "/api/v1/notifications", token: rep, headers: [("Accept-Language", "en")]).json(PageOf<NotificationDTO>.self)
+            #expect(inEnglish.items.contains { $0.title == "Quote \(q.number) approved" })
             // Changing an approved quote's content takes it back to draft: the approval was for other terms.
             let edited = try await world.api(.PATCH, path, token: rep, raw: #"{"serviceTerms":"两年保修"}"#).json(QuoteDTO.self)
             #expect(edited.status == "draft" && edited.approvedAt == nil)

@@ -6,6 +6,7 @@ enum AppMigrations {
     static var all: [any Migration] {
         PlatformMigrations.all + OrganizationMigrations.all + PlatformMigrations.afterOrganization + SalesMigrations.all
             + PlatformMigrations.afterSales + ServiceMigrations.all + MarketingResearchMigrations.all + RiskMigrations.all + MarketingPartnerMigrations.all + CampaignMigrations.all
+            + PlatformMigrations.afterCampaigns
     }
 }
 
@@ -17,4 +18,6 @@ enum PlatformMigrations {
     static let afterOrganization: [any Migration] = [CreateIdempotencyKey()]
     /// `stored_files` before the service chapter, whose `ticket_attachments` refer to it.
     static let afterSales: [any Migration] = [CreateScheduledJob(), CreateStoredFile()]
+    /// Platform changes that landed after the chapters' tables: appended, never reordered.
+    static let afterCampaigns: [any Migration] = [AddNotificationTranslations()]
 }

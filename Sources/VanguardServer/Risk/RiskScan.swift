@@ -77,7 +77,7 @@ enum RiskScan {
     static func raise(_ plan: Plan, at now: Date, on db: any Database) async throws -> [RiskWarningRecord] {
         guard !plan.warnings.isEmpty, let sql = db as? any SQLDatabase else { return [] }
         var raised: [RiskWarningRecord] = []
-        var notices: [(users: [UUID], title: String, body: String, link: String?)] = []
+        var notices: [(users: [UUID], title: LocalizedText, body: LocalizedText, link: String?)] = []
         var events: [AuditEvent] = []
         for w in plan.warnings {
             let r = RiskWarningRecord(w, at: now)
@@ -97,7 +97,9 @@ enum RiskScan {
             raised.append(r)
             let users = (r.ownerMemberId.flatMap { plan.accounts[$0] } ?? []) + plan.teamLeads
             let severity = RiskSeverity(rawValue: r.severity) ?? .warning
-            notices.append((users, "[\(severity.label.zhHans)] \(r.messageZhHans)", r.responsePlan, "/warnings/\(r.id!)"))
+            let title = LocalizedText(zhHans: "[\(severity.label.zhHans)] \(r.messageZhHans)", zhHant: "[\(severity.label.zhHant)] \(r.messageZhHant)",
+                                      en: "[\(severity.label.en)] \(r.messageEn)")
+            notices.append((users, title, LocalizedText(zhHans: r.responsePlan, en: r.responsePlan), "/warnings/\(r.id!)"))
             events.append(Audit.systemEvent(.create, "riskWarning", id: r.id, label: "\(r.clause) \(r.ruleKey): \(r.messageZhHans)", at: now))
         }
         try await Audit.insert(events, on: db)

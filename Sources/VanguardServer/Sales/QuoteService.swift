@@ -179,7 +179,7 @@ enum QuoteService {
         let (moveTo, linesReplaced) = (target, replacedLines)
         return try await req.db.writeTransaction { db in
             try await db.requireVersion(Quote.schema, id: q.id, q.version)
-            var notify: (users: [UUID], title: String, body: String)?
+            var notify: (users: [UUID], title: LocalizedText, body: LocalizedText)?
             if let target = moveTo, target.rawValue != q.status {
                 let from = QuoteStatus(rawValue: q.status) ?? .draft
                 let facts = QuoteFacts(approvalNeeded: q.approvalNeeded, approvalReason: q.approvalReason,
@@ -192,12 +192,14 @@ enum QuoteService {
                 switch target {
                 case .pendingApproval:
                     let leads = try await UserAccount.query(on: db).filter(\.$role == Role.lead.rawValue).all().compactMap(\.id)
-                    notify = (leads, "Quote \(q.number) needs your approval", q.approvalReason ?? "")
+                    notify = (leads, LocalizedText(zhHans: "报价单 \(q.number) 待您审批", zhHant: "報價單 \(q.number) 待您審批", en: "Quote \(q.number) needs your approval"),
+                              LocalizedText(zhHans: q.approvalReason ?? "", en: q.approvalReason ?? ""))
                 case .approved:
                     q.approvedBy = user.actor.userId
                     q.approvedAt = now
                     let owners = try await UserAccount.query(on: db).filter(\.$memberId == q.ownerMemberId).all().compactMap(\.id)
-                    notify = (owners, "Quote \(q.number) approved", "It may now be sent to the customer.")
+                    notify = (owners, LocalizedText(zhHans: "报价单 \(q.number) 已批准", zhHant: "報價單 \(q.number) 已核准", en: "Quote \(q.number) approved"),
+                              LocalizedText(zhHans: "可以发给客户了。", zhHant: "可以發給客戶了。", en: "It may now be sent to the customer."))
                 case .sent: q.sentAt = now
                 case .draft: q.approvedAt = nil; q.approvedBy = nil
                 default: break

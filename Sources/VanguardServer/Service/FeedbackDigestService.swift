@@ -83,9 +83,12 @@ enum FeedbackDigestService {
         let leads = try await SLAScan.leads(serviceGroup: try await TicketService.serviceGroup(on: db), on: db)
             + (try await SLAScan.teamLeads(on: db))
         let notices = report.departments.map { d in
-            (title: "\(month) 客户反馈月报 · \(d.name): 新收 \(d.received) 条，待处理 \(d.open + d.backlog) 条",
-             body: ([d.contactEmail.map { "To: \($0)" }].compactMap { $0 } + d.byCategory.map { "\($0.name) \($0.count)" }
-                    + d.waitingLongest.map { "· \($0.receivedOn) \($0.summary)" }).joined(separator: "\n"))
+            (title: LocalizedText(zhHans: "\(month) 客户反馈月报 · \(d.name): 新收 \(d.received) 条，待处理 \(d.open + d.backlog) 条",
+                                  zhHant: "\(month) 客戶反饋月報 · \(d.name): 新收 \(d.received) 條，待處理 \(d.open + d.backlog) 條",
+                                  en: "\(month) customer feedback digest · \(d.name): \(d.received) new, \(d.open + d.backlog) open"),
+             // The categories as the team's pack names them (simplified Chinese) in every language.
+             body: LocalizedText(zhHans: ([d.contactEmail.map { "To: \($0)" }].compactMap { $0 } + d.byCategory.map { "\($0.name) \($0.count)" }
+                    + d.waitingLongest.map { "· \($0.receivedOn) \($0.summary)" }).joined(separator: "\n"), en: ""))
         }
         try await db.writeTransaction { db in
             // One notice per department, so each reaches the webhooks on its own (one mail per department).

@@ -38,12 +38,16 @@ enum SLAScan {
         // (after downtime, or a morning's backlog) is a handful of statements, not thousands.
         let warnIds = warnings.compactMap(\.id), breachIds = breachDue.compactMap(\.id)
         var notes: [TicketUpdate] = [], events: [AuditEvent] = []
-        var warned: [(users: [UUID], title: String, body: String, link: String?)] = [], breached = warned
+        var warned: [(users: [UUID], title: LocalizedText, body: LocalizedText, link: String?)] = [], breached = warned
         for t in warnings {
             let due = [t.responseDueAt, t.resolutionDueAt].compactMap { $0 }.min()
-            let what = t.responseDueAt != nil && t.firstResponseAt == nil ? "first response" : "resolution"
-            warned.append((groupLeads + agentsOf(t), "\(t.number) is close to its \(what) deadline",
-                           "\(t.subject) — due \(due.map(TicketService.dueKey) ?? "")", "/tickets/\(t.id!)"))
+            let response = t.responseDueAt != nil && t.firstResponseAt == nil
+            let what = response ? "first response" : "resolution"
+            let dueText = due.map(TicketService.dueKey) ?? ""
+            warned.append((groupLeads + agentsOf(t),
+                           LocalizedText(zhHans: "\(t.number) 即将超过\(response ? "首次响应" : "解决")时限", zhHant: "\(t.number) 即將超過\(response ? "首次回應" : "解決")時限",
+                                         en: "\(t.number) is close to its \(what) deadline"),
+                           LocalizedText(zhHans: "\(t.subject) — 截止 \(dueText)", en: "\(t.subject) — due \(dueText)"), "/tickets/\(t.id!)"))
             events.append(Audit.systemEvent(.update, "ticket", id: t.id, label: "\(t.number): SLA warning (\(what))", at: now))
         }
         for t in breachDue {
@@ -52,7 +56,10 @@ enum SLAScan {
             note.ticketId = t.id!; note.kind = TicketUpdateKind.note.rawValue; note.body = "SLA: \(what) target missed; escalated."
             note.customerVisible = false; note.at = now
             notes.append(note)
-            breached.append((groupLeads + teamLeads + agentsOf(t), "\(t.number) missed its \(what) target", t.subject, "/tickets/\(t.id!)"))
+            let missed = what == "first-response"
+                ? LocalizedText(zhHans: "\(t.number) 超过首次响应时限，已升级", zhHant: "\(t.number) 超過首次回應時限，已升級", en: "\(t.number) missed its first-response target")
+                : LocalizedText(zhHans: "\(t.number) 超过解决时限，已升级", zhHant: "\(t.number) 超過解決時限，已升級", en: "\(t.number) missed its resolution target")
+            breached.append((groupLeads + teamLeads + agentsOf(t), missed, LocalizedText(zhHans: t.subject, en: t.subject), "/tickets/\(t.id!)"))
             events.append(Audit.systemEvent(.update, "ticket", id: t.id, label: "\(t.number): SLA breached (\(what)), escalated", at: now))
         }
         let (allNotes, allEvents, warnNotices, breachNotices) = (notes, events, warned, breached)

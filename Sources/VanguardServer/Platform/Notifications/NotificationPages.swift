@@ -29,7 +29,7 @@ struct NotificationPages: RouteCollection {
         let rows = try await AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId)
             .sort(\.$createdAt, .descending).limit(100).all()
         let locale = req.locale
-        let context = Context(rows: rows.map { Row(id: $0.id!, title: $0.title, body: $0.body, link: $0.link,
+        let context = Context(rows: rows.map { Row(id: $0.id!, title: $0.title(locale), body: $0.body(locale), link: $0.link,
                                                    when: MemberPages.format($0.createdAt, locale), unread: $0.readAt == nil) },
                               anyUnread: rows.contains { $0.readAt == nil })
         return try await req.page("Platform/notifications", title: "notifications", section: "notifications", context)

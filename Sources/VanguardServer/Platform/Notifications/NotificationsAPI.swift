@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import VanguardCore
 
 struct NotificationDTO: Content {
     var id: UUID
@@ -10,8 +11,9 @@ struct NotificationDTO: Content {
     var createdAt: Date
     var readAt: Date?
 
-    init(_ n: AppNotification) {
-        id = n.id!; kind = n.kind; title = n.title; body = n.body; link = n.link; createdAt = n.createdAt; readAt = n.readAt
+    /// In the reader's language.
+    init(_ n: AppNotification, locale: AppLocale) {
+        id = n.id!; kind = n.kind; title = n.title(locale); body = n.body(locale); link = n.link; createdAt = n.createdAt; readAt = n.readAt
     }
 }
 
@@ -33,7 +35,8 @@ struct NotificationsAPI: RouteCollection {
         let q = AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId)
         if try req.queryBool("unread") == true { q.filter(\.$readAt == nil) }
         let rows = try await list.apply(to: q, column: "created_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
-        return try await list.page(rows, value: { String($0.createdAt.timeIntervalSince1970) }, id: { $0.id }, map: NotificationDTO.init)
+        let locale = req.locale
+        return try await list.page(rows, value: { String($0.createdAt.timeIntervalSince1970) }, id: { $0.id }, map: { NotificationDTO($0, locale: locale) })
             .encodeResponse(for: req)
     }
 
@@ -52,7 +55,7 @@ struct NotificationsAPI: RouteCollection {
             n.readAt = req.now
             try await n.save(on: req.db)
         }
-        return NotificationDTO(n)
+        return NotificationDTO(n, locale: req.locale)
     }
 
     func markAllRead(req: Request) async throws -> UnreadCount {
