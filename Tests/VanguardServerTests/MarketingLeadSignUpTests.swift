@@ -49,7 +49,7 @@ struct MarketingLeadSignUpTests {
             #expect(history.count == 8)
             #expect(history.filter { $0.action == "update" }.count == 1 && history.allSatisfy { $0.entityLabel.hasPrefix(c.code) })
             // The stored bucket goes on counting: the flood's address is still slowed by the next post.
-            let next = try await LeadSignUps.write([Self.signUp(c, form, "刷单6", mobile: "13900000006", from: "198.51.100.9", at: now)], app: world.app)
+            let next = await LeadSignUps.write([Self.signUp(c, form, "刷单6", mobile: "13900000006", from: "198.51.100.9", at: now)], app: world.app)
             #expect(try next[0].get() == .limited(retryAfterSeconds: 60))
         }
     }

@@ -75,83 +75,69 @@ def main() -> int:
         done = threading.Event()
         failures: list[str] = []
 
-        def client() -> None:
-            # A thread's SystemExit (an unexpected answer, a server that did not come back) ends
-            # only that thread, silently: keep it for the report instead.
-            try:
-                run_client()
-            except BaseException as e:  # noqa: BLE001 - reported below, never swallowed
-                failures.append(f"a client stopped: {e}")
+        def worker(what: str, items, one) -> threading.Thread:
+            """A thread that takes items until none are left, each with `one(session, item)`. Its
+            SystemExit (an unexpected answer, a server that did not come back) would end only that
+            thread, silently: it is kept for the report instead."""
+            def run() -> None:
+                session = requests.Session()
+                try:
+                    while True:
+                        with index_lock:
+                            i = next(items, None)
+                        if i is None:
+                            return
+                        one(session, i)
+                except BaseException as e:  # noqa: BLE001 - reported below, never swallowed
+                    failures.append(f"a {what} client stopped: {e}")
+            return threading.Thread(target=run)
 
-        def run_client() -> None:
-            session = requests.Session()
+        def until_answered(send, retry) -> requests.Response:
+            """Sends until the server answers with something `retry` does not ask to send again,
+            waiting for a killed server to come back."""
             while True:
-                with index_lock:
-                    i = next(next_index, None)
-                if i is None:
-                    return
-                no = f"D{i:06d}"
-                key = str(uuid.uuid4())
-                body = {"employeeNo": no, "name": f"耐久{i}", "email": f"d{i}@durability.test", "position": "专员",
-                        "grade": "P1", "hireDate": "2025-01-01"}
-                while True:
-                    try:
-                        r = session.post(f"{base}/api/v1/members", json=body, timeout=10,
-                                         headers={**headers, "Idempotency-Key": key})
-                    except requests.RequestException:
-                        retries[0] += 1
-                        server.wait_healthy(30)
-                        continue
-                    if r.status_code == 201:
-                        with ack_lock:
-                            acknowledged[no] = "replayed" if r.headers.get("Idempotent-Replayed") else "first"
-                        break
-                    if r.status_code == 409 and "idempotent-request-applied" in r.text:
-                        with ack_lock:
-                            acknowledged[no] = "applied"
-                        break
-                    if r.status_code in (409, 502, 503) or r.status_code >= 500:
-                        retries[0] += 1
-                        time.sleep(0.05)
-                        continue
-                    raise SystemExit(f"unexpected answer {r.status_code} for {no}: {r.text[:300]}")
+                try:
+                    r = send()
+                except requests.RequestException:
+                    retries[0] += 1
+                    server.wait_healthy(30)
+                    continue
+                if not retry(r):
+                    return r
+                retries[0] += 1
+                time.sleep(0.05)
+
+        def add_member(session, i) -> None:
+            no = f"D{i:06d}"
+            key = str(uuid.uuid4())
+            body = {"employeeNo": no, "name": f"耐久{i}", "email": f"d{i}@durability.test", "position": "专员",
+                    "grade": "P1", "hireDate": "2025-01-01"}
+            applied = lambda r: r.status_code == 409 and "idempotent-request-applied" in r.text  # noqa: E731
+            r = until_answered(lambda: session.post(f"{base}/api/v1/members", json=body, timeout=10, headers={**headers, "Idempotency-Key": key}),
+                               lambda r: r.status_code >= 500 or (r.status_code == 409 and not applied(r)))
+            if r.status_code == 201:
+                with ack_lock:
+                    acknowledged[no] = "replayed" if r.headers.get("Idempotent-Replayed") else "first"
+            elif applied(r):
+                with ack_lock:
+                    acknowledged[no] = "applied"
+            else:
+                raise SystemExit(f"unexpected answer {r.status_code} for {no}: {r.text[:300]}")
 
         next_visitor = iter(range(sign_ups))
         thanked: set[str] = set()
 
-        def visitor_client() -> None:
-            try:
-                run_visitors()
-            except BaseException as e:  # noqa: BLE001 - reported below, never swallowed
-                failures.append(f"a visitor client stopped: {e}")
-
-        def run_visitors() -> None:
-            session = requests.Session()
-            while True:
-                with index_lock:
-                    i = next(next_visitor, None)
-                if i is None:
-                    return
-                mobile = f"137{i:08d}"
-                form = {"_csrf": "durable", "name": f"访客{i}", "mobile": mobile, "consent": "true"}
-                # Each visitor from their own address, so the rate limit slows none of them.
-                form_headers = {"Cookie": "vg_csrf=durable", "X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"}
-                while True:
-                    try:
-                        r = session.post(f"{base}/forms/{CAMPAIGN_SLUG}", data=form, headers=form_headers, timeout=10)
-                    except requests.RequestException:
-                        retries[0] += 1
-                        server.wait_healthy(30)
-                        continue
-                    if r.status_code == 200 and 'id="lead-thanks"' in r.text:
-                        with ack_lock:
-                            thanked.add(mobile)
-                        break
-                    if r.status_code >= 500:
-                        retries[0] += 1
-                        time.sleep(0.05)
-                        continue
-                    raise SystemExit(f"unexpected answer {r.status_code} for visitor {i}: {r.text[:300]}")
+        def sign_up(session, i) -> None:
+            mobile = f"137{i:08d}"
+            form = {"_csrf": "durable", "name": f"访客{i}", "mobile": mobile, "consent": "true"}
+            # Each visitor from their own address, so the rate limit slows none of them.
+            form_headers = {"Cookie": "vg_csrf=durable", "X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"}
+            r = until_answered(lambda: session.post(f"{base}/forms/{CAMPAIGN_SLUG}", data=form, headers=form_headers, timeout=10),
+                               lambda r: r.status_code >= 500)
+            if r.status_code != 200 or 'id="lead-thanks"' not in r.text:
+                raise SystemExit(f"unexpected answer {r.status_code} for visitor {i}: {r.text[:300]}")
+            with ack_lock:
+                thanked.add(mobile)
 
         def killer() -> None:
             for n in range(args.kills):
@@ -162,7 +148,7 @@ def main() -> int:
                 print(f"  kill {n + 1}/{args.kills}: {len(acknowledged)} acknowledged so far", flush=True)
 
         started = time.time()
-        threads = [threading.Thread(target=client) for _ in range(args.clients)] + [threading.Thread(target=visitor_client) for _ in range(2)]
+        threads = [worker("member", next_index, add_member) for _ in range(args.clients)] + [worker("visitor", next_visitor, sign_up) for _ in range(2)]
         kill_thread = threading.Thread(target=killer)
         for t in threads:
             t.start()

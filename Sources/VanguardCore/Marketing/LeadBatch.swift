@@ -38,6 +38,11 @@ public struct LeadBatch: Sendable {
         /// A new prospect and its contact, with these ids.
         case new(Match)
 
+        public var isNew: Bool {
+            if case .new = self { return true }
+            return false
+        }
+
         public var match: Match? {
             switch self {
             case .known(let m), .new(let m): return m

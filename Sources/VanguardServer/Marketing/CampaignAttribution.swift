@@ -9,10 +9,12 @@ import VanguardCore
 /// (`VanguardCore.Attribution`); if it leaves the won stage, the credit goes. Runs inside the
 /// stage change's own transaction, so a deal is never won without its credit or the reverse.
 enum CampaignAttribution {
-    static func recordStage(_ o: Opportunity, pipeline: Pipeline, at now: Date, on db: any Database) async throws {
+    static func recordStage(_ o: Opportunity, from: String?, pipeline: Pipeline, at now: Date, on db: any Database) async throws {
         try await CampaignCredit.query(on: db).filter(\.$opportunityId == o.id!).delete()
         guard pipeline.stage(o.stage)?.outcome == .won else {
-            // Perhaps it just left a won stage: the campaigns that brought the customer in lose the win.
+            // Out of a won stage, the campaigns that brought the customer in lose the win (perhaps
+            // not all: the customer may have won another deal); any other move changes no mark.
+            guard let from, pipeline.stage(from)?.outcome == .won else { return }
             return try await CampaignRollUps.refreshLeads(customers: [o.$customer.id], wonStages: pipeline.wonStageKeys, on: db)
         }
         try await CampaignRollUps.dealOpened(customer: o.$customer.id, won: true, on: db)

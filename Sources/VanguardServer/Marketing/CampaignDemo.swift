@@ -146,7 +146,7 @@ enum CampaignDemo {
                 t.at = min(o.stageChangedAt.addingTimeInterval(-Double(5 + random(20)) * 86_400), instant(CivilDate(c.startOn!)!, hour: 10))
                 t.onDay = CivilDate.on(t.at).description
                 try await t.create(on: db)
-                try await CampaignAttribution.recordStage(o, pipeline: pipeline, at: o.stageChangedAt, on: db)
+                try await CampaignAttribution.recordStage(o, from: nil, pipeline: pipeline, at: o.stageChangedAt, on: db)
             }
             try await CampaignRollUps.rebuild(wonStages: wonStages, on: db)
         }

@@ -116,10 +116,6 @@ enum CampaignEvaluationService {
         return String(first.description.prefix(7))...String(last.description.prefix(7))
     }
 
-    static func wonStages(_ req: Request) async throws -> [String] {
-        try await OpportunityService.pipeline(req).wonStageKeys
-    }
-
     /// The sums for the given campaigns (all, when nil) over the period (all time, when nil).
     static func sums(campaigns ids: [UUID]?, period: ClosedRange<CivilDate>?, on sql: any SQLDatabase) async throws -> Sums {
         var s = Sums()

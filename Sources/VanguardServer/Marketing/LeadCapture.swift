@@ -19,8 +19,7 @@ enum LeadCapture {
         var status: CampaignStatus?
         var formOpen: Bool
 
-        /// The form takes sign-ups from approval until the campaign finishes, unless its planner closed it.
-        var isOpen: Bool { formOpen && [.approved, .running].contains(status) }
+        var isOpen: Bool { LeadCapture.isOpen(formOpen: formOpen, status: status) }
     }
 
     /// The campaign behind an address.
@@ -33,7 +32,9 @@ enum LeadCapture {
                             status: CampaignStatus(rawValue: try r.string("status")), formOpen: try r.bool("form_open"))
     }
 
-    static func isOpen(_ c: Campaign) -> Bool { c.formOpen && [.approved, .running].contains(c.campaignStatus) }
+    /// The form takes sign-ups from approval until the campaign finishes, unless its planner closed it.
+    static func isOpen(formOpen: Bool, status: CampaignStatus?) -> Bool { formOpen && [.approved, .running].contains(status) }
+    static func isOpen(_ c: Campaign) -> Bool { isOpen(formOpen: c.formOpen, status: c.campaignStatus) }
 
     /// The address a client is limited by: the connection's, or the one the trusted proxy in
     /// front of us saw (the last entry of X-Forwarded-For, which that proxy appended).

@@ -83,8 +83,7 @@ actor LeadSignUps {
             try await LeadCapture.store(changed, on: sql)
             let kept = zip(signUps, decisions).compactMap { s, d -> LeadCapture.Kept? in
                 guard case .accepted(let draft) = s.post.outcome, let match = d.match else { return nil }
-                if case .new = d { return LeadCapture.Kept(signUp: s, draft: draft, match: match, isNew: true) }
-                return LeadCapture.Kept(signUp: s, draft: draft, match: match, isNew: false)
+                return LeadCapture.Kept(signUp: s, draft: draft, match: match, isNew: d.isNew)
             }
             try await LeadCapture.write(kept, classification: classification, wonStages: wonStages, on: db)
             return decisions

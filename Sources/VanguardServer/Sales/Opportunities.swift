@@ -204,7 +204,7 @@ enum OpportunityService {
             if creating { try await CampaignRollUps.dealOpened(customer: o.$customer.id, won: false, on: db) }
             if moving {
                 try await StageDays.record(o, from: fromStage, to: o.stage, at: now, by: actor, on: db)
-                try await CampaignAttribution.recordStage(o, pipeline: pipeline, at: now, on: db)
+                try await CampaignAttribution.recordStage(o, from: fromStage, pipeline: pipeline, at: now, on: db)
             } else {
                 try await CampaignAttribution.recordAmount(o, on: db)
             }
@@ -234,7 +234,7 @@ enum OpportunityService {
         o.version += 1
         try await o.save(on: db)
         try await StageDays.record(o, from: from, to: stage, at: now, by: req.currentUser?.actor.userId, on: db)
-        try await CampaignAttribution.recordStage(o, pipeline: pipeline, at: now, on: db)
+        try await CampaignAttribution.recordStage(o, from: from, pipeline: pipeline, at: now, on: db)
         try await Audit.record(.update, "opportunity", id: o.id, label: o.title, before: before, after: OpportunityDTO(o, pipeline: pipeline), request: req, on: db)
         if pipeline.stage(stage)?.outcome == .won, let customer = try await Customer.find(o.$customer.id, on: db), customer.status == CustomerStatus.prospect.rawValue {
             let customerBefore = CustomerDTO(customer)
