@@ -137,4 +137,41 @@ struct ReliabilityTests {
             #expect(sync == 2, "2 is FULL: the WAL is synced at every commit")
         }
     }
+
+    @Test("vanguard check: the roll-ups kept by deal moves and tickets equal a rebuild from their records; one edited by hand is found, and the check changes nothing")
+    func rollUpsProven() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = team.salesRep.token
+            let customer = try await world.api(.POST, "/api/v1/customers", token: rep, json: JSONBody(["name": "厦门鼓浪屿茶业", "source": "visit"])).json(CustomerDTO.self)
+            let deal = try await world.api(.POST, "/api/v1/opportunities", token: rep, json: JSONBody([
+                "customerId": .string(customer.id.uuidString), "title": "茶叶包装线", "amount": 80_000])).json(OpportunityDTO.self)
+            world.clock.advance(by: 3_600)
+            _ = try await world.api(.PATCH, "/api/v1/opportunities/\(deal.id)", token: rep, json: JSONBody(["stage": "visited"]))
+            world.clock.advance(by: 3_600)
+            _ = try await world.api(.PATCH, "/api/v1/opportunities/\(deal.id)", token: rep, json: JSONBody(["stage": "proposal", "needs": "两条包装线"]))
+            let ticket = try await world.api(.POST, "/api/v1/tickets", token: team.serviceAgent.token, json: JSONBody([
+                "customerId": .string(customer.id.uuidString), "type": "inquiry", "channel": "phone", "subject": "交货期"])).json(TicketDTO.self)
+            world.clock.advance(by: 600)
+            let resolved = try await world.api(.PATCH, "/api/v1/tickets/\(ticket.id)", token: team.serviceAgent.token,
+                                               json: JSONBody(["status": "resolved", "cause": "delivery", "resolution": "已告知交货期"]))
+            #expect(resolved.status == .ok)
+
+            let checks = try await CheckCommand.checks(world.app)
+            let clean = try await RollUpChecks.run(checks, on: world.db)
+            #expect(Set(clean.keys) == ["stage days", "service days", "campaign leads and months", "campaign credits"])
+            #expect(clean.values.allSatisfy { $0.isEmpty }, "\(clean)")
+
+            let sql = world.db as! any SQLDatabase
+            try await sql.raw("UPDATE opportunity_stage_days SET first_entries = first_entries + 1 WHERE stage = 'visited' AND first_entries = 1").run()
+            let found = try await RollUpChecks.run(checks, on: world.db)
+            let difference = try #require(found["stage days"]?.first)
+            #expect(found["stage days"]?.count == 1 && difference.key.last == "visited", "\(found)")
+            #expect(difference.kept?.first == 2 && difference.rebuilt?.first == 1, "kept 2 deals entering, the log says 1")
+            #expect(found["service days"] == [], "the other roll-ups still agree")
+            let visited = try await sql.raw("SELECT CAST(SUM(first_entries) AS BIGINT) AS n FROM opportunity_stage_days WHERE stage = 'visited'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(visited == 2, "the rebuild was rolled back: the check changes nothing")
+        }
+    }
 }

@@ -5,17 +5,21 @@ Starts `vanguard serve` on a fresh SQLite data directory (or the empty PostgreSQ
 DATABASE_URL), sends WRITES member creations from CLIENTS threads, each with its own
 Idempotency-Key and retried with that same key until the server acknowledges it, and SIGN_UPS
 visitors through a running campaign's public form (written a batch per transaction; retried
-until thanked), while a killer thread SIGKILLs the server KILLS times at random moments and
-restarts it. Then checks:
+until thanked), and DEALS deals and TICKETS tickets each opened and moved along its path (stage
+and status changes with If-Match; see pipeline.py), while a killer thread SIGKILLs the server
+KILLS times at random moments and restarts it. Then checks:
 
   * every acknowledged write is present exactly once (and nothing unacknowledged appears twice);
   * every member has exactly one "create" entry in the history (write and history are atomic);
   * no idempotency key lacks its member, none is claimed twice;
   * every thanked visitor is kept, as exactly one prospect however often they were retried, each
     visit with its history entry, and the campaign's lead roll-up counts each prospect once;
-  * SQLite: PRAGMA integrity_check is ok.
+  * every acknowledged deal and ticket is there once, at its last acknowledged stage or status, each
+    move logged once with its history entry; the funnel's totals equal the deals (pipeline.py);
+  * `vanguard check`: SQLite's integrity_check is ok and every roll-up equals a rebuild from its
+    records (the funnel's stage days, the service report's days, the campaign roll-ups).
 
-    Tests/durability/crash.py [--writes 10000] [--sign-ups 2000] [--kills 50] [--clients 8] [--seed N]
+    Tests/durability/crash.py [--writes 10000] [--sign-ups 2000] [--deals 1000] [--tickets 1000] [--kills 50] [--clients 8] [--seed N]
 
 Needs the debug or release binary (VANGUARD_BIN, default .build/debug/vanguard), Python 3
 with `requests`, and `psql` for PostgreSQL. Exit 0 when every check holds.
@@ -36,6 +40,8 @@ import uuid
 
 import requests
 
+from pipeline import DealsAndTickets, check as check_pipeline
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ADMIN = ("durability@vanguard.test", "Durable#Pass2026")
 
@@ -44,6 +50,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--writes", type=int, default=10_000)
     ap.add_argument("--sign-ups", type=int, default=None, help="public form sign-ups (default: a fifth of --writes)")
+    ap.add_argument("--deals", type=int, default=None, help="deals opened and moved (default: a tenth of --writes)")
+    ap.add_argument("--tickets", type=int, default=None, help="tickets opened and moved (default: a tenth of --writes)")
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--port", type=int, default=8097)
@@ -51,7 +59,10 @@ def main() -> int:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     sign_ups = args.writes // 5 if args.sign_ups is None else args.sign_ups
-    print(f"durability: {args.writes} writes, {sign_ups} sign-ups, {args.kills} kills, {args.clients} clients, seed {args.seed}", flush=True)
+    deals = args.writes // 10 if args.deals is None else args.deals
+    tickets = args.writes // 10 if args.tickets is None else args.tickets
+    print(f"durability: {args.writes} writes, {sign_ups} sign-ups, {deals} deals, {tickets} tickets, {args.kills} kills, "
+          f"{args.clients} clients, seed {args.seed}", flush=True)
 
     binary = os.environ.get("VANGUARD_BIN", os.path.join(ROOT, ".build/debug/vanguard"))
     data_dir = tempfile.mkdtemp(prefix="vanguard-durability.")
@@ -66,6 +77,8 @@ def main() -> int:
         token = requests.post(f"{base}/api/v1/auth/token", json={"email": ADMIN[0], "password": ADMIN[1]}, timeout=10).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
         add_running_campaign(database_url, data_dir)
+        pipeline = DealsAndTickets(base, headers, lambda send, retry: until_answered(send, retry), random.Random(args.seed + 1))
+        pipeline.add_customers(requests.Session())
 
         next_index = iter(range(args.writes))
         index_lock = threading.Lock()
@@ -148,7 +161,9 @@ def main() -> int:
                 print(f"  kill {n + 1}/{args.kills}: {len(acknowledged)} acknowledged so far", flush=True)
 
         started = time.time()
-        threads = [worker("member", next_index, add_member) for _ in range(args.clients)] + [worker("visitor", next_visitor, sign_up) for _ in range(2)]
+        next_deal, next_ticket = iter(range(deals)), iter(range(tickets))
+        threads = ([worker("member", next_index, add_member) for _ in range(args.clients)] + [worker("visitor", next_visitor, sign_up) for _ in range(2)]
+                   + [worker("deal", next_deal, pipeline.deal) for _ in range(2)] + [worker("ticket", next_ticket, pipeline.ticket) for _ in range(2)])
         kill_thread = threading.Thread(target=killer)
         for t in threads:
             t.start()
@@ -160,10 +175,15 @@ def main() -> int:
         elapsed = time.time() - started
         print(f"durability: {len(acknowledged)} writes acknowledged in {elapsed:.1f} s, {retries[0]} retries, "
               f"{server.kills} kills, {sum(1 for v in acknowledged.values() if v != 'first')} answered from the key store; "
-              f"{len(thanked)} of {sign_ups} visitors thanked", flush=True)
+              f"{len(thanked)} of {sign_ups} visitors thanked, {sum(1 for k in pipeline.acknowledged if k[0] == 'deal')} deals and "
+              f"{sum(1 for k in pipeline.acknowledged if k[0] == 'ticket')} tickets moved", flush=True)
 
+        year = time.strftime("%Y", time.gmtime(time.time() + 8 * 3600))  # the report's year, China time
+        report = until_answered(lambda: requests.get(f"{base}/api/v1/reports/sales?period={year}", headers=headers, timeout=30),
+                                lambda r: r.status_code >= 500).json()
         server.stop()
-        problems = failures + check(database_url, data_dir, set(acknowledged), args.writes) + check_sign_ups(database_url, data_dir, thanked, sign_ups)
+        problems = (failures + check(database_url, data_dir, set(acknowledged), args.writes) + check_sign_ups(database_url, data_dir, thanked, sign_ups)
+                    + check_pipeline(run_query, database_url, data_dir, pipeline, deals, tickets, report) + vanguard_check(binary, env))
         for p in problems:
             print(f"FAIL: {p}", flush=True)
         if not problems:
@@ -181,7 +201,7 @@ def check(database_url, data_dir, acknowledged, writes) -> list[str]:
                    "(SELECT COUNT(*) FROM audit_events a WHERE a.entity_id = m.id AND a.action = 'create') <> 1",
         "orphan keys": "SELECT COUNT(*) FROM idempotency_keys k WHERE k.entity_type = 'member' AND NOT EXISTS "
                        "(SELECT 1 FROM members m WHERE m.id = k.entity_id)",
-        "keys": "SELECT COUNT(*) FROM idempotency_keys",
+        "keys": "SELECT COUNT(*) FROM idempotency_keys WHERE entity_type = 'member'",
     }
     rows = {name: run_query(database_url, data_dir, sql) for name, sql in queries.items()}
     counts = {r[0]: int(r[1]) for r in rows["members"]}
@@ -200,11 +220,17 @@ def check(database_url, data_dir, acknowledged, writes) -> list[str]:
         problems.append(f"{rows['orphan keys'][0][0]} idempotency keys point at no member")
     if int(rows["keys"][0][0]) != len(counts):
         problems.append(f"{rows['keys'][0][0]} keys for {len(counts)} members")
-    if not database_url:
-        result = run_query(None, data_dir, "PRAGMA integrity_check")
-        if result != [("ok",)]:
-            problems.append(f"integrity_check: {result[:5]}")
     return problems
+
+
+def vanguard_check(binary, env) -> list[str]:
+    """`vanguard check` on the stopped server's database: SQLite's integrity_check, and every
+    roll-up against a rebuild from its records."""
+    result = subprocess.run([binary, "check"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    print(result.stdout.strip(), flush=True)
+    if result.returncode != 0:
+        return [f"vanguard check failed (exit {result.returncode}): {(result.stdout + result.stderr).strip()[-2000:]}"]
+    return []
 
 
 CAMPAIGN_SLUG = "durability"

@@ -60,6 +60,23 @@ enum CampaignRollUps {
             """).run()
     }
 
+    /// Proof of the campaign roll-ups and credits, equal to a rebuild from the touches, deals
+    /// and daily figures. The credits' own ids are left out: a rebuild gives them new ones.
+    static func checks(wonStages: [String]) -> [RollUpCheck] {
+        [
+            RollUpCheck(name: "campaign leads and months", projections: [
+                .init(table: leads, keys: ["campaign_id", "customer_id", "first_day"],
+                      values: [("1", 0), ("CASE WHEN has_opportunity THEN 1 ELSE 0 END", 0), ("CASE WHEN has_won THEN 1 ELSE 0 END", 0)]),
+                .init(table: months, keys: ["campaign_id", "month"],
+                      values: [("impressions", 0), ("clicks", 0), ("visits", 0), ("leads", 0), ("cost_fen", 0)]),
+            ], rebuild: { try await rebuild(wonStages: wonStages, on: $0) }),
+            RollUpCheck(name: "campaign credits", projections: [
+                .init(table: CampaignCredit.schema, keys: ["opportunity_id", "first_campaign_id", "last_campaign_id", "won_on"],
+                      values: [("1", 0), ("amount_fen", 0)]),
+            ], rebuild: { try await CampaignCredits.rebuild(wonStages: wonStages, on: $0) }),
+        ]
+    }
+
     /// Both roll-ups rebuilt from the records: after a bulk load, and to prove the kept ones right.
     static func rebuild(wonStages: [String], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }

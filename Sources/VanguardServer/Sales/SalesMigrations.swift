@@ -5,7 +5,7 @@ enum SalesMigrations {
     static let all: [any Migration] = [CreateCustomer(), CreateContact(), CreateSalesActivity(), CreateOpportunity(), CreateStageChange(),
                                        CreateProduct(), CreateQuote(), CreateContract(),
                                        CreateOrdersAndReceivables(), CreateTargets(), CreateFeedback(),
-                                       AddCustomerSearch(), CreateStageDays()]
+                                       AddCustomerSearch(), CreateStageDays(), AddStageTotals()]
 }
 
 struct CreateCustomer: AsyncMigration {

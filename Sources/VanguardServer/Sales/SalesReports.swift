@@ -34,10 +34,12 @@ enum SalesReports {
     static func sales(_ period: TargetPeriod, scope: RecordScope, req: Request) async throws -> SalesReport {
         let pipeline = try await OpportunityService.pipeline(req)
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        // The whole team reads the per-day totals; anyone else their owners' rows.
+        let table = scope == .all ? StageDays.totals : StageDays.schema
         let rows = try await sql.raw("""
             SELECT r.stage AS stage, CAST(SUM(r.first_entries) AS BIGINT) AS deals, CAST(SUM(r.first_entry_fen) AS BIGINT) AS fen,
                    CAST(SUM(r.exits) AS BIGINT) AS moves, CAST(SUM(r.exit_seconds) AS DOUBLE PRECISION) AS seconds
-            FROM \(ident: StageDays.schema) r
+            FROM \(ident: table) r
             WHERE r.day >= \(bind: period.firstDay.description) AND r.day <= \(bind: period.lastDay.description) AND \(Self.rollupScope(scope))
             GROUP BY r.stage
             """).all()

@@ -61,6 +61,11 @@ enum ServiceDays {
         return totals
     }
 
+    /// Proof of the roll-up: every count equal to a rebuild from the tickets and surveys.
+    static let check = RollUpCheck(name: "service days", projections: [
+        .init(table: schema, keys: ["day", "measure", "key"], values: [("count", 0)]),
+    ], rebuild: { try await rebuild(on: $0) })
+
     /// Recomputes the whole roll-up from the tickets and surveys: after the migration that adds
     /// it, and after demo or benchmark data written straight into the tables. The SQL day and
     /// bucket are the same rules as `ServiceDayFigures`, written out from its bucket widths; a

@@ -95,6 +95,13 @@ actor TestDatabases {
 
     private func makeTemplate(_ url: String, _ sql: any SQLDatabase) async throws -> String {
         let name = "vg_template_\(ProcessInfo.processInfo.processIdentifier)"
+        // A run's template outlives it (tests have no end-of-run hook): drop those whose test
+        // process is gone, so a developer's cluster does not fill up with them.
+        for row in try await sql.raw("SELECT datname FROM pg_database WHERE datname LIKE 'vg\\_template\\_%'").all() {
+            let stale = try row.decode(column: "datname", as: String.self)
+            guard let pid = Int32(stale.dropFirst("vg_template_".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? await sql.raw("DROP DATABASE IF EXISTS \(ident: stale) WITH (FORCE)").run()
+        }
         try await sql.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run()
         try await sql.raw("CREATE DATABASE \(ident: name)").run()
         let app = try await Application.make(.testing)

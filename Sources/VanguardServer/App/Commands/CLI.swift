@@ -12,6 +12,7 @@ public enum VanguardCLI {
         app.asyncCommands.use(ExportCommand(), as: "export")
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(JobsCommand(), as: "jobs")
+        app.asyncCommands.use(CheckCommand(), as: "check")
         app.lifecycle.use(ServeBootstrap())
     }
 }
