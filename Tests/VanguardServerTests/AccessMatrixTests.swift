@@ -470,6 +470,20 @@ struct AccessMatrixTests {
     /// the policy under test. nil: the role has no such record (no member profile or group).
     enum Whose: String, CaseIterable { case own, sameGroup, otherGroup, deleted }
 
+    /// Walks a role's rows of a whose-record table: reads and changes each record through the API
+    /// and expects the table's answers.
+    static func walk(_ answers: [(Role, Whose, read: HTTPStatus, update: HTTPStatus)], role: Role, token: String, world: TestWorld,
+                     path: (Whose) -> String, change: JSONBody) async throws {
+        let rows = answers.filter { $0.0 == role }
+        #expect(!rows.isEmpty, "the table has rows for \(role.rawValue)")
+        for (_, whose, read, update) in rows {
+            let got = try await world.api(.GET, path(whose), token: token).status
+            #expect(got == read, "\(role.rawValue) reading \(whose.rawValue): \(got.code)")
+            let changed = try await world.api(.PATCH, path(whose), token: token, json: change).status
+            #expect(changed == update, "\(role.rawValue) changing \(whose.rawValue): \(changed.code)")
+        }
+    }
+
     static let memberRecordAnswers: [(Role, Whose, read: HTTPStatus, update: HTTPStatus)] = [
         (.admin, .otherGroup, .ok, .ok), (.admin, .deleted, .notFound, .notFound),
         (.lead, .own, .ok, .ok), (.lead, .otherGroup, .ok, .ok), (.lead, .deleted, .notFound, .notFound),
@@ -494,15 +508,8 @@ struct AccessMatrixTests {
                 .otherGroup: team.serviceAgent.member!.uuidString,
                 .deleted: places["deleted"]!,
             ]
-            let rows = Self.memberRecordAnswers.filter { $0.0 == role }
-            #expect(!rows.isEmpty)
-            for (_, whose, read, update) in rows {
-                let path = "/api/v1/members/\(records[whose]!)"
-                let got = try await world.api(.GET, path, token: me.token).status
-                #expect(got == read, "\(role.rawValue) reading \(whose.rawValue): \(got.code)")
-                let changed = try await world.api(.PATCH, path, token: me.token, json: JSONBody(["grade": "P4"])).status
-                #expect(changed == update, "\(role.rawValue) changing \(whose.rawValue): \(changed.code)")
-            }
+            try await Self.walk(Self.memberRecordAnswers, role: role, token: me.token, world: world,
+                                path: { "/api/v1/members/\(records[$0]!)" }, change: JSONBody(["grade": "P4"]))
         }
     }
 
@@ -780,15 +787,8 @@ struct AccessMatrixTests {
                 .otherGroup: try await customer(team.serviceAgent.member),
                 .deleted: try await customer(team.salesRep.member, deleted: true),
             ]
-            let rows = Self.customerRecordAnswers.filter { $0.0 == role }
-            #expect(!rows.isEmpty)
-            for (_, whose, read, update) in rows {
-                let path = "/api/v1/customers/\(records[whose]!)"
-                let got = try await world.api(.GET, path, token: me.token).status
-                #expect(got == read, "\(role.rawValue) reading \(whose.rawValue): \(got.code)")
-                let changed = try await world.api(.PATCH, path, token: me.token, json: JSONBody(["region": "杭州"])).status
-                #expect(changed == update, "\(role.rawValue) changing \(whose.rawValue): \(changed.code)")
-            }
+            try await Self.walk(Self.customerRecordAnswers, role: role, token: me.token, world: world,
+                                path: { "/api/v1/customers/\(records[$0]!)" }, change: JSONBody(["region": "杭州"]))
         }
     }
 }

@@ -138,6 +138,28 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("serve maps the SQLite file into every connection (VANGUARD_SQLITE_MMAP_MB), and 0 leaves it unmapped")
+    func sqliteMemoryMapping() async throws {
+        try await withApp { world in
+            guard !world.app.settings.database.isPostgres else { return }
+            func mapped() async throws -> [Int] {
+                var sizes: [Int] = []
+                for loop in world.app.eventLoopGroup.makeIterator() {
+                    let sql = try #require(world.app.databases.database(.sqlite, logger: world.app.logger, on: loop) as? any SQLDatabase)
+                    sizes.append(try await sql.raw("PRAGMA mmap_size").first()?.decode(column: "mmap_size", as: Int.self) ?? -1)
+                }
+                return sizes
+            }
+            world.app.settings.sqliteMmapMebibytes = 0
+            try await SQLiteTuning.apply(world.app)
+            #expect(try await mapped().allSatisfy { $0 == 0 })
+            world.app.settings.sqliteMmapMebibytes = 64
+            try await SQLiteTuning.apply(world.app)
+            let sizes = try await mapped()
+            #expect(!sizes.isEmpty && sizes.allSatisfy { $0 == 64 * 1_048_576 }, "every event loop's connection: \(sizes)")
+        }
+    }
+
     @Test("vanguard check: the roll-ups kept by deal moves and tickets equal a rebuild from their records; one edited by hand is found, and the check changes nothing")
     func rollUpsProven() async throws {
         try await withApp { world in

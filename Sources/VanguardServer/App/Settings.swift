@@ -39,6 +39,9 @@ public struct Settings: Sendable {
     public var trustForwardedFor: Bool = false
     /// Templates read afresh on every request (`VANGUARD_RELOAD_TEMPLATES=1`), for editing them.
     public var reloadTemplates: Bool = false
+    /// How much of the SQLite file each connection reads through memory mapping
+    /// (`VANGUARD_SQLITE_MMAP_MB`, default 2048; 0 turns it off). See `SQLiteTuning`.
+    public var sqliteMmapMebibytes: Int = 2_048
 
     public init(database: DatabaseTarget, dataDirectory: String = "./data", adminEmail: String? = nil,
                 adminPassword: String? = nil, publicURL: String? = nil, secureCookies: Bool = false,
@@ -60,7 +63,8 @@ public struct Settings: Sendable {
 
     /// Reads `DATABASE_URL`, `VANGUARD_DATA_DIR`, `VANGUARD_ADMIN_EMAIL`, `VANGUARD_ADMIN_PASSWORD`,
     /// `VANGUARD_PUBLIC_URL`, `VANGUARD_SECURE_COOKIES`, `VANGUARD_BCRYPT_COST`, `VANGUARD_POLICY_PACK`,
-    /// `VANGUARD_RUN_JOBS`, `VANGUARD_DB_POOL`, `VANGUARD_TRUST_PROXY`, `VANGUARD_RELOAD_TEMPLATES`.
+    /// `VANGUARD_RUN_JOBS`, `VANGUARD_DB_POOL`, `VANGUARD_TRUST_PROXY`, `VANGUARD_RELOAD_TEMPLATES`,
+    /// `VANGUARD_SQLITE_MMAP_MB`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
         let dataDir = env["VANGUARD_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let database: DatabaseTarget
@@ -83,6 +87,7 @@ public struct Settings: Sendable {
         )
         settings.trustForwardedFor = env["VANGUARD_TRUST_PROXY"] == "1" || env["VANGUARD_TRUST_PROXY"] == "true"
         settings.reloadTemplates = env["VANGUARD_RELOAD_TEMPLATES"] == "1"
+        if let mb = env["VANGUARD_SQLITE_MMAP_MB"].flatMap(Int.init) { settings.sqliteMmapMebibytes = min(max(mb, 0), 65_536) }
         return settings
     }
 }

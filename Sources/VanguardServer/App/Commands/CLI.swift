@@ -22,6 +22,7 @@ struct ServeBootstrap: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         guard app.environment.arguments.dropFirst().first.map({ $0 == "serve" || $0.hasPrefix("-") }) ?? true else { return }
         try await prepareDatabase(app)
+        try await SQLiteTuning.apply(app)
         try await Bootstrap.loadPolicyIfNeeded(app)
         if app.settings.loadDemo { try await DemoCompany.load(app); try await SalesDemo.load(app); try await ServiceDemo.load(app); try await MarketingResearchDemo.seed(app); try await MarketingPartnerDemo.seed(app); try await CampaignDemo.load(app) }
         try await Bootstrap.ensureFirstAdmin(app, arguments: app.environment.arguments)
