@@ -138,6 +138,57 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("on a SQLite file, background work has its own connections: while a job holds one, every event loop's request connection still answers")
+    func backgroundConnections() async throws {
+        guard !TestDatabases.onPostgres else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vg-background-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try await Application.make(.testing)
+        app.directory = DirectoryConfiguration(workingDirectory: repositoryRoot)
+        do {
+            try await configure(app, settings: Settings(database: .sqliteFile(path: dir + "/vanguard.sqlite"), bcryptCost: 4,
+                                                        policyPackPath: repositoryRoot + "policy/default.yaml", runsJobs: false))
+            try await prepareDatabase(app)
+            let (held, holding) = AsyncStream<Void>.makeStream()
+            let (release, releasing) = AsyncStream<Void>.makeStream()
+            // A job in a transaction on the background connections, kept open until released.
+            let job = Task {
+                try await app.backgroundDB.transaction { db in
+                    _ = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM scheduled_jobs").all()
+                    holding.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in held { break }
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for loop in app.eventLoopGroup.makeIterator() {
+                        let sql = try #require(app.databases.database(.sqlite, logger: app.logger, on: loop) as? any SQLDatabase)
+                        _ = try await sql.raw("SELECT 1 AS one").all()
+                    }
+                    return true
+                }
+                group.addTask {
+                    // Had a request's connection been the job's, it would wait until the job ends: end it.
+                    try await Task.sleep(for: .seconds(10))
+                    releasing.yield()
+                    return false
+                }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            releasing.yield()
+            releasing.finish()
+            try await job.value
+            #expect(answered, "a request's connection waited for the job's transaction")
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
     @Test("serve maps the SQLite file into every connection (VANGUARD_SQLITE_MMAP_MB), and 0 leaves it unmapped")
     func sqliteMemoryMapping() async throws {
         try await withApp { world in

@@ -47,6 +47,7 @@ func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, po
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        BackgroundDatabase.configure(app, path: path)
         app.logger.info("Database: SQLite file \(path)")
     case .postgres(let url):
         var config = try SQLPostgresConfiguration(url: url)

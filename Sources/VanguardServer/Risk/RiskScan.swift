@@ -25,7 +25,7 @@ enum RiskScan {
     /// The rules the scan runs: the market rules with the pack's settings. The sales and service
     /// chapters register their rules on the same engine.
     static func engine(_ app: Application) async throws -> RiskEngine {
-        try await app.policy.current(on: app.db).effectiveMarketing.riskEngine
+        try await app.policy.current(on: app.backgroundDB).effectiveMarketing.riskEngine
     }
 
     static let job = JobSpec(name: "risk-scan", cadence: .daily(hour: 8)) { app, _, now in
@@ -36,7 +36,7 @@ enum RiskScan {
     /// One scan over every source's facts; the new warnings.
     @discardableResult
     static func run(_ app: Application, sources: [any RiskFactSource] = sources, now: Date) async throws -> [RiskWarningRecord] {
-        let db = app.db
+        let db = app.backgroundDB
         let engine = try await engine(app)
         var facts: [any RiskFact] = []
         for source in sources { facts += try await source.facts(on: db, today: CivilDate.on(now)) }

@@ -21,8 +21,8 @@ enum CareJob {
 
     /// Creates the care tasks due from `from` through `through`; returns how many were new.
     static func run(_ app: Application, from: CivilDate, through: CivilDate, now: Date) async throws -> Int {
-        guard from <= through, let sql = app.db as? any SQLDatabase else { return 0 }
-        let rules = try await app.policy.current(on: app.db).effectiveService.careRules
+        guard from <= through, let sql = app.backgroundDB as? any SQLDatabase else { return 0 }
+        let rules = try await app.policy.current(on: app.backgroundDB).effectiveService.careRules
         let customers = try await candidates(sql)
         let tasks = rules.tasks(from: from, through: through, for: customers)
         guard !tasks.isEmpty else { return 0 }
@@ -37,7 +37,7 @@ enum CareJob {
                     SQLBind(""), SQLBind(now), SQLBind(1)]
         }
         // RETURNING names only the rows inserted, not those the dedupe key turned away.
-        return try await app.db.writeTransaction { db in
+        return try await app.backgroundDB.writeTransaction { db in
             let sql = db as! any SQLDatabase
             var created = 0
             for batch in rows.chunked(500) {

@@ -77,7 +77,7 @@ enum FeedbackDigestService {
         let days = FeedbackDigest.previousMonth(of: CivilDate.on(now))
         let month = FeedbackDigest.label(days.first)
         if let sent = job.coveredThrough, sent >= month { return "digest for \(sent) already sent" }
-        let db = app.db
+        let db = app.backgroundDB
         let policy = try await app.policy.current(on: db).effectiveService
         let report = try await digest(month: month, days: days, categories: policy.effectiveFeedbackCategories, locale: .zhHans, on: db)
         let leads = try await SLAScan.leads(serviceGroup: try await TicketService.serviceGroup(on: db), on: db)

@@ -18,7 +18,7 @@ enum SLAScan {
     static let openStatuses = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
 
     static func run(_ app: Application, now: Date) async throws -> (warned: Int, escalated: Int) {
-        let db = app.db
+        let db = app.backgroundDB
         // Acting on a point disarms it (warn_at, breach_at set to nil or the next due time), so
         // these ranges hold only the work still to do, however many tickets are open.
         let warnDue = try await Ticket.query(on: db).filter(\.$warnAt <= now).filter(\.$status ~~ openStatuses).limit(1_000).all()

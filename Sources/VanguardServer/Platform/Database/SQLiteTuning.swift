@@ -17,9 +17,12 @@ enum SQLiteTuning {
         // Tests' "in-memory" databases are temporary files too, so they get it as well.
         guard !app.settings.database.isPostgres, app.settings.sqliteMmapMebibytes > 0 else { return }
         let bytes = app.settings.sqliteMmapMebibytes * 1_048_576
-        for loop in app.eventLoopGroup.makeIterator() {
-            guard let sql = app.databases.database(.sqlite, logger: app.logger, on: loop) as? any SQLDatabase else { continue }
-            try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(bytes))").run()
+        let ids: [DatabaseID] = app.databases.ids().contains(.sqliteBackground) ? [.sqlite, .sqliteBackground] : [.sqlite]
+        for id in ids {
+            for loop in app.eventLoopGroup.makeIterator() {
+                guard let sql = app.databases.database(id, logger: app.logger, on: loop) as? any SQLDatabase else { continue }
+                try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(bytes))").run()
+            }
         }
     }
 }

@@ -17,9 +17,6 @@ struct RollUpCheck: Sendable {
         /// SQL expressions summed per key, with how far a rebuilt sum may differ (times rebuilt
         /// in SQL and kept from Swift dates differ by the stored precision).
         var values: [(expression: String, tolerance: Double)]
-        var filter: String = "1 = 1"
-
-        var name: String { table }
     }
 
     var name: String
@@ -79,7 +76,7 @@ enum RollUpChecks {
         let keys = p.keys.enumerated().map { "CAST(\($0.element) AS TEXT) AS k\($0.offset)" }
         let sums = p.values.enumerated().map { "CAST(SUM(\($0.element.expression)) AS DOUBLE PRECISION) AS v\($0.offset)" }
         // The projection is the chapters' own constant SQL, never input.
-        let text = "SELECT \((keys + sums).joined(separator: ", ")) FROM \(p.table) WHERE \(p.filter) GROUP BY \(p.keys.joined(separator: ", "))"
+        let text = "SELECT \((keys + sums).joined(separator: ", ")) FROM \(p.table) GROUP BY \(p.keys.joined(separator: ", "))"
         let rows = try await sql.raw(SQLQueryString(text)).all()
         var result: [[String]: [Double]] = [:]
         for row in rows {

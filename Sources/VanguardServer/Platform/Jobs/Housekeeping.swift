@@ -13,11 +13,11 @@ enum Housekeeping {
     }
 
     static func run(_ app: Application, now: Date) async throws -> String {
-        let pack = try await app.policy.current(on: app.db)
+        let pack = try await app.policy.current(on: app.backgroundDB)
         let limit = pack.effectiveMarketing.effectiveRateLimit
         let idle = TimeInterval(pack.effectiveSecurity.sessionIdleMinutes * 60)
         func removed(_ table: String, _ column: String, before cutoff: Date) async throws -> Int {
-            try await app.db.writeTransaction { db in
+            try await app.backgroundDB.writeTransaction { db in
                 try await (db as! any SQLDatabase).delete(from: table).where(column, .lessThan, SQLBind(cutoff)).returning(column).all().count
             }
         }

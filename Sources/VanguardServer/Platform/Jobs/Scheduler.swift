@@ -83,7 +83,7 @@ enum Scheduler {
     static func runDue(_ app: Application, now: Date, worker: String = Scheduler.worker, lease: TimeInterval = 600) async throws -> [String] {
         try await register(app, now: now)
         var ran: [String] = []
-        while let job = try await claim(app.db, worker: worker, now: now, lease: lease), let spec = jobs.first(where: { $0.name == job.name }) {
+        while let job = try await claim(app.backgroundDB, worker: worker, now: now, lease: lease), let spec = jobs.first(where: { $0.name == job.name }) {
             try await execute(spec, job, app: app, now: now, next: spec.next(after: now))
             ran.append(job.name)
         }
@@ -95,14 +95,14 @@ enum Scheduler {
     static func runNow(_ app: Application, name: String, now: Date, worker: String = Scheduler.worker) async throws -> String? {
         try await register(app, now: now)
         guard let spec = jobs.first(where: { $0.name == name }) else { return nil }
-        let claimed = try await app.db.writeTransaction { db -> Bool in
+        let claimed = try await app.backgroundDB.writeTransaction { db -> Bool in
             let sql = db as! any SQLDatabase
             return try await sql.raw("""
                 UPDATE \(ident: ScheduledJob.schema) SET locked_by = \(bind: worker), locked_until = \(bind: now.addingTimeInterval(600))
                 WHERE name = \(bind: name) AND (locked_until IS NULL OR locked_until < \(bind: now)) RETURNING id
                 """).first() != nil
         }
-        guard claimed, let job = try await ScheduledJob.query(on: app.db).filter(\.$name == name).first() else { return nil }
+        guard claimed, let job = try await ScheduledJob.query(on: app.backgroundDB).filter(\.$name == name).first() else { return nil }
         return try await execute(spec, job, app: app, now: now, next: nil)
     }
 
@@ -119,21 +119,21 @@ enum Scheduler {
         job.runs += 1
         job.lockedBy = nil
         job.lockedUntil = nil
-        try await app.db.writeTransaction { db in try await job.save(on: db) }
+        try await app.backgroundDB.writeTransaction { db in try await job.save(on: db) }
         if outcome.hasPrefix("failed") { app.logger.error("job \(job.name) \(outcome)") }
         return outcome
     }
 
     /// Adds a row for each job not yet in the table (first start, or a new job), due now.
     static func register(_ app: Application, now: Date) async throws {
-        let known = Set(try await ScheduledJob.query(on: app.db).all().map(\.name))
+        let known = Set(try await ScheduledJob.query(on: app.backgroundDB).all().map(\.name))
         for spec in jobs where !known.contains(spec.name) {
             let job = ScheduledJob()
             job.name = spec.name
             job.nextRunAt = now
             job.lastOutcome = ""
             job.runs = 0
-            try? await app.db.writeTransaction { db in try await job.create(on: db) }   // another instance may have added it
+            try? await app.backgroundDB.writeTransaction { db in try await job.create(on: db) }   // another instance may have added it
         }
     }
 

@@ -110,8 +110,8 @@ struct WebhookWorker: LifecycleHandler {
         let task = Task {
             while !Task.isCancelled {
                 do {
-                    while let d = try await WebhookQueue.claim(worker: worker, now: app.clock.now(), lease: 60, on: app.db) {
-                        try await WebhookQueue.deliver(d, client: app.client, now: { app.clock.now() }, on: app.db, logger: app.logger)
+                    while let d = try await WebhookQueue.claim(worker: worker, now: app.clock.now(), lease: 60, on: app.backgroundDB) {
+                        try await WebhookQueue.deliver(d, client: app.client, now: { app.clock.now() }, on: app.backgroundDB, logger: app.logger)
                     }
                 } catch {
                     app.logger.error("webhook worker: \(error)")
