@@ -138,6 +138,37 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("documents are numbered by counting: twenty tickets opened at once get twenty numbers of the day, none twice; a quote counts in its own series")
+    func countedNumbers() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let customer = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token,
+                                               json: JSONBody(["name": "漳州食品", "source": "visit"])).json(CustomerDTO.self)
+            let numbers = try await withThrowingTaskGroup(of: String.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        try await world.api(.POST, "/api/v1/tickets", token: team.serviceAgent.token, json: JSONBody([
+                            "customerId": .string(customer.id.uuidString), "type": "inquiry", "subject": .string("咨询 \(i)")])).json(TicketDTO.self).number
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let day = DocumentSeries.ticket.period(CivilDate.on(world.clock.now()))
+            #expect(Set(numbers) == Set((1...20).map { DocumentSeries.ticket.number(period: day, sequence: $0) }), "\(numbers.sorted())")
+            let deal = try await world.api(.POST, "/api/v1/opportunities", token: team.salesRep.token, json: JSONBody([
+                "customerId": .string(customer.id.uuidString), "title": "冷库", "amount": 50_000, "stage": "proposal", "needs": "两座冷库"])).json(OpportunityDTO.self)
+            let product = try await world.api(.POST, "/api/v1/products", token: team.lead.token, json: JSONBody([
+                "code": "ck-1", "name": "冷库机组", "unit": "套", "listPrice": 50_000])).json(ProductDTO.self)
+            let validUntil = CivilDate.on(world.clock.now().addingTimeInterval(30 * 86_400)).description
+            let quote = try await world.api(.POST, "/api/v1/quotes", token: team.salesRep.token, json: JSONBody([
+                "opportunityId": .string(deal.id.uuidString), "validUntil": .string(validUntil),
+                "lines": .array([.object(["productId": .string(product.id.uuidString), "quantity": 1])])]))
+            #expect(quote.status == .created)
+            let month = DocumentSeries.quote.period(CivilDate.on(world.clock.now()))
+            #expect(try quote.json(QuoteDTO.self).number == DocumentSeries.quote.number(period: month, sequence: 1), "the quote series starts at 1 of its own")
+        }
+    }
+
     @Test("on a SQLite file, background work has its own connections: while a job holds one, every event loop's request connection still answers")
     func backgroundConnections() async throws {
         guard !TestDatabases.onPostgres else { return }

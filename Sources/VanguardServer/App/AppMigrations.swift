@@ -19,5 +19,5 @@ enum PlatformMigrations {
     /// `stored_files` before the service chapter, whose `ticket_attachments` refer to it.
     static let afterSales: [any Migration] = [CreateScheduledJob(), CreateStoredFile()]
     /// Platform changes that landed after the chapters' tables: appended, never reordered.
-    static let afterCampaigns: [any Migration] = [AddNotificationTranslations()]
+    static let afterCampaigns: [any Migration] = [AddNotificationTranslations(), CreateDocumentCounters()]
 }

@@ -80,7 +80,7 @@ enum ContractService {
         try e.throwIfAny()
         let deal = try await QuoteService.deal(of: quote, on: req.db)
         let c = Contract()
-        c.number = "C" + req.today.description.replacingOccurrences(of: "-", with: "").prefix(6) + "-" + UUID().uuidString.prefix(6).uppercased()
+        c.number = ""   // counted when the contract is written (`DocumentNumbers`)
         c.$opportunity.id = deal.id!
         c.customerId = quote.customerId
         c.quoteId = quote.id!
@@ -92,9 +92,11 @@ enum ContractService {
         c.status = ContractStatus.draft.rawValue
         c.version = 1
         let policy = try await policy(req)
+        let today = req.today
         return try await req.db.writeTransaction { db in
             let open = try await Contract.query(on: db).filter(\.$quoteId == quote.id!).filter(\.$status != ContractStatus.cancelled.rawValue).first()
             if let open { throw Problem.conflict("quoteId", "contract-exists", "Contract \(open.number) already covers this quote.") }
+            c.number = try await DocumentNumbers.next(.contract, on: today, in: db)
             try await c.create(on: db)
             let s = State(marks: [], approvals: [], fileName: nil, ownerUsers: [])
             try await Audit.record(.create, "contract", id: c.id, label: c.number, before: Optional<ContractDTO>.none,

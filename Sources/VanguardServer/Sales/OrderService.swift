@@ -103,7 +103,7 @@ enum OrderService {
         let policy = try await creditPolicy(req)
         let today = req.today
         let o = SalesOrder()
-        o.number = "SO" + today.description.replacingOccurrences(of: "-", with: "").prefix(6) + "-" + UUID().uuidString.prefix(6).uppercased()
+        o.number = ""   // counted when the order is written (`DocumentNumbers`)
         o.contractId = contract.id!
         o.opportunityId = contract.$opportunity.id
         o.customerId = contract.customerId
@@ -124,6 +124,7 @@ enum OrderService {
             }
             o.creditDecision = check.decision.rawValue
             o.creditOverrideReason = check.decision == .allowedWithOverride ? override : nil
+            o.number = try await DocumentNumbers.next(.order, on: today, in: db)
             try await o.create(on: db)
             try await Audit.record(.create, "order", id: o.id, label: o.number + (o.creditOverrideReason.map { " (credit override: \($0))" } ?? ""),
                                    before: Optional<OrderDTO>.none, after: OrderDTO(o, today: today), request: req, on: db)

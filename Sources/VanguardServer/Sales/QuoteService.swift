@@ -120,7 +120,7 @@ enum QuoteService {
         guard let validUntil = input.validUntil else { throw Problem.invalid("validUntil", "required", "Until when is this offer valid?") }
         let policy = try await policy(req)
         let q = Quote()
-        q.number = "Q" + req.today.description.replacingOccurrences(of: "-", with: "").prefix(6) + "-" + UUID().uuidString.prefix(6).uppercased()
+        q.number = ""   // counted when the quote is written (`DocumentNumbers`)
         q.$opportunity.id = deal.id!
         q.customerId = deal.$customer.id
         q.ownerMemberId = req.currentUser?.actor.memberId ?? deal.ownerMemberId
@@ -133,7 +133,9 @@ enum QuoteService {
         try checkTexts(q)
         let lines = try await buildLines(input.lines ?? [], on: req.db)
         try price(q, lines, today: req.today, policy: policy, checkValidity: true)
+        let today = req.today
         return try await req.db.writeTransaction { db in
+            q.number = try await DocumentNumbers.next(.quote, on: today, in: db)
             try await q.create(on: db)
             for l in lines { l.$quote.id = q.id!; try await l.create(on: db) }
             try await Audit.record(.create, "quote", id: q.id, label: q.number, before: Optional<QuoteDTO>.none, after: QuoteDTO(q, lines: lines), request: req, on: db)

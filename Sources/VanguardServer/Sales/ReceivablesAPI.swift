@@ -139,7 +139,9 @@ struct ReceivablesAPI: RouteCollection {
         }
         try e.throwIfAny()
         let invoice = SalesInvoice()
-        invoice.number = input.number.flatMap { $0.isEmpty ? nil : $0 } ?? "INV" + input.issuedOn.replacingOccurrences(of: "-", with: "") + "-" + UUID().uuidString.prefix(4).uppercased()
+        // The finance team's own number when given; otherwise counted when written (`DocumentNumbers`).
+        invoice.number = input.number.flatMap { $0.isEmpty ? nil : $0 } ?? ""
+        let issuedDay = CivilDate(input.issuedOn)!
         invoice.customerId = customer.id!
         invoice.orderId = order?.id
         invoice.amountFen = fen
@@ -148,6 +150,12 @@ struct ReceivablesAPI: RouteCollection {
         invoice.createdBy = req.currentUser?.actor.userId
         let forOrder = order
         try await req.db.writeTransaction { db in
+            if invoice.number.isEmpty {
+                // A counted number skips one typed by hand earlier.
+                repeat {
+                    invoice.number = try await DocumentNumbers.next(.invoice, on: issuedDay, in: db)
+                } while try await SalesInvoice.query(on: db).filter(\.$number == invoice.number).first() != nil
+            }
             if try await SalesInvoice.query(on: db).filter(\.$number == invoice.number).first() != nil {
                 throw Problem.conflict("number", "duplicate", "Invoice \(invoice.number) already exists.")
             }

@@ -40,6 +40,7 @@ enum ServiceDemo {
                 t.priority = i % 10 == 0 ? TicketPriority.high.rawValue : TicketPriority.normal.rawValue
                 // Older tickets are further along: most of the month's work is done.
                 let age = now.timeIntervalSince(opened)
+                t.number = try await DocumentNumbers.next(.ticket, on: CivilDate.on(opened), in: db)
                 try await t.create(on: db)
                 var path: [TicketStatus] = [.new]
                 if age > 3_600 { path.append(.acknowledged) }

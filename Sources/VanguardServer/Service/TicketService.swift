@@ -99,7 +99,7 @@ enum TicketService {
 
     static func new(createdBy: UUID?, assignee: UUID?, now: Date, today: CivilDate) -> Ticket {
         let t = Ticket()
-        t.number = "T" + today.description.replacingOccurrences(of: "-", with: "").dropFirst(2) + "-" + UUID().uuidString.prefix(5).uppercased()
+        t.number = ""   // counted when the ticket is written (`DocumentNumbers`)
         t.channel = TicketChannel.phone.rawValue
         t.priority = TicketPriority.normal.rawValue
         t.status = TicketStatus.new.rawValue
@@ -174,7 +174,10 @@ enum TicketService {
                     t.resolvedAt = nil; t.closedAt = nil
                 }
             }
-            if creating { t.id = UUID() } else {
+            if creating {
+                t.id = UUID()
+                t.number = try await DocumentNumbers.next(.ticket, on: CivilDate.on(t.openedAt), in: db)
+            } else {
                 guard t.hasChanges || move != nil || !(note ?? "").isEmpty else { return t }
                 t.version += 1
             }
@@ -204,6 +207,7 @@ enum TicketService {
         t.description = text
         t.customerId = o.customerId
         t.orderId = o.id
+        t.number = try await DocumentNumbers.next(.ticket, on: req.today, in: db)
         try await t.create(on: db)
         try await refreshClocks(t, policy: policy, calendar: policy.effectiveCalendar.workingCalendar(), now: req.now, on: db)
         try await t.save(on: db)
