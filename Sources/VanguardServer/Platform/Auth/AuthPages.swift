@@ -49,7 +49,7 @@ struct AuthPages: RouteCollection {
             return try await loginPage(req, email: email, error: SignIn.lockedMessage(until, req: req), status: .unauthorized)
         case .success(let user):
             // End any session this browser had, then start a new one with a new id.
-            if let old = req.currentUser?.session { try await old.delete(on: req.db) }
+            if let old = req.currentUser?.session { try await req.db.writeTransaction { db in try await old.delete(on: db) } }
             let (token, _) = try await SignIn.startSession(for: user, req: req)
             let next = req.query[String.self, at: "next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/org"
             let response = req.redirect(to: next, redirectType: .normal)
@@ -135,7 +135,7 @@ struct AuthPages: RouteCollection {
         }
         if let user = req.currentUser?.user {
             user.locale = locale.rawValue
-            try await user.save(on: req.db)
+            try await req.db.writeTransaction { db in try await user.save(on: db) }
         }
         let back = req.headers.first(name: .referer).flatMap { URI(string: $0).path.isEmpty ? nil : URI(string: $0) }
         var target = back.map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? "/"

@@ -21,14 +21,14 @@ struct SessionAuthenticator: AsyncMiddleware {
         let idle = TimeInterval(try await request.application.policy.current(on: request.db).effectiveSecurity.sessionIdleMinutes * 60)
         let user = session.user
         guard now.timeIntervalSince(session.lastSeenAt) <= idle, user.active, user.deletedAt == nil else {
-            try await session.delete(on: request.db)
+            try await request.db.writeTransaction { db in try await session.delete(on: db) }
             request.storage[SessionExpiredKey.self] = true
             return
         }
         // Touch at most once a minute: idle tracking without a write per request.
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
             session.lastSeenAt = now
-            try await session.save(on: request.db)
+            try await request.db.writeTransaction { db in try await session.save(on: db) }
         }
         request.auth.login(try await CurrentUser.load(user, session: session, on: request.db))
     }
@@ -60,7 +60,10 @@ struct BearerAuthenticator: AsyncMiddleware {
             }
             // Record use at most once a minute: no write per request.
             if match.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-                try await ApiToken.query(on: request.db).filter(\.$id == match.tokenId).set(\.$lastUsedAt, to: now).update()
+                let tokenId = match.tokenId
+                try await request.db.writeTransaction { db in
+                    try await ApiToken.query(on: db).filter(\.$id == tokenId).set(\.$lastUsedAt, to: now).update()
+                }
                 match.lastUsedAt = now
                 cache.put(hash, .init(match: match, user: UserSnapshot(match.user), fetchedAt: now))
             }

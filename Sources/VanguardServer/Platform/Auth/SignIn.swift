@@ -27,7 +27,7 @@ enum SignIn {
         if ok {
             user.failedSignIns = 0
             user.lockedUntil = nil
-            try await user.save(on: req.db)
+            try await req.db.writeTransaction { db in try await user.save(on: db) }
             return .success(user)
         }
         user.failedSignIns += 1

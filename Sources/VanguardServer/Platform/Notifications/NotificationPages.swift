@@ -41,17 +41,14 @@ struct NotificationPages: RouteCollection {
         guard let n = try await AppNotification.query(on: req.db).filter(\.$id == id).filter(\.$userId == user.actor.userId).first() else {
             throw Problem.notFound("notification")
         }
-        if n.readAt == nil {
-            n.readAt = req.now
-            try await n.save(on: req.db)
-        }
+        try await NotificationReads.markRead(n, at: req.now, on: req.db)
         let target = n.link.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/notifications"
         return req.redirect(to: target, redirectType: .normal)
     }
 
     func readAll(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        try await AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId).filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
+        try await NotificationReads.markAllRead(user: user.actor.userId, at: req.now, on: req.db)
         return req.redirect(to: "/notifications", flash: "allRead")
     }
 }

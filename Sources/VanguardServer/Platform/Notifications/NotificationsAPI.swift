@@ -51,17 +51,13 @@ struct NotificationsAPI: RouteCollection {
         guard let n = try await AppNotification.query(on: req.db).filter(\.$id == id).filter(\.$userId == user.actor.userId).first() else {
             throw Problem.notFound("notification")
         }
-        if n.readAt == nil {
-            n.readAt = req.now
-            try await n.save(on: req.db)
-        }
+        try await NotificationReads.markRead(n, at: req.now, on: req.db)
         return NotificationDTO(n, locale: req.locale)
     }
 
     func markAllRead(req: Request) async throws -> UnreadCount {
         let user = try req.requireUser()
-        try await AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId).filter(\.$readAt == nil)
-            .set(\.$readAt, to: req.now).update()
+        try await NotificationReads.markAllRead(user: user.actor.userId, at: req.now, on: req.db)
         return UnreadCount(unread: 0)
     }
 }
