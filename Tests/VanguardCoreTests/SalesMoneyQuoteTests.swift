@@ -21,6 +21,13 @@ struct SalesMoneyTests {
         #expect(Money.parse(text) == nil)
     }
 
+    @Test("a JSON amount's real decimals: two pass, a tiny fraction of a fen is not zero", arguments: [
+        (0.07, 2), (100.0, 0), (1234.5, 1), (0.1 + 0.2, 17), (1e-05, 5), (2.2250738585e-313, 323), (1.5e20, 0), (0.0, 0), (1.0000000001, 10),
+    ])
+    func decimalPlaces(value: Double, places: Int) {
+        #expect(Money.decimalPlaces(value) == places)
+    }
+
     @Test("negatives only where the caller allows them (a refund, a difference)")
     func negatives() {
         #expect(Money.parse("-12.3", allowNegative: true) == Money(fen: -1_230))

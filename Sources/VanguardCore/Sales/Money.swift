@@ -235,3 +235,21 @@ enum DecimalDigits {
         return (value < 0 ? "-" : "") + whole + (fraction.isEmpty ? "" : "." + fraction)
     }
 }
+
+extension Money {
+    /// How many decimals a number sent as JSON really has, from its shortest round-trip form
+    /// ("0.07" → 2, "1e-05" → 5, "2.2250738585e-313" → 323, "100.0" → 0). Multiplying by 100 and
+    /// allowing a small error would take 0.000…1 as zero fen; the API's schema says
+    /// `multipleOf: 0.01`, and the fuzzer holds us to it.
+    public static func decimalPlaces(_ value: Double) -> Int {
+        let text = "\(value)".lowercased()
+        var mantissa = Substring(text), exponent = 0
+        if let e = text.firstIndex(of: "e") {
+            mantissa = text[..<e]
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+        }
+        var fraction = mantissa.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return max(0, fraction.count - exponent)
+    }
+}

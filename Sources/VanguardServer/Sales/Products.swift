@@ -56,9 +56,8 @@ enum YuanInput {
         guard yuan.isFinite, yuan >= 0, yuan <= 1_000_000_000_000 else {
             errors.add(field, "outOfRange", "From 0 to 1,000,000,000,000 yuan."); return nil
         }
-        let scaled = yuan * 100
-        guard abs(scaled - scaled.rounded()) < 0.000_001 else { errors.add(field, "tooPrecise", "At most two decimals (fen)."); return nil }
-        return Int64(scaled.rounded())
+        guard Money.decimalPlaces(yuan) <= 2 else { errors.add(field, "tooPrecise", "At most two decimals (fen)."); return nil }
+        return Int64((yuan * 100).rounded())
     }
 
     static func yuan(_ fen: Int64) -> Double { Double(fen) / 100 }
