@@ -14,6 +14,12 @@ import VaporTesting
 struct AccessWhoseRecordTests {
     typealias Whose = AccessMatrixTests.Whose
 
+    /// A customer of `owner`, made by the admin.
+    static func customer(_ world: TestWorld, _ team: Team, owner: UUID?) async throws -> CustomerDTO {
+        try await world.api(.POST, "/api/v1/customers", token: team.admin.token, json: JSONBody([
+            "name": .string("客户\(UUID().uuidString.prefix(6))"), "source": "visit", "ownerId": .id(owner)])).json(CustomerDTO.self)
+    }
+
     static let dealAnswers: [(Role, Whose, read: HTTPStatus, update: HTTPStatus)] = [
         (.admin, .otherGroup, .ok, .ok), (.admin, .deleted, .notFound, .notFound),
         (.lead, .own, .ok, .ok), (.lead, .otherGroup, .ok, .ok), (.lead, .deleted, .notFound, .notFound),
@@ -34,9 +40,7 @@ struct AccessWhoseRecordTests {
             let me = team.person(role)
             let admin = team.admin.token
             func deal(_ owner: UUID?, deleted: Bool = false) async throws -> String {
-                let customer = try await world.api(.POST, "/api/v1/customers", token: admin, json: JSONBody([
-                    "name": .string("客户\(UUID().uuidString.prefix(6))"), "source": "visit", "ownerId": .id(owner)]))
-                let c = try customer.json(CustomerDTO.self)
+                let c = try await Self.customer(world, team, owner: owner)
                 let made = try await world.api(.POST, "/api/v1/opportunities", token: admin, json: JSONBody([
                     "customerId": .string(c.id.uuidString), "title": "设备采购", "amount": 10_000, "ownerId": .id(owner)]))
                 let id = try made.json(OpportunityDTO.self).id.uuidString
@@ -93,9 +97,7 @@ struct AccessWhoseRecordTests {
             let me = team.person(role)
             let admin = team.admin.token
             func ticket(customerOwner: UUID?, assignee: UUID?, deleted: Bool = false) async throws -> String {
-                let c = try await world.api(.POST, "/api/v1/customers", token: admin, json: JSONBody([
-                    "name": .string("客户\(UUID().uuidString.prefix(6))"), "source": "visit", "ownerId": .id(customerOwner)]))
-                    .json(CustomerDTO.self)
+                let c = try await Self.customer(world, team, owner: customerOwner)
                 let made = try await world.api(.POST, "/api/v1/tickets", token: admin, json: JSONBody([
                     "customerId": .string(c.id.uuidString), "type": "inquiry", "subject": "发票寄送", "assigneeId": .id(assignee)]))
                 let id = try made.json(TicketDTO.self).id.uuidString

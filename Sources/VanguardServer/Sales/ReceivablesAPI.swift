@@ -155,8 +155,7 @@ struct ReceivablesAPI: RouteCollection {
                 repeat {
                     invoice.number = try await DocumentNumbers.next(.invoice, on: issuedDay, in: db)
                 } while try await SalesInvoice.query(on: db).filter(\.$number == invoice.number).first() != nil
-            }
-            if try await SalesInvoice.query(on: db).filter(\.$number == invoice.number).first() != nil {
+            } else if try await SalesInvoice.query(on: db).filter(\.$number == invoice.number).first() != nil {
                 throw Problem.conflict("number", "duplicate", "Invoice \(invoice.number) already exists.")
             }
             if let order = forOrder {
