@@ -242,6 +242,34 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("a write that slipped past the write gate gives up with 'database is locked' instead of holding a pool thread forever")
+    func busyWriteGivesUp() async throws {
+        try await withApp { world in
+            guard !world.app.settings.database.isPostgres else { return }
+            let loops = Array(world.app.eventLoopGroup.makeIterator())
+            guard loops.count >= 2 else { return }
+            try await SQLiteTuning.apply(world.app, busyTimeoutMilliseconds: 200)
+            let holder = try #require(world.app.databases.database(.sqlite, logger: world.app.logger, on: loops[0]) as? any SQLDatabase)
+            let other = try #require(world.app.databases.database(.sqlite, logger: world.app.logger, on: loops[1]) as? any SQLDatabase)
+            try await holder.raw("BEGIN IMMEDIATE").run()
+            // The driver's own handler would retry this at full speed until the holder commits;
+            // in the hang CI saw, the holder never got a thread to commit on.
+            let outcome = await withTaskGroup(of: String.self) { group in
+                group.addTask {
+                    do { try await other.raw("UPDATE members SET name = name").run(); return "written while locked" } catch { return "gave up" }
+                }
+                group.addTask { try? await Task.sleep(for: .seconds(10)); return "still waiting after 10 s" }
+                let first = await group.next() ?? ""
+                if first != "gave up" { try? await holder.raw("ROLLBACK").run() }  // lets a spinning write end
+                group.cancelAll()
+                return first
+            }
+            #expect(outcome == "gave up")
+            if outcome == "gave up" { try await holder.raw("ROLLBACK").run() }
+            try await other.raw("UPDATE members SET name = name").run()
+        }
+    }
+
     @Test("vanguard check: the roll-ups kept by deal moves and tickets equal a rebuild from their records; one edited by hand is found, and the check changes nothing")
     func rollUpsProven() async throws {
         try await withApp { world in

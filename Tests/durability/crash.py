@@ -72,6 +72,7 @@ def main() -> int:
                VANGUARD_TRUST_PROXY="1")
     base = f"http://127.0.0.1:{args.port}"
     server = Server(binary, env, args.port, data_dir)
+    failed, problems = False, []
     try:
         server.start()
         token = requests.post(f"{base}/api/v1/auth/token", json={"email": ADMIN[0], "password": ADMIN[1]}, timeout=10).json()["token"]
@@ -189,9 +190,30 @@ def main() -> int:
         if not problems:
             print("durability: every check holds", flush=True)
         return 1 if problems else 0
+    except BaseException:
+        failed = True
+        raise
     finally:
         server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if failed or problems:
+            # CI removes nothing else of ours: the log's tail is the only trace of what went wrong.
+            show_tail(os.path.join(data_dir, "server.log"))
+        if os.environ.get("VANGUARD_KEEP_DATA") and (failed or problems):
+            print(f"durability: data kept in {data_dir}", flush=True)
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def show_tail(path, lines=60) -> None:
+    try:
+        with open(path, errors="replace") as f:
+            tail = f.readlines()[-lines:]
+    except OSError:
+        return
+    print(f"---- last {len(tail)} lines of the server's log ----", flush=True)
+    for line in tail:
+        print(line.rstrip()[:400], flush=True)
+    print("---- end of the server's log ----", flush=True)
 
 
 def check(database_url, data_dir, acknowledged, writes) -> list[str]:

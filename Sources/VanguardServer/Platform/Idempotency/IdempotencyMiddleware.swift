@@ -62,13 +62,20 @@ struct IdempotencyMiddleware: AsyncMiddleware {
     private func store(_ response: Response, userId: UUID, key: String, on db: any Database) async throws {
         guard response.status.code < 500 else { return }
         let body = response.body.buffer.map { String(buffer: $0) } ?? response.body.string
-        guard let row = try await IdempotencyKey.query(on: db).filter(\.$userId == userId).filter(\.$key == key).first() else { return }
-        row.status = Int(response.status.code)
-        row.contentType = response.headers.first(name: .contentType)
-        row.location = response.headers.first(name: .location)
-        row.etag = response.headers.first(name: .eTag)
-        row.body = body.map { $0.utf8.count <= Self.maxStoredBody ? $0 : "" }
-        try await row.save(on: db)
+        let (status, contentType) = (Int(response.status.code), response.headers.first(name: .contentType))
+        let (location, etag) = (response.headers.first(name: .location), response.headers.first(name: .eTag))
+        // Through the write gate like every write: a bare UPDATE waiting for SQLite's lock spins
+        // on a thread of the blocking pool, and with every pool thread spinning, the writer that
+        // holds the lock has no thread to finish on (CI's durability run hung this way).
+        try await db.writeTransaction { db in
+            guard let row = try await IdempotencyKey.query(on: db).filter(\.$userId == userId).filter(\.$key == key).first() else { return }
+            row.status = status
+            row.contentType = contentType
+            row.location = location
+            row.etag = etag
+            row.body = body.map { $0.utf8.count <= Self.maxStoredBody ? $0 : "" }
+            try await row.save(on: db)
+        }
     }
 
     static func fingerprint(_ req: Request) -> String {
