@@ -18,6 +18,21 @@ struct SalesImportTests {
         return try await world.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(data: csv.data(using: encoding)!))
     }
 
+    @Test("records get time-ordered ids, whether Fluent makes them (a customer, its history entry) or an import writes them in bulk")
+    func timeOrderedIDs() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let customer = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token,
+                                               json: JSONBody(["name": "宁波港城物流", "source": "visit"])).json(CustomerDTO.self)
+            let history = try #require(try await AuditEvent.query(on: world.db).filter(\.$entityId == customer.id).first())
+            let imported = try await upload(world, "/api/v1/customers/import", token: team.salesRep.token, csv: "客户名称,来源渠道\n温州瓯江五金,展会\n")
+            #expect(imported.status == .ok)
+            let later = try #require(try await Customer.query(on: world.db).filter(\.$name == "温州瓯江五金").first()?.id)
+            for id in [customer.id, try #require(history.id), later] { #expect(id.timeOrderedDate != nil, "\(id) is not version 7") }
+            #expect(later.uuidString > customer.id.uuidString, "made later, sorts later")
+        }
+    }
+
     @Test("a file with any bad row writes nothing and names every bad row and column")
     func allOrNothing() async throws {
         try await withApp { world in

@@ -19,14 +19,3 @@ extension String {
         return String(scalars[first...last])
     }
 }
-
-extension UUID {
-    /// A random (version 4) UUID like `UUID()`, from the system's random source. On Linux
-    /// `UUID()` opens /dev/urandom for every id (about 10 µs; an import makes three per row).
-    public static func random() -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        let high = (generator.next() as UInt64) & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000  // version 4
-        let low = (generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000   // RFC 4122 variant
-        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.load(as: uuid_t.self)) }
-    }
-}

@@ -13,6 +13,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.tokenCache = TokenCache()
     app.leadSignUps = LeadSignUps(app: app)
     try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize)
+    TimeOrderedIDs.install(app)
     app.migrations.add(AppMigrations.all)
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
@@ -39,7 +40,8 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
 }
 
 /// SQLite file (WAL) by default, in-memory for tests, PostgreSQL for a `postgres://` URL.
-func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, poolSize: Int) throws {
+/// `connectionWait`: how long a query waits for a free pooled PostgreSQL connection before failing.
+func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, poolSize: Int, connectionWait: TimeAmount = .seconds(10)) throws {
     switch target {
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
@@ -52,7 +54,7 @@ func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, po
     case .postgres(let url):
         var config = try SQLPostgresConfiguration(url: url)
         if !url.contains("sslmode=") || url.contains("sslmode=disable") { config.coreConfiguration.tls = .disable }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: poolSize), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: poolSize, connectionPoolTimeout: connectionWait), as: .psql)
         let safe = url.replacingOccurrences(of: #"//[^@]*@"#, with: "//***@", options: .regularExpression)
         app.logger.info("Database: PostgreSQL \(safe)")
     }

@@ -23,7 +23,7 @@ enum CampaignAttribution {
         let deal = WonDeal(amount: Money(fen: o.amountFen), wonAt: now, touches: touches)
         guard let first = Attribution.firstTouch(deal) else { return }
         let credit = CampaignCredit()
-        credit.id = UUID(); credit.opportunityId = o.id!; credit.customerId = o.$customer.id
+        credit.id = UUID.timeOrdered(); credit.opportunityId = o.id!; credit.customerId = o.$customer.id
         credit.firstCampaignId = first; credit.lastCampaignId = Attribution.lastTouch(deal)
         credit.amountFen = o.amountFen; credit.wonAt = now; credit.wonOn = CivilDate.on(now).description
         try await credit.create(on: db)
@@ -59,7 +59,7 @@ enum CampaignCredits {
             let customer = try d.uuid("customer_id"), wonAt = try d.optionalDate("stage_changed_at") ?? .distantPast
             let deal = WonDeal(amount: Money(fen: Int64(try d.int("amount_fen"))), wonAt: wonAt, touches: byCustomer[customer] ?? [])
             guard let first = Attribution.firstTouch(deal) else { continue }
-            rows.append([SQLBind(UUID()), SQLBind(try d.uuid("id")), SQLBind(customer), SQLBind(first), bindOrNull(Attribution.lastTouch(deal)),
+            rows.append([SQLBind(UUID.timeOrdered()), SQLBind(try d.uuid("id")), SQLBind(customer), SQLBind(first), bindOrNull(Attribution.lastTouch(deal)),
                          SQLBind(deal.amount.fen), SQLBind(wonAt), SQLBind(CivilDate.on(wonAt).description)])
         }
         try await sql.insert(into: CampaignCredit.schema, columns: ["id", "opportunity_id", "customer_id", "first_campaign_id", "last_campaign_id", "amount_fen", "won_at", "won_on"],

@@ -67,7 +67,7 @@ enum CampaignDemo {
             var started: [(Campaign, Plan)] = []
             for (i, p) in plans.enumerated() {
                 let c = CampaignService.new(owner: planners[i % planners.count].id, now: instant(day(p.startIn - 20), hour: 10))
-                c.id = UUID(); c.name = p.name; c.type = p.type.rawValue; c.status = p.status.rawValue; c.slug = p.slug
+                c.id = UUID.timeOrdered(); c.name = p.name; c.type = p.type.rawValue; c.status = p.status.rawValue; c.slug = p.slug
                 c.code = "C" + day(p.startIn).description.replacingOccurrences(of: "-", with: "").dropFirst(2).prefix(4) + "-" + String(format: "%02d", i + 1)
                 c.goalMetric = p.goal.0.rawValue; c.goalTarget = p.goal.1
                 c.audience = "华东、华南制造企业的采购与设备负责人"; c.channels = p.channels.joined(separator: ",")
@@ -98,7 +98,7 @@ enum CampaignDemo {
                 let total = Int64(Double(p.budgetYuan * 100) * spendShare)
                 for (k, part) in [0.5, 0.3, 0.2].enumerated() {
                     let s = CampaignSpend()
-                    s.id = UUID(); s.campaignId = c.id!; s.spentOn = day(p.startIn + min(last, k * max(1, last / 2))).description
+                    s.id = UUID.timeOrdered(); s.campaignId = c.id!; s.spentOn = day(p.startIn + min(last, k * max(1, last / 2))).description
                     s.currency = "CNY"; s.amount = Int64(Double(total) * part); s.cnyFen = s.amount
                     s.note = ["场地与搭建", "广告投放", "物料与差旅"][k]; s.version = 1
                     // The advertising goes through the demo's partners (MKT-5), when there are any.
@@ -130,7 +130,7 @@ enum CampaignDemo {
                 for k in 0..<max(0, count) {
                     let customer = prospects[prospectIndex + k]
                     let t = CampaignTouch()
-                    t.id = UUID(); t.campaignId = c.id!; t.customerId = customer.id!; t.kind = (k % 3 == 0 ? TouchKind.event : TouchKind.form).rawValue
+                    t.id = UUID.timeOrdered(); t.campaignId = c.id!; t.customerId = customer.id!; t.kind = (k % 3 == 0 ? TouchKind.event : TouchKind.form).rawValue
                     t.utmSource = ["wechat", "baidu", "douyin", nil][k % 4]
                     t.at = instant(day(p.startIn + random(max(1, last + 1))), hour: 9 + random(9)); t.onDay = CivilDate.on(t.at).description
                     t.privacyNoticeVersion = t.kind == TouchKind.form.rawValue ? policy.effectivePrivacyNoticeVersion : nil
@@ -142,7 +142,7 @@ enum CampaignDemo {
             for (n, o) in won.enumerated() where n % 3 == 0 {
                 guard let (c, _) = started.first(where: { ($0.0.startOn ?? "9") <= CivilDate.on(o.stageChangedAt).description }) else { continue }
                 let t = CampaignTouch()
-                t.id = UUID(); t.campaignId = c.id!; t.customerId = o.$customer.id; t.kind = TouchKind.event.rawValue
+                t.id = UUID.timeOrdered(); t.campaignId = c.id!; t.customerId = o.$customer.id; t.kind = TouchKind.event.rawValue
                 t.at = min(o.stageChangedAt.addingTimeInterval(-Double(5 + random(20)) * 86_400), instant(CivilDate(c.startOn!)!, hour: 10))
                 t.onDay = CivilDate.on(t.at).description
                 try await t.create(on: db)

@@ -32,7 +32,7 @@ enum CampaignScale {
             let channels = Array(online.shuffled(using: &rng).prefix(max(1, online.count - random(2))))
             let first = SalesCalendar.adding(days: start, to: today), last = SalesCalendar.adding(days: start + days - 1, to: today)
             let status: CampaignStatus = last < today ? (i % 3 == 0 ? .evaluated : .finished) : .running
-            let id = UUID()
+            let id = UUID.timeOrdered()
             planned.append(Planned(id: id, start: start, days: days, channels: channels))
             rows.append([SQLBind(id), SQLBind("CB\(seed)-\(i)"), SQLBind("bench-\(seed)-\(i)"), SQLBind("基准活动 \(i)"), SQLBind(CampaignType.allCases[i % 7].rawValue),
                          SQLBind(status.rawValue), SQLBind(GoalMetric.leads.rawValue), SQLBind(Int64(200 + random(800))), SQLBind(""), SQLBind("制造企业"),
@@ -80,7 +80,7 @@ enum CampaignScale {
         for p in planned {
             for offset in stride(from: 0, to: min(p.days, -p.start + 1), by: 30) {
                 let amount = Int64(2_000 + random(30_000)) * 100
-                spend.append([SQLBind(UUID()), SQLBind(p.id), SQLLiteral.null, SQLBind(SalesCalendar.adding(days: p.start + offset, to: today).description),
+                spend.append([SQLBind(UUID.timeOrdered()), SQLBind(p.id), SQLLiteral.null, SQLBind(SalesCalendar.adding(days: p.start + offset, to: today).description),
                               SQLBind("CNY"), SQLBind(amount), SQLLiteral.null, SQLBind(amount), SQLBind("月度投放"), SQLLiteral.null, SQLBind(1)])
             }
         }
@@ -99,7 +99,7 @@ enum CampaignScale {
                 let p = planned[k % planned.count]
                 let offset = p.start + random(min(p.days, -p.start + 1))
                 let at = SalesCalendar.adding(days: offset, to: today).startInChina.addingTimeInterval(Double(8 * 3600 + random(10 * 3600)))
-                batch.append([SQLBind(UUID()), SQLBind(p.id), SQLBind(customers[k % customers.count]), SQLLiteral.null, SQLBind(TouchKind.form.rawValue),
+                batch.append([SQLBind(UUID.timeOrdered()), SQLBind(p.id), SQLBind(customers[k % customers.count]), SQLLiteral.null, SQLBind(TouchKind.form.rawValue),
                               SQLBind(["wechat", "baidu", "douyin"][k % 3]), SQLBind(at), SQLBind(CivilDate.on(at).description), SQLBind(policy.effectivePrivacyNoticeVersion)])
             }
             let chunk = batch

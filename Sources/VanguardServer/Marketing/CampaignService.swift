@@ -33,7 +33,9 @@ enum CampaignService {
 
     static func new(owner: UUID?, now: Date) -> Campaign {
         let c = Campaign()
-        let code = "C" + CivilDate.on(now).description.replacingOccurrences(of: "-", with: "").dropFirst(2).prefix(4) + "-" + UUID().uuidString.prefix(5).uppercased()
+        // Five random hex digits, not the id's first five: ids are time-ordered, so those repeat.
+        let suffix = String(UInt32.random(in: 0..<0x10_0000) | 0x10_0000, radix: 16, uppercase: true).dropFirst()
+        let code = "C" + CivilDate.on(now).description.replacingOccurrences(of: "-", with: "").dropFirst(2).prefix(4) + "-" + suffix
         c.code = code
         c.slug = code.lowercased()
         c.status = CampaignStatus.draft.rawValue
@@ -134,10 +136,10 @@ enum CampaignService {
             if let owner = c.ownerMemberId, try await Member.find(owner, on: db) == nil {
                 throw Problem.invalid("ownerId", "unknownMember", "No member with this id.")
             }
-            if try await Campaign.query(on: db).withDeleted().filter(\.$slug == c.slug).filter(\.$id != c.id ?? UUID()).first() != nil {
+            if try await Campaign.query(on: db).withDeleted().filter(\.$slug == c.slug).filter(\.$id != c.id ?? UUID.timeOrdered()).first() != nil {
                 throw Problem.conflict("slug", "duplicate", "Another campaign's form already uses /forms/\(c.slug); choose another address.")
             }
-            if creating { c.id = UUID() } else {
+            if creating { c.id = UUID.timeOrdered() } else {
                 guard c.hasChanges else { return c }
                 c.version += 1
             }
@@ -175,7 +177,7 @@ enum CampaignService {
             if let owner = a.ownerMemberId, try await Member.find(owner, on: db) == nil {
                 throw Problem.invalid("ownerId", "unknownMember", "No member with this id.")
             }
-            if creating { a.id = UUID(); try await a.create(on: db) } else {
+            if creating { a.id = UUID.timeOrdered(); try await a.create(on: db) } else {
                 guard a.hasChanges else { return a }
                 a.version += 1
                 try await a.save(on: db)
@@ -201,7 +203,7 @@ enum CampaignService {
                                    "Spend is booked on an approved campaign; this one is \(c.campaignStatus.name.en.lowercased()).")
         }
         let s = CampaignSpend()
-        s.id = UUID(); s.campaignId = c.id!; s.partnerId = entry.partnerId; s.spentOn = entry.date.description; s.currency = entry.currency
+        s.id = UUID.timeOrdered(); s.campaignId = c.id!; s.partnerId = entry.partnerId; s.spentOn = entry.date.description; s.currency = entry.currency
         s.amount = entry.amount; s.rate = entry.isHomeCurrency ? nil : entry.rate?.description; s.cnyFen = entry.cny?.fen ?? 0
         s.note = entry.note; s.createdBy = req.currentUser?.actor.userId; s.version = 1
         // RSK-M2 at once: with this entry, is the campaign over budget, or its leads too dear?

@@ -113,7 +113,7 @@ enum CompetitorEventService {
             product = try await CompetitorProduct.query(on: req.db).filter(\.$competitorId == c.id!).filter(\.$name == name).first()
         }
         let e = CompetitorEvent()
-        e.id = UUID()
+        e.id = UUID.timeOrdered()
         e.competitorId = c.id!; e.kind = kind.rawValue; e.occurredOn = CivilDate(input.occurredOn!)!.description
         e.title = input.title!.trimmingCharacters(in: .whitespacesAndNewlines)
         e.details = input.details?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

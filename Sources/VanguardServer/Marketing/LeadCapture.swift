@@ -136,7 +136,7 @@ enum LeadCapture {
             try await sql.insert(into: Customer.schema, columns: CustomerImport.customerColumns, rows: people.map { CustomerImport.customerRow($0.0, stamp: stamp) }, batch: 500)
             try await sql.insert(into: Contact.schema, columns: CustomerImport.contactColumns, rows: people.map { CustomerImport.contactRow($0.1, stamp: stamp) }, batch: 500)
         }
-        let touches = kept.map { _ in UUID.random() }
+        let touches = kept.map { _ in UUID.timeOrdered() }
         let touchRows = zip(kept, touches).map { k, id -> [any SQLExpression] in
             [SQLBind(id), SQLBind(k.signUp.campaignId), SQLBind(k.match.customer), bindOrNull(k.match.contact), SQLBind(TouchKind.form.rawValue),
              bindOrNull(k.draft.utmSource), SQLBind(k.signUp.post.at), SQLBind(CivilDate.on(k.signUp.post.at).description), SQLBind(k.draft.privacyNoticeVersion)]

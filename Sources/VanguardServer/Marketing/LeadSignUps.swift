@@ -79,7 +79,7 @@ actor LeadSignUps {
             let (mobiles, emails) = LeadBatch.lookups(posts)
             let known = try await LeadCapture.knownProspects(mobiles: mobiles, emails: emails, on: sql)
             var batch = LeadBatch(limit: limit, buckets: buckets, byMobile: known.byMobile, byEmail: known.byEmail)
-            let (decisions, changed) = batch.decide(posts, newID: UUID.random)
+            let (decisions, changed) = batch.decide(posts, newID: { UUID.timeOrdered() })
             try await LeadCapture.store(changed, on: sql)
             let kept = zip(signUps, decisions).compactMap { s, d -> LeadCapture.Kept? in
                 guard case .accepted(let draft) = s.post.outcome, let match = d.match else { return nil }

@@ -151,7 +151,7 @@ enum MemberImport {
             }
             guard rowErrors.isEmpty else { return }
             let m = Member()
-            m.id = UUID()
+            m.id = UUID.timeOrdered()
             m.version = 1
             m.employeeNo = input.employeeNo!
             m.name = input.name!

@@ -47,7 +47,7 @@ final class RiskWarningRecord: Model, @unchecked Sendable {
     /// company's language (it is edited by people from then on).
     convenience init(_ w: RiskWarning, at now: Date) {
         self.init()
-        id = UUID()
+        id = UUID.timeOrdered()
         dedupeKey = w.dedupeKey; ruleKey = w.ruleKey; clause = w.clause; severity = w.severity.rawValue
         subjectKind = w.subjectKind; subjectId = w.subjectId; period = w.period; ownerMemberId = w.ownerId
         messageZhHans = w.message.zhHans; messageZhHant = w.message.zhHant; messageEn = w.message.en

@@ -73,7 +73,7 @@ enum CustomerImport {
         let statuses = choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations)
         let sizes = choices(CustomerSize.allCases.map(\.rawValue), "size_", translations)
         // Only to pass the contact's own check; each contact gets its customer's id when written.
-        let someCustomer = UUID.random()
+        let someCustomer = UUID.timeOrdered()
         for (i, values) in rows.enumerated() {
             if i % 500 == 0 { progress?("check", i, rows.count) }
             let row = ImportTable.fileRow(i)
@@ -128,7 +128,7 @@ enum CustomerImport {
             for err in e.all { errors.add("rows[\(row)].\(err.field)", err.code, "Row \(row), \(err.field): \(err.message)") }
             guard e.isEmpty else { continue }
             let c = Customer()
-            c.id = UUID.random(); c.version = 1
+            c.id = UUID.timeOrdered(); c.version = 1
             c.name = input.name!.trimmingWhitespace(); c.nameKey = key
             c.kind = input.kind ?? CustomerKind.company.rawValue
             c.uscc = input.uscc.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.uppercased() }
@@ -149,7 +149,7 @@ enum CustomerImport {
             customers.append(c)
             if let input = contact {
                 let p = ContactService.new()
-                p.id = UUID.random(); p.$customer.id = c.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
+                p.id = UUID.timeOrdered(); p.$customer.id = c.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
                 p.mobile = input.mobile.applied(to: nil); p.phoneKey = p.mobile.map(DuplicateCustomers.phoneKey); p.email = input.email.applied(to: nil)?.lowercased()
                 contacts.append(p)
             }

@@ -194,7 +194,7 @@ enum SalesDemo {
                     try await m.create(on: db)
                 }
                 let a = ContractApproval()
-                a.$contract.id = k.id!; a.userId = UUID(); a.approverName = "刘建国"; a.note = ""; a.approvedAt = now.addingTimeInterval(-45 * 86_400)
+                a.$contract.id = k.id!; a.userId = UUID.timeOrdered(); a.approverName = "刘建国"; a.note = ""; a.approvedAt = now.addingTimeInterval(-45 * 86_400)
                 try await a.create(on: db)
                 c.status = CustomerStatus.customer.rawValue
                 try await c.save(on: db)

@@ -38,7 +38,7 @@ enum SalesScale {
             var batches: [[[any SQLExpression]]] = []
             var rows: [[any SQLExpression]] = []
             for i in start..<end {
-                let id = UUID()
+                let id = UUID.timeOrdered()
                 let name = i % 10 == 0 ? "\(pick(latin)) \(pick(trades)) \(i)" : pick(cities) + String(pick(words)) + String(pick(words)) + pick(trades) + "\(i)" + "有限公司"
                 let size = pick(sizes), source = pick(sources)
                 let annual = Int64([20_000, 80_000, 150_000, 400_000, 900_000, 2_000_000][Int(rng.next() % 6)])
@@ -73,7 +73,7 @@ enum SalesScale {
             var deals: [[any SQLExpression]] = [], changes: [[any SQLExpression]] = []
             for i in start..<end {
                 let c = Int(rng.next() % UInt64(max(customerIds.count, 1)))
-                let id = UUID(), owner = customerOwner[c]
+                let id = UUID.timeOrdered(), owner = customerOwner[c]
                 let roll = rng.next() % 100
                 let stage = roll < 55 ? open[Int(rng.next() % UInt64(open.count))] : roll < 80 ? won : lost
                 let created = now.addingTimeInterval(-Double(rng.next() % (365 * 86_400)))
@@ -87,7 +87,7 @@ enum SalesScale {
                               SQLBind(closedAt), closedOn.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(1), SQLBind(created), SQLBind(created), SQLLiteral.null])
                 var previous: String?
                 for (k, s) in (path + (stage == won || stage == lost ? [stage] : [])).enumerated() {
-                    changes.append([SQLBind(UUID()), SQLBind(id), previous.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(s),
+                    changes.append([SQLBind(UUID.timeOrdered()), SQLBind(id), previous.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(s),
                                     SQLBind(created.addingTimeInterval(Double(k) * 7 * 86_400)), SQLLiteral.null, SQLBind(amount)])
                     previous = s
                 }
@@ -111,7 +111,7 @@ enum SalesScale {
                 let c = Int(rng.next() % UInt64(max(customerIds.count, 1)))
                 let day = now.addingTimeInterval(-Double(rng.next() % (365 * 86_400)))
                 let next = CivilDate.on(day.addingTimeInterval(7 * 86_400))
-                rows.append([SQLBind(UUID()), SQLBind(customerIds[c]), SQLLiteral.null, SQLLiteral.null, SQLBind(pick(kinds)), SQLBind(CivilDate.on(day).description),
+                rows.append([SQLBind(UUID.timeOrdered()), SQLBind(customerIds[c]), SQLLiteral.null, SQLLiteral.null, SQLBind(pick(kinds)), SQLBind(CivilDate.on(day).description),
                              SQLBind(customerOwner[c]), SQLBind("跟进"), SQLBind(""), SQLBind("回访"), SQLBind(next.description),
                              next < CivilDate.on(now) ? SQLBind(day) : SQLLiteral.null, SQLBind(1), SQLBind(day), SQLBind(day), SQLLiteral.null])
             }

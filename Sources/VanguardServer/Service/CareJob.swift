@@ -30,7 +30,7 @@ enum CareJob {
                        "message_en", "status", "outcome", "created_at", "version"]
         let rows: [[any SQLExpression]] = tasks.compactMap { task in
             guard let customer = UUID(uuidString: task.customerId) else { return nil }
-            return [SQLBind(UUID()), SQLBind(task.dedupeKey), SQLBind(task.kind.rawValue), SQLBind(customer),
+            return [SQLBind(UUID.timeOrdered()), SQLBind(task.dedupeKey), SQLBind(task.kind.rawValue), SQLBind(customer),
                     task.contactId.flatMap(UUID.init(uuidString:)).map { SQLBind($0) } ?? SQLLiteral.null,
                     task.festival.map { SQLBind($0.rawValue) } ?? SQLLiteral.null, SQLBind(task.occasion.description), SQLBind(task.dueOn.description),
                     SQLBind(task.message.zhHans), SQLBind(task.message.zhHant), SQLBind(task.message.en), SQLBind(CareTaskStatus.open.rawValue),

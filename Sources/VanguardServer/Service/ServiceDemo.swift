@@ -32,7 +32,7 @@ enum ServiceDemo {
                 let opened = now.addingTimeInterval(-Double(rng.next() % (30 * 86_400)) - 3_600)
                 let customer = pick(customers)
                 let t = TicketService.new(createdBy: nil, assignee: i % 7 == 0 ? nil : pick(agents).id, now: opened, today: CivilDate.on(opened))
-                t.id = UUID()
+                t.id = UUID.timeOrdered()
                 t.type = type.rawValue
                 t.subject = subject
                 t.customerId = customer.id!

@@ -28,7 +28,7 @@ enum ServiceScale {
             let end = min(start + 50_000, tickets)
             var rows: [[any SQLExpression]] = [], surveys: [[any SQLExpression]] = []
             for i in start..<end {
-                let id = UUID()
+                let id = UUID.timeOrdered()
                 let open = i % 10 == 0
                 let type = pick(TicketType.allCases), channel = pick(TicketChannel.allCases)
                 let opened = open ? now.addingTimeInterval(-Double(rng.next() % (3 * 86_400))) : now.addingTimeInterval(-Double(rng.next() % (365 * 86_400)) - 86_400)
@@ -51,7 +51,7 @@ enum ServiceScale {
                 if !open && i % 3 == 0 {
                     let sent = resolved.addingTimeInterval(3_600)
                     let answered = i % 2 == 0
-                    surveys.append([SQLBind(UUID()), SQLBind(id), SQLBind(Secrets.token(prefix: "")), SQLBind(sent), date(answered ? sent.addingTimeInterval(7_200) : nil),
+                    surveys.append([SQLBind(UUID.timeOrdered()), SQLBind(id), SQLBind(Secrets.token(prefix: "")), SQLBind(sent), date(answered ? sent.addingTimeInterval(7_200) : nil),
                                     answered ? SQLBind(Int(1 + rng.next() % 5)) : null, SQLBind("")])
                 }
             }
@@ -75,7 +75,7 @@ enum ServiceScale {
                 var rows: [[any SQLExpression]] = []
                 for k in start..<end {
                     let birthday = String(format: "19%02d-%02d-%02d", 60 + Int(rng.next() % 40), 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28))
-                    rows.append([SQLBind(UUID()), SQLBind(targets[k % targets.count]), SQLBind("联系人\(k)"), SQLBind("经理"), SQLLiteral.null, SQLLiteral.null,
+                    rows.append([SQLBind(UUID.timeOrdered()), SQLBind(targets[k % targets.count]), SQLBind("联系人\(k)"), SQLBind("经理"), SQLLiteral.null, SQLLiteral.null,
                                  SQLLiteral.null, SQLLiteral.null, SQLBind(birthday), SQLBind(k % 5 == 0 ? "lunar" : "gregorian"), SQLBind(false),
                                  SQLBind(""), SQLBind(1), SQLBind(now), SQLBind(now), SQLLiteral.null])
                 }

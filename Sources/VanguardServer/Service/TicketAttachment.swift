@@ -98,7 +98,7 @@ enum TicketAttachments {
         let user = req.currentUser
         let file = StoredFiles.make(upload, by: user?.actor.userId, at: req.now)
         let a = TicketAttachment()
-        a.id = UUID()
+        a.id = UUID.timeOrdered()
         a.ticketId = t.id!
         a.fileId = file.id!
         a.customerVisible = customerVisible

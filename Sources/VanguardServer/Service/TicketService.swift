@@ -175,7 +175,7 @@ enum TicketService {
                 }
             }
             if creating {
-                t.id = UUID()
+                t.id = UUID.timeOrdered()
                 t.number = try await DocumentNumbers.next(.ticket, on: CivilDate.on(t.openedAt), in: db)
             } else {
                 guard t.hasChanges || move != nil || !(note ?? "").isEmpty else { return t }
@@ -201,7 +201,7 @@ enum TicketService {
     @discardableResult
     static func openAfterSales(for o: SalesOrder, text: String, policy: ServicePolicy, req: Request, on db: any Database) async throws -> Ticket {
         let t = new(createdBy: req.currentUser?.actor.userId, assignee: nil, now: req.now, today: req.today)
-        t.id = UUID()
+        t.id = UUID.timeOrdered()
         t.type = TicketType.afterSales.rawValue
         t.subject = String("\(o.number): \(text)".prefix(200))
         t.description = text

@@ -88,7 +88,10 @@ actor TestDatabases {
     private func adminDatabase(_ url: String) async throws -> any SQLDatabase {
         if let admin, let sql = admin.db as? any SQLDatabase { return sql }
         let app = try await Application.make(.testing)
-        try configureDatabase(app, .postgres(url: url), poolSize: 1)
+        // One connection makes every test's database in turn (CREATE DATABASE … TEMPLATE, about a
+        // second each under a full parallel run on 2 cores): a test may queue behind dozens of
+        // others, longer than the pool's usual ten seconds (CI failed on that wait once).
+        try configureDatabase(app, .postgres(url: url), poolSize: 1, connectionWait: .minutes(5))
         admin = app
         return app.db as! any SQLDatabase
     }

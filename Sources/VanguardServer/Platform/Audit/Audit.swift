@@ -64,7 +64,7 @@ enum Audit {
         let columns = ["id", "occurred_at", "actor_user_id", "actor_name", "action", "entity_type", "entity_id", "entity_label",
                        "before", "after", "request_id", "ip"]
         let rows = events.map { e -> [any SQLExpression] in
-            [SQLBind(e.id ?? UUID.random()), SQLBind(e.occurredAt), bindOrNull(e.actorUserId), SQLBind(e.actorName), SQLBind(e.action),
+            [SQLBind(e.id ?? UUID.timeOrdered()), SQLBind(e.occurredAt), bindOrNull(e.actorUserId), SQLBind(e.actorName), SQLBind(e.action),
              SQLBind(e.entityType), bindOrNull(e.entityId), SQLBind(e.entityLabel), bindOrNull(e.before), bindOrNull(e.after),
              bindOrNull(e.requestId), bindOrNull(e.ip)]
         }

@@ -49,7 +49,7 @@ enum StoredFiles {
     static func make(_ upload: Upload, by user: UUID?, at: Date) -> StoredFile {
         let kind = FileKind.sniff(upload.data)
         let f = StoredFile()
-        f.id = UUID()
+        f.id = UUID.timeOrdered()
         f.name = FileName.sanitised(upload.fileName, kind: kind)
         f.contentType = kind.contentType
         f.size = upload.data.count
