@@ -18,6 +18,25 @@ struct SalesImportTests {
         return try await world.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(data: csv.data(using: encoding)!))
     }
 
+    @Test("the search index's text for a customer is the same by the fast path (Chinese, ASCII, full-width) as by the general one")
+    func searchDocumentFastPath() {
+        func general(_ parts: [String]) -> String {
+            var seen = Set<String>()
+            return parts.flatMap(CustomerSearch.tokens).filter { seen.insert($0).inserted }.joined(separator: " ")
+        }
+        let samples: [[String]] = [
+            ["上海星辰科技有限公司", "02112345678", "91310000MA1FL8L02X"], ["ＡＢＣ Trading Co., Ltd.（上海）", "13812345678"],
+            ["星星星星", "1111"], ["a", "", "b"], ["杭州 云帆、贸易。", "0571-8888 6666"], ["", ""], ["HARBOR Logistics 港", "91110000100000000X"],
+        ]
+        for parts in samples {
+            #expect(CustomerSearch.fastDocument(parts) == general(parts), "\(parts)")
+            #expect(CustomerSearch.document(name: parts[0], phone: parts.count > 1 ? parts[1] : nil, uscc: parts.count > 2 ? parts[2] : nil)
+                    == general([parts[0]] + [parts.count > 1 ? DuplicateCustomers.phoneKey(parts[1]) : nil, parts.count > 2 ? parts[2] : nil].compactMap { $0 }))
+        }
+        #expect(CustomerSearch.fastDocument(["İstanbul Café"]) == nil, "other letters take the general path")
+        #expect(CustomerSearch.document(name: "İstanbul Café", phone: nil, uscc: nil) == general(["İstanbul Café"]))
+    }
+
     @Test("records get time-ordered ids, whether Fluent makes them (a customer, its history entry) or an import writes them in bulk")
     func timeOrderedIDs() async throws {
         try await withApp { world in

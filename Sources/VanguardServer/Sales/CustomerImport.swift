@@ -52,8 +52,11 @@ enum CustomerImport {
         guard !table.rows.isEmpty else { throw ImportFile.unreadable("The file has a header row but no customers under it.") }
 
         // Lookups for this file only: names, codes and phones already on file, owners by employee number or name.
-        let rows = table.rows.map { row in Dictionary(uniqueKeysWithValues: index.keys.compactMap { f in table.value(row, f, in: index).map { (f, SpreadsheetCell.unescapedExport($0)) } }) }
-        let nameKeys = rows.map { DuplicateCustomers.nameKey($0["name"] ?? "") }
+        // The per-row work (cells, keys, checks, the new records) runs in a slice per core.
+        let rows = await table.rows.concurrentMap(minimumSlice: 1_000) { _, row in
+            Dictionary(uniqueKeysWithValues: index.keys.compactMap { f in table.value(row, f, in: index).map { (f, SpreadsheetCell.unescapedExport($0)) } })
+        }
+        let nameKeys = await rows.concurrentMap(minimumSlice: 1_000) { _, row in DuplicateCustomers.nameKey(row["name"] ?? "") }
         let keys = Set(nameKeys.filter { !$0.isEmpty })
         let codes = Set(rows.compactMap { $0["uscc"]?.uppercased() }.filter { !$0.isEmpty })
         let phones = Set(rows.compactMap { $0["phone"].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
@@ -62,96 +65,36 @@ enum CustomerImport {
         for chunk in Array(codes).chunked(500) { takenCodes.formUnion(try await Customer.query(on: req.db).withDeleted().filter(\.$uscc ~~ chunk).field(\.$id).field(\.$uscc).all().compactMap(\.uscc)) }
         for chunk in Array(phones).chunked(500) { takenPhones.formUnion(try await Customer.query(on: req.db).filter(\.$phoneKey ~~ chunk).field(\.$id).field(\.$phoneKey).all().compactMap(\.phoneKey)) }
         let ownerRefs = Set(rows.compactMap { $0["owner"] }.filter { !$0.isEmpty })
-        let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: req.db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }.all()
+        let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: req.db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }
+            .all().map { Owner(id: $0.id!, employeeNo: $0.employeeNo, name: $0.name, group: $0.$group.id) }
 
+        let context = RowContext(actor: user.actor, industries: sales.effectiveIndustries, rules: sales.effectiveClassification, owners: owners,
+                                 kinds: choices(CustomerKind.allCases.map(\.rawValue), "kind_", translations),
+                                 sources: choices(SourceChannel.allCases.map(\.rawValue), "source_", translations),
+                                 statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
+                                 sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations))
+        // Duplicates within the file and against it are found in row order (the first row with a
+        // name keeps it), so rows are checked a block at a time: the block's rows at once, then in order.
         var errors = FieldErrors()
         var customers: [Customer] = [], contacts: [Contact] = []
-        let industries = sales.effectiveIndustries
-        let rules = sales.effectiveClassification
-        let kinds = choices(CustomerKind.allCases.map(\.rawValue), "kind_", translations)
-        let sources = choices(SourceChannel.allCases.map(\.rawValue), "source_", translations)
-        let statuses = choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations)
-        let sizes = choices(CustomerSize.allCases.map(\.rawValue), "size_", translations)
-        // Only to pass the contact's own check; each contact gets its customer's id when written.
-        let someCustomer = UUID.timeOrdered()
-        for (i, values) in rows.enumerated() {
-            if i % 500 == 0 { progress?("check", i, rows.count) }
-            let row = ImportTable.fileRow(i)
-            var e = FieldErrors()
-            for (field, value) in values where SpreadsheetCell.isFormula(value) { e.add(field, "formula", "Looks like a spreadsheet formula; formulas are not imported.") }
-            var input = CustomerInput()
-            input.name = values["name"]
-            input.kind = values["kind"].map { kinds[$0] ?? $0 }
-            input.source = values["source"].map { sources[$0] ?? $0 } ?? SourceChannel.other.rawValue
-            input.status = values["status"].map { statuses[$0] ?? $0 }
-            if let v = values["size"] { input.size = .value(sizes[v] ?? v) }
-            if let v = values["industry"] { input.industry = .value(industries.first { $0.key == v || $0.name.zhHans == v || $0.name.zhHant == v || $0.name.en.lowercased() == v.lowercased() }?.key ?? v) }
-            if let v = values["uscc"] { input.uscc = .value(v) }
-            if let v = values["phone"] { input.phone = .value(v) }
-            if let v = values["email"] { input.email = .value(v) }
-            input.region = values["region"]; input.address = values["address"]; input.notes = values["notes"]
-            if let v = values["expectedAnnualYuan"] {
-                if let n = Int64(v.replacingOccurrences(of: ",", with: "")) ?? Double(v.replacingOccurrences(of: ",", with: "")).map({ Int64($0) }) { input.expectedAnnualYuan = n }
-                else { e.add("expectedAnnualYuan", "wrongType", "Enter whole yuan, like 500000.") }
-            }
-            for err in input.validate(creating: true, industries: industries.map(\.key)).all where e.first(err.field) == nil { e.add(err.field, err.code, err.message) }
-            var owner = user.actor.memberId
-            if let ref = values["owner"] {
-                let matches = owners.filter { $0.employeeNo == ref || $0.name == ref }
-                if matches.count == 1 { owner = matches[0].id } else {
-                    e.add("owner", matches.isEmpty ? "unknownMember" : "ambiguous", matches.isEmpty ? "No member has employee number or name \(ref)." : "Several members are called \(ref); use the employee number.")
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            progress?("check", start, rows.count)
+            let block = Array(rows[start..<min(start + 500, rows.count)])
+            let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k]) }
+            for (k, row) in checked.enumerated() {
+                var e = row.errors
+                if !row.nameKey.isEmpty && !takenKeys.insert(row.nameKey).inserted { e.add("name", "duplicate", "\(row.name) is already on file (or on an earlier row).") }
+                if let code = row.code, !takenCodes.insert(code.uppercased()).inserted { e.add("uscc", "duplicate", "Credit code \(code) is already on file (or on an earlier row).") }
+                if let phone = row.phone, !takenPhones.insert(DuplicateCustomers.phoneKey(phone)).inserted {
+                    e.add("phone", "duplicate", "Phone \(phone) already belongs to a customer (or an earlier row).")
                 }
-            }
-            let key = nameKeys[i]
-            if !key.isEmpty && !takenKeys.insert(key).inserted { e.add("name", "duplicate", "\(input.name ?? "") is already on file (or on an earlier row).") }
-            if case .value(let code) = input.uscc, !code.isEmpty, !takenCodes.insert(code.uppercased()).inserted {
-                e.add("uscc", "duplicate", "Credit code \(code) is already on file (or on an earlier row).")
-            }
-            if case .value(let phone) = input.phone, DuplicateCustomers.phoneKey(phone).count >= 7, !takenPhones.insert(DuplicateCustomers.phoneKey(phone)).inserted {
-                e.add("phone", "duplicate", "Phone \(phone) already belongs to a customer (or an earlier row).")
-            }
-            var contact: ContactInput?
-            if let name = values["contactName"], !name.isEmpty {
-                var c = ContactInput()
-                c.customerId = someCustomer; c.name = name; c.title = values["contactTitle"]; c.isPrimary = true; c.notes = ""
-                if let m = values["contactMobile"] { c.mobile = .value(m.filter { $0 != " " && $0 != "-" }) }
-                if let m = values["contactEmail"] { c.email = .value(m) }
-                for err in c.validate(creating: true).all { e.add("contact" + err.field.prefix(1).uppercased() + err.field.dropFirst(), err.code, err.message) }
-                contact = c
-            }
-            if e.isEmpty {
-                let facts = SalesFacts(owner: owner, group: owners.first { $0.id == owner }?.$group.id ?? (owner == user.actor.memberId ? user.actor.groupId : nil))
-                if !AccessPolicy.decide(user.actor, .create, .salesRecord(facts)).isAllowed {
-                    e.add("owner", "forbidden", "You may not add customers for this owner.")
-                }
-            }
-            for err in e.all { errors.add("rows[\(row)].\(err.field)", err.code, "Row \(row), \(err.field): \(err.message)") }
-            guard e.isEmpty else { continue }
-            let c = Customer()
-            c.id = UUID.timeOrdered(); c.version = 1
-            c.name = input.name!.trimmingWhitespace(); c.nameKey = key
-            c.kind = input.kind ?? CustomerKind.company.rawValue
-            c.uscc = input.uscc.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.uppercased() }
-            c.industry = input.industry.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
-            c.region = input.region ?? ""
-            c.size = input.size.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
-            c.source = input.source!
-            c.status = input.status ?? CustomerStatus.prospect.rawValue
-            c.expectedAnnualYuan = input.expectedAnnualYuan ?? 0
-            c.phone = input.phone.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
-            c.phoneKey = c.phone.map(DuplicateCustomers.phoneKey)
-            c.email = input.email.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.lowercased() }
-            c.address = input.address ?? ""; c.notes = input.notes ?? ""
-            c.ownerMemberId = owner
-            c.score = rules.score(ProspectFacts(size: c.size.flatMap(CustomerSize.init), expectedAnnualYuan: c.expectedAnnualYuan, source: SourceChannel(rawValue: c.source)))
-            c.customerClass = rules.classFor(score: c.score)
-            c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
-            customers.append(c)
-            if let input = contact {
-                let p = ContactService.new()
-                p.id = UUID.timeOrdered(); p.$customer.id = c.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
-                p.mobile = input.mobile.applied(to: nil); p.phoneKey = p.mobile.map(DuplicateCustomers.phoneKey); p.email = input.email.applied(to: nil)?.lowercased()
-                contacts.append(p)
+                for err in row.contactErrors.all { e.add(err.field, err.code, err.message) }
+                if e.isEmpty && !row.ownerAllowed { e.add("owner", "forbidden", "You may not add customers for this owner.") }
+                let fileRow = ImportTable.fileRow(start + k)
+                for err in e.all { errors.add("rows[\(fileRow)].\(err.field)", err.code, "Row \(fileRow), \(err.field): \(err.message)") }
+                guard e.isEmpty, let customer = row.customer else { continue }
+                customers.append(customer)
+                if let contact = row.contact { contacts.append(contact) }
             }
         }
         progress?("check", rows.count, rows.count)

@@ -1,0 +1,135 @@
+import Foundation
+import VanguardCore
+
+extension CustomerImport {
+    /// A member a row may name as its owner, by employee number or name.
+    struct Owner: Sendable {
+        var id: UUID
+        var employeeNo: String
+        var name: String
+        var group: UUID?
+    }
+
+    /// One row checked on its own: its problems, and the records it makes when the whole file is
+    /// good. Duplicates need the rows before it, so they are found afterwards, in row order.
+    struct CheckedRow: Sendable {
+        var errors = FieldErrors()
+        var contactErrors = FieldErrors()
+        var ownerAllowed = true
+        var name = ""
+        var nameKey = ""
+        /// The credit code and phone as typed, when given (the phone only when it has 7 digits or more).
+        var code: String?
+        var phone: String?
+        var customer: Customer?
+        var contact: Contact?
+    }
+
+    /// What checking a row needs besides the row: looked up once per file.
+    struct RowContext: Sendable {
+        var actor: Actor
+        var industries: [SalesPolicy.Industry]
+        var rules: CustomerClassification
+        var owners: [Owner]
+        var kinds: [String: String], sources: [String: String], statuses: [String: String], sizes: [String: String]
+
+        func check(_ values: [String: String], nameKey key: String) -> CheckedRow {
+            var row = CheckedRow(nameKey: key)
+            var e = FieldErrors()
+            for (field, value) in values where SpreadsheetCell.isFormula(value) { e.add(field, "formula", "Looks like a spreadsheet formula; formulas are not imported.") }
+            var input = CustomerInput()
+            input.name = values["name"]
+            input.kind = values["kind"].map { kinds[$0] ?? $0 }
+            input.source = values["source"].map { sources[$0] ?? $0 } ?? SourceChannel.other.rawValue
+            input.status = values["status"].map { statuses[$0] ?? $0 }
+            if let v = values["size"] { input.size = .value(sizes[v] ?? v) }
+            if let v = values["industry"] { input.industry = .value(industries.first { $0.key == v || $0.name.zhHans == v || $0.name.zhHant == v || $0.name.en.lowercased() == v.lowercased() }?.key ?? v) }
+            if let v = values["uscc"] { input.uscc = .value(v) }
+            if let v = values["phone"] { input.phone = .value(v) }
+            if let v = values["email"] { input.email = .value(v) }
+            input.region = values["region"]; input.address = values["address"]; input.notes = values["notes"]
+            if let v = values["expectedAnnualYuan"] {
+                if let n = Int64(v.replacingOccurrences(of: ",", with: "")) ?? Double(v.replacingOccurrences(of: ",", with: "")).map({ Int64($0) }) { input.expectedAnnualYuan = n }
+                else { e.add("expectedAnnualYuan", "wrongType", "Enter whole yuan, like 500000.") }
+            }
+            for err in input.validate(creating: true, industries: industries.map(\.key)).all where e.first(err.field) == nil { e.add(err.field, err.code, err.message) }
+            var owner = actor.memberId
+            if let ref = values["owner"] {
+                let matches = owners.filter { $0.employeeNo == ref || $0.name == ref }
+                if matches.count == 1 { owner = matches[0].id } else {
+                    e.add("owner", matches.isEmpty ? "unknownMember" : "ambiguous", matches.isEmpty ? "No member has employee number or name \(ref)." : "Several members are called \(ref); use the employee number.")
+                }
+            }
+            row.name = input.name ?? ""
+            if case .value(let code) = input.uscc, !code.isEmpty { row.code = code }
+            if case .value(let phone) = input.phone, DuplicateCustomers.phoneKey(phone).count >= 7 { row.phone = phone }
+            var contact: ContactInput?
+            if let name = values["contactName"], !name.isEmpty {
+                var c = ContactInput()
+                // Only to pass the contact's own check; the contact gets its customer's id below.
+                c.customerId = Self.someCustomer; c.name = name; c.title = values["contactTitle"]; c.isPrimary = true; c.notes = ""
+                if let m = values["contactMobile"] { c.mobile = .value(m.filter { $0 != " " && $0 != "-" }) }
+                if let m = values["contactEmail"] { c.email = .value(m) }
+                for err in c.validate(creating: true).all { row.contactErrors.add("contact" + err.field.prefix(1).uppercased() + err.field.dropFirst(), err.code, err.message) }
+                contact = c
+            }
+            let facts = SalesFacts(owner: owner, group: owners.first { $0.id == owner }?.group ?? (owner == actor.memberId ? actor.groupId : nil))
+            row.ownerAllowed = AccessPolicy.decide(actor, .create, .salesRecord(facts)).isAllowed
+            row.errors = e
+            guard e.isEmpty, row.contactErrors.isEmpty else { return row }
+            row.customer = customer(input, key: key, owner: owner)
+            if let input = contact, let customer = row.customer {
+                let p = ContactService.new()
+                p.id = UUID.timeOrdered(); p.$customer.id = customer.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
+                p.mobile = input.mobile.applied(to: nil); p.phoneKey = p.mobile.map(DuplicateCustomers.phoneKey); p.email = input.email.applied(to: nil)?.lowercased()
+                row.contact = p
+            }
+            return row
+        }
+
+        private static let someCustomer = UUID.timeOrdered()
+
+        private func customer(_ input: CustomerInput, key: String, owner: UUID?) -> Customer {
+            let c = Customer()
+            c.id = UUID.timeOrdered(); c.version = 1
+            c.name = input.name!.trimmingWhitespace(); c.nameKey = key
+            c.kind = input.kind ?? CustomerKind.company.rawValue
+            c.uscc = input.uscc.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.uppercased() }
+            c.industry = input.industry.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            c.region = input.region ?? ""
+            c.size = input.size.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            c.source = input.source!
+            c.status = input.status ?? CustomerStatus.prospect.rawValue
+            c.expectedAnnualYuan = input.expectedAnnualYuan ?? 0
+            c.phone = input.phone.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            c.phoneKey = c.phone.map(DuplicateCustomers.phoneKey)
+            c.email = input.email.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.lowercased() }
+            c.address = input.address ?? ""; c.notes = input.notes ?? ""
+            c.ownerMemberId = owner
+            c.score = rules.score(ProspectFacts(size: c.size.flatMap(CustomerSize.init), expectedAnnualYuan: c.expectedAnnualYuan, source: SourceChannel(rawValue: c.source)))
+            c.customerClass = rules.classFor(score: c.score)
+            c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
+            return c
+        }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `transform(index, element)` for every element, in a slice per core at once (slices of at
+    /// least `minimumSlice`); results in order. For per-row work on large files: a request's own
+    /// task would use one core of the two.
+    func concurrentMap<R: Sendable>(minimumSlice: Int, _ transform: @escaping @Sendable (Int, Element) -> R) async -> [R] {
+        let slices = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8, count / Swift.max(minimumSlice, 1)))
+        guard slices > 1 else { return enumerated().map { transform($0.offset, $0.element) } }
+        let size = (count + slices - 1) / slices
+        return await withTaskGroup(of: (Int, [R]).self) { group in
+            for start in stride(from: 0, to: count, by: size) {
+                let slice = Array(self[start..<Swift.min(start + size, count)])
+                group.addTask { (start, slice.enumerated().map { transform(start + $0.offset, $0.element) }) }
+            }
+            var parts: [(Int, [R])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+}
