@@ -270,6 +270,15 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("on PostgreSQL, every connection runs without JIT compilation (it cost a group lead's funnel 0.7 s a request)")
+    func postgresWithoutJIT() async throws {
+        try await withApp { world in
+            guard world.app.settings.database.isPostgres, let sql = world.db as? any SQLDatabase else { return }
+            let jit = try await sql.raw("SHOW jit").first()?.decode(column: "jit", as: String.self)
+            #expect(jit == "off")
+        }
+    }
+
     @Test("vanguard check: the roll-ups kept by deal moves and tickets equal a rebuild from their records; one edited by hand is found, and the check changes nothing")
     func rollUpsProven() async throws {
         try await withApp { world in
