@@ -80,7 +80,7 @@ enum CustomerImport {
         for start in stride(from: 0, to: rows.count, by: 500) {
             progress?("check", start, rows.count)
             let block = Array(rows[start..<min(start + 500, rows.count)])
-            let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k]) }
+            let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: !dryRun) }
             for (k, row) in checked.enumerated() {
                 var e = row.errors
                 if !row.nameKey.isEmpty && !takenKeys.insert(row.nameKey).inserted { e.add("name", "duplicate", "\(row.name) is already on file (or on an earlier row).") }

@@ -33,7 +33,8 @@ extension CustomerImport {
         var owners: [Owner]
         var kinds: [String: String], sources: [String: String], statuses: [String: String], sizes: [String: String]
 
-        func check(_ values: [String: String], nameKey key: String) -> CheckedRow {
+        /// `building`: make the records too (a dry run only reports problems).
+        func check(_ values: [String: String], nameKey key: String, building: Bool) -> CheckedRow {
             var row = CheckedRow(nameKey: key)
             var e = FieldErrors()
             for (field, value) in values where SpreadsheetCell.isFormula(value) { e.add(field, "formula", "Looks like a spreadsheet formula; formulas are not imported.") }
@@ -76,7 +77,7 @@ extension CustomerImport {
             let facts = SalesFacts(owner: owner, group: owners.first { $0.id == owner }?.group ?? (owner == actor.memberId ? actor.groupId : nil))
             row.ownerAllowed = AccessPolicy.decide(actor, .create, .salesRecord(facts)).isAllowed
             row.errors = e
-            guard e.isEmpty, row.contactErrors.isEmpty else { return row }
+            guard building, e.isEmpty, row.contactErrors.isEmpty else { return row }
             row.customer = customer(input, key: key, owner: owner)
             if let input = contact, let customer = row.customer {
                 let p = ContactService.new()
