@@ -51,12 +51,12 @@ enum CustomerImport {
         if index["name"] == nil { throw Problem.invalid("file", "missingColumn", "The file has no customer name column (name / 客户名称).") }
         guard !table.rows.isEmpty else { throw ImportFile.unreadable("The file has a header row but no customers under it.") }
 
-        // Lookups for this file only: names, codes and phones already on file, owners by employee number or name.
         // The per-row work (cells, keys, checks, the new records) runs in a slice per core.
         let rows = await table.rows.concurrentMap(minimumSlice: 1_000) { _, row in
             Dictionary(uniqueKeysWithValues: index.keys.compactMap { f in table.value(row, f, in: index).map { (f, SpreadsheetCell.unescapedExport($0)) } })
         }
         let nameKeys = await rows.concurrentMap(minimumSlice: 1_000) { _, row in DuplicateCustomers.nameKey(row["name"] ?? "") }
+        // Lookups for this file only: names, codes and phones already on file, owners by employee number or name.
         let keys = Set(nameKeys.filter { !$0.isEmpty })
         let codes = Set(rows.compactMap { $0["uscc"]?.uppercased() }.filter { !$0.isEmpty })
         let phones = Set(rows.compactMap { $0["phone"].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
@@ -85,7 +85,7 @@ enum CustomerImport {
                 var e = row.errors
                 if !row.nameKey.isEmpty && !takenKeys.insert(row.nameKey).inserted { e.add("name", "duplicate", "\(row.name) is already on file (or on an earlier row).") }
                 if let code = row.code, !takenCodes.insert(code.uppercased()).inserted { e.add("uscc", "duplicate", "Credit code \(code) is already on file (or on an earlier row).") }
-                if let phone = row.phone, !takenPhones.insert(DuplicateCustomers.phoneKey(phone)).inserted {
+                if let phone = row.phone, !takenPhones.insert(row.phoneKey).inserted {
                     e.add("phone", "duplicate", "Phone \(phone) already belongs to a customer (or an earlier row).")
                 }
                 for err in row.contactErrors.all { e.add(err.field, err.code, err.message) }

@@ -18,9 +18,10 @@ extension CustomerImport {
         var ownerAllowed = true
         var name = ""
         var nameKey = ""
-        /// The credit code and phone as typed, when given (the phone only when it has 7 digits or more).
+        /// The credit code and phone as typed, when given, and the phone's key (only when it has 7 digits or more).
         var code: String?
         var phone: String?
+        var phoneKey = ""
         var customer: Customer?
         var contact: Contact?
     }
@@ -63,7 +64,7 @@ extension CustomerImport {
             }
             row.name = input.name ?? ""
             if case .value(let code) = input.uscc, !code.isEmpty { row.code = code }
-            if case .value(let phone) = input.phone, DuplicateCustomers.phoneKey(phone).count >= 7 { row.phone = phone }
+            if case .value(let phone) = input.phone, case let key = DuplicateCustomers.phoneKey(phone), key.count >= 7 { (row.phone, row.phoneKey) = (phone, key) }
             var contact: ContactInput?
             if let name = values["contactName"], !name.isEmpty {
                 var c = ContactInput()

@@ -62,7 +62,7 @@ enum CustomerSearch {
                 case 0x30...0x39, 0x61...0x7A: scalars.append(Unicode.Scalar(v)!)
                 case 0x41...0x5A: scalars.append(Unicode.Scalar(v + 0x20)!)
                 case 0x4E00...0x9FEF: scalars.append(Unicode.Scalar(v)!)  // CJK ideographs: letters, no case
-                case 0x20...0x7E, 0x3000, 0x3001, 0x3002, 0xFF08, 0xFF09: continue  // ASCII punctuation and space, Chinese space, 、。（）
+                case 0x20...0x7E, 0x3000, 0x3001, 0x3002: continue  // ASCII punctuation and space (full-width too, mapped above), Chinese space, 、。
                 default: return nil
                 }
             }
