@@ -124,6 +124,7 @@ PY
 EXCLUDE_REGEX='^(POST (/api/v1)?/auth/token|DELETE (/api/v1)?/auth/tokens/\{[^}/]+\}|POST (/api/v1)?/auth/password)$'
 
 args=(
+    --config-file "$ROOT/Tests/api/schemathesis.toml"
     run "$FUZZ_SCHEMA_FILE"
     --url "$BASE_URL"
     --header "Authorization: Bearer $TOKEN"
