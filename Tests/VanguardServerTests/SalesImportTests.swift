@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Testing
 import Vapor
@@ -49,6 +50,44 @@ struct SalesImportTests {
             let later = try #require(try await Customer.query(on: world.db).filter(\.$name == "温州瓯江五金").first()?.id)
             for id in [customer.id, try #require(history.id), later] { #expect(id.timeOrderedDate != nil, "\(id) is not version 7") }
             #expect(later.uuidString > customer.id.uuidString, "made later, sorts later")
+        }
+    }
+
+    @Test("a customer and contact written in bulk read back exactly as ones Fluent wrote: ids, times, flags, empty values, search")
+    func bulkRowsMatchFluent() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let made = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token,
+                                           json: JSONBody(["name": "苏州吴江丝绸", "source": "visit", "phone": "0512-6300 1234"])).json(CustomerDTO.self)
+            let model = try #require(try await Customer.find(made.id, on: world.db))
+            let stamp = try #require(model.createdAt)
+            var twin = NewCustomer(model, at: stamp)
+            twin.record.id = UUID.timeOrdered()
+            twin.record.name = "苏州吴江丝绸二厂"
+            twin.nameKey = DuplicateCustomers.nameKey(twin.record.name)
+            (twin.record.phone, twin.phoneKey, twin.record.uscc) = (nil, nil, nil)
+            twin.searchText = CustomerSearch.document(name: twin.record.name, phone: nil, uscc: nil)
+            let contact = NewContact(id: UUID.timeOrdered(), customerId: twin.record.id, name: "王厂长", title: "厂长", mobile: "13800001111",
+                                     email: "wang@example.cn", isPrimary: true)
+            let sql = try #require(world.db as? any SQLDatabase)
+            try await sql.bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: [twin.row])
+            try await sql.bulkInsert(into: Contact.schema, columns: NewContact.columns, rows: [contact.row(stamp: stamp)])
+
+            let back = try #require(try await Customer.find(twin.record.id, on: world.db))
+            #expect(CustomerDTO(back) == twin.record)
+            #expect(back.nameKey == twin.nameKey && back.searchText == twin.searchText && back.phoneKey == nil)
+            let person = try #require(try await Contact.query(on: world.db).filter(\.$customer.$id == twin.record.id).first())
+            #expect(person.id == contact.id && person.name == "王厂长" && person.title == "厂长" && person.isPrimary)
+            #expect(person.mobile == "13800001111" && person.phoneKey == DuplicateCustomers.phoneKey("13800001111") && person.email == "wang@example.cn")
+            #expect(person.birthdayCalendar == BirthdayCalendar.gregorian.rawValue && person.createdAt == stamp && person.deletedAt == nil)
+            let found = try await world.api(.GET, "/api/v1/customers?q=" + "二厂".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!,
+                                            token: team.salesRep.token).json(PageOf<CustomerDTO>.self)
+            #expect(found.items.map(\.id) == [twin.record.id], "the search index has it")
+            if sql.dialect.name == "sqlite" {
+                // Same storage classes as Fluent's row: ids as text, times as reals.
+                let kinds = try await sql.raw("SELECT COUNT(DISTINCT typeof(id) || typeof(owner_member_id) || typeof(created_at) || typeof(merged_into_id)) AS n FROM customers").first()
+                #expect(try kinds?.decode(column: "n", as: Int.self) == 1)
+            }
         }
     }
 

@@ -133,8 +133,8 @@ enum LeadCapture {
         let fresh = kept.filter(\.isNew)
         if !fresh.isEmpty {
             let people = fresh.map { prospect($0.draft, match: $0.match, classification: classification) }
-            try await sql.insert(into: Customer.schema, columns: CustomerImport.customerColumns, rows: people.map { CustomerImport.customerRow($0.0, stamp: stamp) }, batch: 500)
-            try await sql.insert(into: Contact.schema, columns: CustomerImport.contactColumns, rows: people.map { CustomerImport.contactRow($0.1, stamp: stamp) }, batch: 500)
+            try await sql.bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: people.map { NewCustomer($0.0, at: stamp).row })
+            try await sql.bulkInsert(into: Contact.schema, columns: NewContact.columns, rows: people.map { NewContact($0.1).row(stamp: stamp) })
         }
         let touches = kept.map { _ in UUID.timeOrdered() }
         let touchRows = zip(kept, touches).map { k, id -> [any SQLExpression] in

@@ -33,6 +33,15 @@ struct CustomerDTO: Content, Equatable {
         case phone, email, address, notes, ownerId, mergedIntoId, version, createdAt, updatedAt, deletedAt
     }
 
+    init(id: UUID, name: String, kind: String, uscc: String?, industry: String?, region: String, size: String?, source: String, status: String,
+         expectedAnnualYuan: Int64, score: Int, customerClass: String, phone: String?, email: String?, address: String, notes: String,
+         ownerId: UUID?, mergedIntoId: UUID? = nil, version: Int, createdAt: Date?, updatedAt: Date?, deletedAt: Date? = nil) {
+        (self.id, self.name, self.kind, self.uscc, self.industry, self.region, self.size) = (id, name, kind, uscc, industry, region, size)
+        (self.source, self.status, self.expectedAnnualYuan, self.score, self.customerClass) = (source, status, expectedAnnualYuan, score, customerClass)
+        (self.phone, self.email, self.address, self.notes, self.ownerId, self.mergedIntoId) = (phone, email, address, notes, ownerId, mergedIntoId)
+        (self.version, self.createdAt, self.updatedAt, self.deletedAt) = (version, createdAt, updatedAt, deletedAt)
+    }
+
     init(_ c: Customer) {
         id = c.id!
         name = c.name

@@ -72,11 +72,12 @@ enum CustomerImport {
                                  kinds: choices(CustomerKind.allCases.map(\.rawValue), "kind_", translations),
                                  sources: choices(SourceChannel.allCases.map(\.rawValue), "source_", translations),
                                  statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
-                                 sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations))
+                                 sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations),
+                                 stamp: Date(), now: req.now, author: Audit.Author(req))
         // Duplicates within the file and against it are found in row order (the first row with a
         // name keeps it), so rows are checked a block at a time: the block's rows at once, then in order.
         var errors = FieldErrors()
-        var customers: [Customer] = [], contacts: [Contact] = []
+        var written: [Written] = []
         for start in stride(from: 0, to: rows.count, by: 500) {
             progress?("check", start, rows.count)
             let block = Array(rows[start..<min(start + 500, rows.count)])
@@ -92,21 +93,20 @@ enum CustomerImport {
                 if e.isEmpty && !row.ownerAllowed { e.add("owner", "forbidden", "You may not add customers for this owner.") }
                 let fileRow = ImportTable.fileRow(start + k)
                 for err in e.all { errors.add("rows[\(fileRow)].\(err.field)", err.code, "Row \(fileRow), \(err.field): \(err.message)") }
-                guard e.isEmpty, let customer = row.customer else { continue }
-                customers.append(customer)
-                if let contact = row.contact { contacts.append(contact) }
+                if e.isEmpty, let w = row.written { written.append(w) }
             }
         }
         progress?("check", rows.count, rows.count)
         try errors.throwIfAny()
-        let report = Report(rows: rows.count, created: dryRun ? 0 : customers.count, contacts: dryRun ? 0 : contacts.count, dryRun: dryRun, ignoredColumns: unknown)
+        let contacts = written.count { $0.contact != nil }
+        let report = Report(rows: rows.count, created: written.count, contacts: contacts, dryRun: dryRun, ignoredColumns: unknown)
         if dryRun { return report }
-        progress?("write", 0, customers.count)
-        try await write(customers, contacts, req: req)
-        progress?("write", customers.count, customers.count)
+        progress?("write", 0, written.count)
+        try await write(written, contacts: contacts, req: req)
+        progress?("write", written.count, written.count)
         // A big load into a small file leaves the planner's statistics stale (see Database.analyze);
         // one into a big file barely moves them, and ANALYZE itself then takes seconds.
-        if customers.count > 5_000, try await Customer.query(on: req.db).withDeleted().count() < customers.count * 10 {
+        if written.count > 5_000, try await Customer.query(on: req.db).withDeleted().count() < written.count * 10 {
             try await req.db.analyze(tables: [Customer.schema, Contact.schema])
         }
         return report
@@ -124,48 +124,17 @@ extension CustomerImport {
         return map
     }
 
-    static let customerColumns = ["id", "name", "name_key", "kind", "uscc", "industry", "region", "size", "source", "status", "expected_annual_yuan",
-                                  "score", "class", "phone", "phone_key", "email", "address", "notes", "owner_member_id", "merged_into_id",
-                                  "search_text", "version", "created_at", "updated_at", "deleted_at"]
-    static let contactColumns = ["id", "customer_id", "name", "title", "mobile", "phone_key", "email", "wechat", "birthday", "birthday_calendar",
-                                 "is_primary", "notes", "version", "created_at", "updated_at", "deleted_at"]
-
-    /// A new customer as a row of `customerColumns` (the public lead form writes them this way too).
-    static func customerRow(_ c: Customer, stamp: Date) -> [any SQLExpression] {
-        [SQLBind(c.id!), SQLBind(c.name), SQLBind(c.nameKey), SQLBind(c.kind), bindOrNull(c.uscc), bindOrNull(c.industry), SQLBind(c.region),
-         bindOrNull(c.size), SQLBind(c.source), SQLBind(c.status), SQLBind(c.expectedAnnualYuan), SQLBind(c.score), SQLBind(c.customerClass),
-         bindOrNull(c.phone), bindOrNull(c.phoneKey), bindOrNull(c.email), SQLBind(c.address), SQLBind(c.notes), bindOrNull(c.ownerMemberId),
-         SQLLiteral.null, SQLBind(c.searchText), SQLBind(c.version), SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
-    }
-
-    /// A new contact as a row of `contactColumns`.
-    static func contactRow(_ p: Contact, stamp: Date) -> [any SQLExpression] {
-        [SQLBind(p.id!), SQLBind(p.$customer.id), SQLBind(p.name), SQLBind(p.title), bindOrNull(p.mobile), bindOrNull(p.phoneKey), bindOrNull(p.email),
-         SQLLiteral.null, SQLLiteral.null, SQLBind(p.birthdayCalendar), SQLBind(p.isPrimary), SQLBind(p.notes), SQLBind(p.version),
-         SQLBind(stamp), SQLBind(stamp), SQLLiteral.null]
-    }
-
     /// Everything in one transaction: the customers, their contacts, a 'create' history entry per
-    /// customer and one 'imported' note. Multi-row INSERTs, not Fluent's `create`, which reflects
-    /// over every model (most of the write time of 20,000 rows).
-    static func write(_ customers: [Customer], _ contacts: [Contact], req: Request) async throws {
-        let now = req.now, stamp = Date()  // `stamp`: what Fluent's timestamps would have said
-        for c in customers { c.createdAt = stamp; c.updatedAt = stamp }
-        let customerRows = customers.map { customerRow($0, stamp: stamp) }
-        let contactRows = contacts.map { contactRow($0, stamp: stamp) }
-        let events = customers.map { c in
-            Audit.event(.create, "customer", id: c.id, label: c.name, at: now, request: req, after: try? Audit.snapshot(CustomerDTO(c)))
-        }
-        let (counts, rows) = ((customers.count, contacts.count), (customerRows, contactRows))
+    /// customer and one 'imported' note, in multi-row INSERTs of rows built by the check.
+    static func write(_ written: [Written], contacts: Int, req: Request) async throws {
         try await req.db.writeTransaction { db in
             let sql = db as! any SQLDatabase
             try await db.withLargePageCache(mebibytes: 64) {
-                // 1,000 rows × 25 columns and 2,000 × 16 stay under SQLite's limit on bound values.
-                try await sql.insert(into: Customer.schema, columns: customerColumns, rows: rows.0, batch: 1_000)
-                try await sql.insert(into: Contact.schema, columns: contactColumns, rows: rows.1, batch: 2_000)
-                try await Audit.insert(events, on: db)
+                try await sql.bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: written.map(\.customer))
+                try await sql.bulkInsert(into: Contact.schema, columns: NewContact.columns, rows: written.compactMap(\.contact))
+                try await sql.bulkInsert(into: AuditEvent.schema, columns: Audit.columns, rows: written.map(\.history))
             }
-            try await Audit.note(.imported, "customer", id: nil, label: "\(counts.0) customers and \(counts.1) contacts imported", request: req, on: db)
+            try await Audit.note(.imported, "customer", id: nil, label: "\(written.count) customers and \(contacts) contacts imported", request: req, on: db)
         }
     }
 }

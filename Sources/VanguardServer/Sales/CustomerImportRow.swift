@@ -22,8 +22,15 @@ extension CustomerImport {
         var code: String?
         var phone: String?
         var phoneKey = ""
-        var customer: Customer?
-        var contact: Contact?
+        /// What the row writes when the file is good: rows of `NewCustomer.columns`,
+        /// `NewContact.columns` and `Audit.columns`, built here on every core.
+        var written: Written?
+    }
+
+    struct Written: Sendable {
+        var customer: [BulkValue]
+        var contact: [BulkValue]?
+        var history: [BulkValue]
     }
 
     /// What checking a row needs besides the row: looked up once per file.
@@ -33,6 +40,9 @@ extension CustomerImport {
         var rules: CustomerClassification
         var owners: [Owner]
         var kinds: [String: String], sources: [String: String], statuses: [String: String], sizes: [String: String]
+        /// The records' creation time (the wall clock, as Fluent's timestamps), the history's time
+        /// (the request's clock) and its author.
+        var stamp: Date, now: Date, author: Audit.Author
 
         /// `building`: make the records too (a dry run only reports problems).
         func check(_ values: [String: String], nameKey key: String, building: Bool) -> CheckedRow {
@@ -79,39 +89,35 @@ extension CustomerImport {
             row.ownerAllowed = AccessPolicy.decide(actor, .create, .salesRecord(facts)).isAllowed
             row.errors = e
             guard building, e.isEmpty, row.contactErrors.isEmpty else { return row }
-            row.customer = customer(input, key: key, owner: owner)
-            if let input = contact, let customer = row.customer {
-                let p = ContactService.new()
-                p.id = UUID.timeOrdered(); p.$customer.id = customer.id!; p.name = input.name!; p.title = input.title ?? ""; p.isPrimary = true
-                p.mobile = input.mobile.applied(to: nil); p.phoneKey = p.mobile.map(DuplicateCustomers.phoneKey); p.email = input.email.applied(to: nil)?.lowercased()
-                row.contact = p
+            let customer = customer(input, key: key, owner: owner)
+            let record = customer.record
+            let newContact = contact.map { c in
+                NewContact(id: UUID.timeOrdered(), customerId: record.id, name: c.name!, title: c.title ?? "", mobile: c.mobile.applied(to: nil),
+                           email: c.email.applied(to: nil)?.lowercased(), isPrimary: true)
             }
+            row.written = Written(customer: customer.row, contact: newContact?.row(stamp: stamp),
+                                  history: Audit.row(.create, "customer", id: record.id, label: record.name, at: now, by: author, after: try? Audit.snapshot(record)))
             return row
         }
 
         private static let someCustomer = UUID.timeOrdered()
 
-        private func customer(_ input: CustomerInput, key: String, owner: UUID?) -> Customer {
-            let c = Customer()
-            c.id = UUID.timeOrdered(); c.version = 1
-            c.name = input.name!.trimmingWhitespace(); c.nameKey = key
-            c.kind = input.kind ?? CustomerKind.company.rawValue
-            c.uscc = input.uscc.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.uppercased() }
-            c.industry = input.industry.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
-            c.region = input.region ?? ""
-            c.size = input.size.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
-            c.source = input.source!
-            c.status = input.status ?? CustomerStatus.prospect.rawValue
-            c.expectedAnnualYuan = input.expectedAnnualYuan ?? 0
-            c.phone = input.phone.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
-            c.phoneKey = c.phone.map(DuplicateCustomers.phoneKey)
-            c.email = input.email.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.lowercased() }
-            c.address = input.address ?? ""; c.notes = input.notes ?? ""
-            c.ownerMemberId = owner
-            c.score = rules.score(ProspectFacts(size: c.size.flatMap(CustomerSize.init), expectedAnnualYuan: c.expectedAnnualYuan, source: SourceChannel(rawValue: c.source)))
-            c.customerClass = rules.classFor(score: c.score)
-            c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
-            return c
+        private func customer(_ input: CustomerInput, key: String, owner: UUID?) -> NewCustomer {
+            let name = input.name!.trimmingWhitespace()
+            let size = input.size.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            let source = input.source!, expected = input.expectedAnnualYuan ?? 0
+            let uscc = input.uscc.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.uppercased() }
+            let phone = input.phone.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
+            let score = rules.score(ProspectFacts(size: size.flatMap(CustomerSize.init), expectedAnnualYuan: expected, source: SourceChannel(rawValue: source)))
+            let record = CustomerDTO(
+                id: UUID.timeOrdered(), name: name, kind: input.kind ?? CustomerKind.company.rawValue, uscc: uscc,
+                industry: input.industry.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }, region: input.region ?? "", size: size,
+                source: source, status: input.status ?? CustomerStatus.prospect.rawValue, expectedAnnualYuan: expected,
+                score: score, customerClass: rules.classFor(score: score), phone: phone,
+                email: input.email.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.lowercased() },
+                address: input.address ?? "", notes: input.notes ?? "", ownerId: owner, version: 1, createdAt: stamp, updatedAt: stamp)
+            return NewCustomer(record: record, nameKey: key, phoneKey: phone.map(DuplicateCustomers.phoneKey),
+                               searchText: CustomerSearch.document(name: name, phone: phone, uscc: uscc))
         }
     }
 }

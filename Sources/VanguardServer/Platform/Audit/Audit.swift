@@ -58,17 +58,41 @@ enum Audit {
     }
 
     /// Writes events made by `event` in a few multi-row INSERTs instead of one Fluent `create`
-    /// per batch, which reflects over every model (see `SQLDatabase.insert(into:columns:rows:batch:)`).
+    /// per batch, which reflects over every model (see `SQLDatabase.bulkInsert`).
     static func insert(_ events: [AuditEvent], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return try await events.create(on: db) }
-        let columns = ["id", "occurred_at", "actor_user_id", "actor_name", "action", "entity_type", "entity_id", "entity_label",
-                       "before", "after", "request_id", "ip"]
-        let rows = events.map { e -> [any SQLExpression] in
-            [SQLBind(e.id ?? UUID.timeOrdered()), SQLBind(e.occurredAt), bindOrNull(e.actorUserId), SQLBind(e.actorName), SQLBind(e.action),
-             SQLBind(e.entityType), bindOrNull(e.entityId), SQLBind(e.entityLabel), bindOrNull(e.before), bindOrNull(e.after),
-             bindOrNull(e.requestId), bindOrNull(e.ip)]
+        try await sql.bulkInsert(into: AuditEvent.schema, columns: columns, rows: events.map(row))
+    }
+
+    /// Who made a request's history entries, read from the request once: bulk work builds its
+    /// entries' rows off the request's task (see `row`).
+    struct Author: Sendable {
+        var userId: UUID?
+        var name: String
+        var requestId: String?
+        var ip: String?
+
+        init(_ request: Request) {
+            (userId, name) = (request.currentUser?.actor.userId, request.currentUser?.user.displayName ?? "system")
+            (requestId, ip) = (request.id, request.remoteAddress?.ipAddress)
         }
-        try await sql.insert(into: AuditEvent.schema, columns: columns, rows: rows, batch: 2_000)
+    }
+
+    /// A history entry as a row of `columns`, without a model, for bulk writes (an import's
+    /// 'create' entries, built with the records on every core). The caller claims the request's
+    /// idempotency key once, with its own `note`.
+    static func row(_ action: AuditAction, _ entityType: String, id: UUID, label: String, at: Date, by author: Author, after: String?) -> [BulkValue] {
+        [.uuid(UUID.timeOrdered()), .date(at), .uuid(author.userId), .text(author.name), .text(action.rawValue), .text(entityType),
+         .uuid(id), .text(String(label.prefix(200))), .null, .text(after), .text(author.requestId), .text(author.ip)]
+    }
+
+    static let columns = ["id", "occurred_at", "actor_user_id", "actor_name", "action", "entity_type", "entity_id", "entity_label",
+                          "before", "after", "request_id", "ip"]
+
+    /// An event as a row of `columns`.
+    static func row(_ e: AuditEvent) -> [BulkValue] {
+        [.uuid(e.id ?? UUID.timeOrdered()), .date(e.occurredAt), .uuid(e.actorUserId), .text(e.actorName), .text(e.action),
+         .text(e.entityType), .uuid(e.entityId), .text(e.entityLabel), .text(e.before), .text(e.after), .text(e.requestId), .text(e.ip)]
     }
 
     /// For work done outside a request (CLI, jobs).
