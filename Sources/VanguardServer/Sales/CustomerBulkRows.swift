@@ -29,9 +29,9 @@ struct NewCustomer: Sendable {
 extension NewCustomer {
     /// A model made the usual way (the lead form's prospects), stamped `at`.
     init(_ c: Customer, at stamp: Date) {
-        c.createdAt = stamp
-        c.updatedAt = stamp
-        self.init(record: CustomerDTO(c), nameKey: c.nameKey, phoneKey: c.phoneKey, searchText: c.searchText)
+        var record = CustomerDTO(c)
+        (record.createdAt, record.updatedAt) = (stamp, stamp)
+        self.init(record: record, nameKey: c.nameKey, phoneKey: c.phoneKey, searchText: c.searchText)
     }
 }
 

@@ -55,11 +55,9 @@ extension SQLDatabase {
         if let sqlite = self as? any SQLiteDatabase, dialect.name == "sqlite" {
             let head = "INSERT INTO \"\(table)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
             let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            var statements: [Int: String] = [:]
             for start in stride(from: 0, to: rows.count, by: batch) {
                 let slice = rows[start..<Swift.min(start + batch, rows.count)]
-                let sql = statements[slice.count] ?? head + Array(repeating: tuple, count: slice.count).joined(separator: ", ")
-                statements[slice.count] = sql
+                let sql = head + Array(repeating: tuple, count: slice.count).joined(separator: ", ")
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(slice.count * columns.count)
                 for row in slice {
