@@ -91,6 +91,37 @@ struct SalesImportTests {
         }
     }
 
+    @Test("a large import leaves the search index's merges and the WAL's checkpoint to the server's upkeep: the index setting is the same after it, every row is found at once, and the upkeep then merges and checkpoints")
+    func upkeepAfterImport() async throws {
+        try await withApp { world in
+            guard !world.app.settings.database.isPostgres else { return }
+            let team = try await world.seedTeam()
+            try await SQLiteUpkeep.leaveCheckpointsToUpkeep(world.app)
+            for loop in world.app.eventLoopGroup.makeIterator() {
+                let sql = try #require(world.app.databases.database(.sqlite, logger: world.app.logger, on: loop) as? any SQLDatabase)
+                #expect(try await sql.raw("PRAGMA wal_autocheckpoint").first()?.decode(column: "wal_autocheckpoint", as: Int.self) == 0)
+            }
+            let rows = (1...4_500).map { "维护测试\($0)号有限公司,visit" }.joined(separator: "\n")
+            #expect(try await upload(world, "/api/v1/customers/import", token: team.salesRep.token, csv: "客户名称,来源渠道\n" + rows).status == .ok)
+            let sql = try #require(world.db as? any SQLDatabase)
+            #expect(try await sql.raw("SELECT v FROM customer_search_config WHERE k = 'automerge'").first()?.decode(column: "v", as: Int.self) ?? 4 == 4)
+            let found = try await world.api(.GET, "/api/v1/customers?q=\("测试4321号".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)", token: team.salesRep.token)
+            #expect(try found.json(PageOf<CustomerDTO>.self).items.map(\.name) == ["维护测试4321号有限公司"])
+            #expect(try await SearchIndexMerges.runDue(world.app) > 0, "the import's new index segments are merged afterwards")
+            let wal = try await SQLiteUpkeep.checkpoint(world.db)
+            #expect(wal.log > 0 && wal.checkpointed == wal.log, "the import's pages waited in the WAL for the upkeep: \(wal)")
+            #expect(try await world.api(.GET, "/api/v1/customers?q=\("测试4321号".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)", token: team.salesRep.token)
+                .json(PageOf<CustomerDTO>.self).items.count == 1)
+        }
+    }
+
+    @Test("a row's cells are read by field position: every field the importer knows has its own, in the list's order")
+    func fieldPositions() {
+        #expect(CustomerImport.Field.allCases.map { "\($0)" } == CustomerImport.fields.map(\.field))
+        let row = CustomerImport.RowValues([" 星辰 ", "", "'=1+1"], columns: [0, 1, 2] + Array(repeating: nil, count: CustomerImport.fields.count - 3))
+        #expect(row[.name] == "星辰" && row[.kind] == nil && row[.uscc] == "=1+1" && row[.contactEmail] == nil, "trimmed, empty as nil, the export's guard undone")
+    }
+
     @Test("a file with any bad row writes nothing and names every bad row and column")
     func allOrNothing() async throws {
         try await withApp { world in
@@ -248,7 +279,12 @@ struct SalesImportTests {
             let good = try await post("客户名称,来源渠道\n" + rows + "\n")
             let lines = good.components(separatedBy: "\nhtml\n")
             #expect(lines.count == 2, "progress lines, then the page")
-            #expect(lines[0].components(separatedBy: "\n") == ["check 0 1200", "check 500 1200", "check 1000 1200", "check 1200 1200", "write 0 1200", "write 1200 1200"])
+            // Blocks are written while the next is checked; saving is reported once checking is done.
+            let progress = lines[0].components(separatedBy: "\n")
+            #expect(Array(progress.prefix(3)) == ["check 0 1200", "check 1000 1200", "check 1200 1200"])
+            let saved = progress.dropFirst(3).map { $0.split(separator: " ") }
+            #expect(!saved.isEmpty && saved.allSatisfy { $0.count == 3 && $0[0] == "write" && $0[2] == "1200" })
+            #expect(saved.compactMap { Int($0[1]) } == saved.compactMap { Int($0[1]) }.sorted() && progress.last == "write 1200 1200", "\(progress)")
             #expect(lines.last?.contains("id=\"import-done\"") == true && lines.last?.contains("1200") == true)
             #expect(try await Customer.query(on: world.db).count() == 1_200)
             let bad = try await post("客户名称,来源渠道\n好客户,visit\n,visit\n")

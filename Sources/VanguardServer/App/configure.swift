@@ -36,6 +36,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
 
     app.lifecycle.use(WebhookWorker())
     app.lifecycle.use(SchedulerWorker())
+    app.lifecycle.use(SQLiteUpkeep())
     try routes(app)
 }
 

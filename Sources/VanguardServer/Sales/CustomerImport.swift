@@ -31,6 +31,28 @@ enum CustomerImport {
         ("contactEmail", "contactEmail", ["联系人邮箱"]),
     ]
 
+    /// The fields above by position, so a row's cells are an array rather than a dictionary.
+    enum Field: Int, CaseIterable, Sendable {
+        case name, kind, uscc, industry, region, size, source, status, expectedAnnualYuan, phone, email, address, notes, owner
+        case contactName, contactTitle, contactMobile, contactEmail
+
+        var name: String { CustomerImport.fields[rawValue].field }
+    }
+
+    /// A row's cells by field: trimmed, an export's formula guard undone, nil when empty or absent.
+    struct RowValues: Sendable {
+        var cells: [String?]
+
+        init(_ row: [String], columns: [Int?]) {
+            cells = columns.map { column in
+                guard let column, column < row.count, case let v = row[column].trimmingWhitespace(), !v.isEmpty else { return nil }
+                return SpreadsheetCell.unescapedExport(v)
+            }
+        }
+
+        subscript(_ field: Field) -> String? { cells[field.rawValue] }
+    }
+
     struct Report: Content {
         var rows: Int
         var created: Int
@@ -52,19 +74,18 @@ enum CustomerImport {
         guard !table.rows.isEmpty else { throw ImportFile.unreadable("The file has a header row but no customers under it.") }
 
         // The per-row work (cells, keys, checks, the new records) runs in a slice per core.
-        let rows = await table.rows.concurrentMap(minimumSlice: 1_000) { _, row in
-            Dictionary(uniqueKeysWithValues: index.keys.compactMap { f in table.value(row, f, in: index).map { (f, SpreadsheetCell.unescapedExport($0)) } })
-        }
-        let nameKeys = await rows.concurrentMap(minimumSlice: 1_000) { _, row in DuplicateCustomers.nameKey(row["name"] ?? "") }
+        let columns = Field.allCases.map { index[$0.name] }
+        let rows = await table.rows.concurrentMap(minimumSlice: 1_000) { _, row in RowValues(row, columns: columns) }
+        let nameKeys = await rows.concurrentMap(minimumSlice: 1_000) { _, row in DuplicateCustomers.nameKey(row[.name] ?? "") }
         // Lookups for this file only: names, codes and phones already on file, owners by employee number or name.
         let keys = Set(nameKeys.filter { !$0.isEmpty })
-        let codes = Set(rows.compactMap { $0["uscc"]?.uppercased() }.filter { !$0.isEmpty })
-        let phones = Set(rows.compactMap { $0["phone"].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
+        let codes = Set(rows.compactMap { $0[.uscc]?.uppercased() }.filter { !$0.isEmpty })
+        let phones = Set(rows.compactMap { $0[.phone].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
         var takenKeys = Set<String>(), takenCodes = Set<String>(), takenPhones = Set<String>()
         for chunk in Array(keys).chunked(500) { takenKeys.formUnion(try await Customer.query(on: req.db).filter(\.$nameKey ~~ chunk).field(\.$id).field(\.$nameKey).all().map(\.nameKey)) }
         for chunk in Array(codes).chunked(500) { takenCodes.formUnion(try await Customer.query(on: req.db).withDeleted().filter(\.$uscc ~~ chunk).field(\.$id).field(\.$uscc).all().compactMap(\.uscc)) }
         for chunk in Array(phones).chunked(500) { takenPhones.formUnion(try await Customer.query(on: req.db).filter(\.$phoneKey ~~ chunk).field(\.$id).field(\.$phoneKey).all().compactMap(\.phoneKey)) }
-        let ownerRefs = Set(rows.compactMap { $0["owner"] }.filter { !$0.isEmpty })
+        let ownerRefs = Set(rows.compactMap { $0[.owner] }.filter { !$0.isEmpty })
         let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: req.db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }
             .all().map { Owner(id: $0.id!, employeeNo: $0.employeeNo, name: $0.name, group: $0.$group.id) }
 
@@ -74,42 +95,31 @@ enum CustomerImport {
                                  statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
                                  sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations),
                                  stamp: Date(), now: req.now, author: Audit.Author(req))
-        // Duplicates within the file and against it are found in row order (the first row with a
-        // name keeps it), so rows are checked a block at a time: the block's rows at once, then in order.
-        var errors = FieldErrors()
-        var written: [Written] = []
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            progress?("check", start, rows.count)
-            let block = Array(rows[start..<min(start + 500, rows.count)])
-            let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: !dryRun) }
-            for (k, row) in checked.enumerated() {
-                var e = row.errors
-                if !row.nameKey.isEmpty && !takenKeys.insert(row.nameKey).inserted { e.add("name", "duplicate", "\(row.name) is already on file (or on an earlier row).") }
-                if let code = row.code, !takenCodes.insert(code.uppercased()).inserted { e.add("uscc", "duplicate", "Credit code \(code) is already on file (or on an earlier row).") }
-                if let phone = row.phone, !takenPhones.insert(row.phoneKey).inserted {
-                    e.add("phone", "duplicate", "Phone \(phone) already belongs to a customer (or an earlier row).")
-                }
-                for err in row.contactErrors.all { e.add(err.field, err.code, err.message) }
-                if e.isEmpty && !row.ownerAllowed { e.add("owner", "forbidden", "You may not add customers for this owner.") }
-                let fileRow = ImportTable.fileRow(start + k)
-                for err in e.all { errors.add("rows[\(fileRow)].\(err.field)", err.code, "Row \(fileRow), \(err.field): \(err.message)") }
-                if e.isEmpty, let w = row.written { written.append(w) }
-            }
+        let taken = Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
+        if dryRun {
+            let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, building: false, progress: progress) { _ in }
+            return Report(rows: rows.count, created: outcome.created, contacts: outcome.contacts, dryRun: true, ignoredColumns: unknown)
         }
-        progress?("check", rows.count, rows.count)
-        try errors.throwIfAny()
-        let contacts = written.count { $0.contact != nil }
-        let report = Report(rows: rows.count, created: written.count, contacts: contacts, dryRun: dryRun, ignoredColumns: unknown)
-        if dryRun { return report }
-        progress?("write", 0, written.count)
-        try await write(written, contacts: contacts, req: req)
-        progress?("write", written.count, written.count)
+        let outcome = try await req.db.writeTransaction { db in
+            let sql = db as! any SQLDatabase
+            let outcome = try await db.withLargePageCache(mebibytes: 64) {
+                try await SearchIndexMerges.deferring(on: db) {
+                    try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, building: true, progress: progress) { block in
+                        try await sql.bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: block.map(\.customer))
+                        try await sql.bulkInsert(into: Contact.schema, columns: NewContact.columns, rows: block.compactMap(\.contact))
+                        try await sql.bulkInsert(into: AuditEvent.schema, columns: Audit.columns, rows: block.map(\.history))
+                    }
+                }
+            }
+            try await Audit.note(.imported, "customer", id: nil, label: "\(outcome.created) customers and \(outcome.contacts) contacts imported", request: req, on: db)
+            return outcome
+        }
         // A big load into a small file leaves the planner's statistics stale (see Database.analyze);
         // one into a big file barely moves them, and ANALYZE itself then takes seconds.
-        if written.count > 5_000, try await Customer.query(on: req.db).withDeleted().count() < written.count * 10 {
+        if outcome.created > 5_000, try await req.db.approximateRows(Customer.schema) < outcome.created * 10 {
             try await req.db.analyze(tables: [Customer.schema, Contact.schema])
         }
-        return report
+        return Report(rows: rows.count, created: outcome.created, contacts: outcome.contacts, dryRun: false, ignoredColumns: unknown)
     }
 }
 
@@ -122,20 +132,6 @@ extension CustomerImport {
             for text in [key] + AppLocale.allCases.map({ translations.text(prefix + key, $0) }) where map[text] == nil { map[text] = key }
         }
         return map
-    }
-
-    /// Everything in one transaction: the customers, their contacts, a 'create' history entry per
-    /// customer and one 'imported' note, in multi-row INSERTs of rows built by the check.
-    static func write(_ written: [Written], contacts: Int, req: Request) async throws {
-        try await req.db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
-            try await db.withLargePageCache(mebibytes: 64) {
-                try await sql.bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: written.map(\.customer))
-                try await sql.bulkInsert(into: Contact.schema, columns: NewContact.columns, rows: written.compactMap(\.contact))
-                try await sql.bulkInsert(into: AuditEvent.schema, columns: Audit.columns, rows: written.map(\.history))
-            }
-            try await Audit.note(.imported, "customer", id: nil, label: "\(written.count) customers and \(contacts) contacts imported", request: req, on: db)
-        }
     }
 }
 

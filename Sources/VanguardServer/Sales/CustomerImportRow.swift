@@ -45,28 +45,30 @@ extension CustomerImport {
         var stamp: Date, now: Date, author: Audit.Author
 
         /// `building`: make the records too (a dry run only reports problems).
-        func check(_ values: [String: String], nameKey key: String, building: Bool) -> CheckedRow {
+        func check(_ values: RowValues, nameKey key: String, building: Bool) -> CheckedRow {
             var row = CheckedRow(nameKey: key)
             var e = FieldErrors()
-            for (field, value) in values where SpreadsheetCell.isFormula(value) { e.add(field, "formula", "Looks like a spreadsheet formula; formulas are not imported.") }
+            for field in Field.allCases where values[field].map(SpreadsheetCell.isFormula) == true {
+                e.add(field.name, "formula", "Looks like a spreadsheet formula; formulas are not imported.")
+            }
             var input = CustomerInput()
-            input.name = values["name"]
-            input.kind = values["kind"].map { kinds[$0] ?? $0 }
-            input.source = values["source"].map { sources[$0] ?? $0 } ?? SourceChannel.other.rawValue
-            input.status = values["status"].map { statuses[$0] ?? $0 }
-            if let v = values["size"] { input.size = .value(sizes[v] ?? v) }
-            if let v = values["industry"] { input.industry = .value(industries.first { $0.key == v || $0.name.zhHans == v || $0.name.zhHant == v || $0.name.en.lowercased() == v.lowercased() }?.key ?? v) }
-            if let v = values["uscc"] { input.uscc = .value(v) }
-            if let v = values["phone"] { input.phone = .value(v) }
-            if let v = values["email"] { input.email = .value(v) }
-            input.region = values["region"]; input.address = values["address"]; input.notes = values["notes"]
-            if let v = values["expectedAnnualYuan"] {
+            input.name = values[.name]
+            input.kind = values[.kind].map { kinds[$0] ?? $0 }
+            input.source = values[.source].map { sources[$0] ?? $0 } ?? SourceChannel.other.rawValue
+            input.status = values[.status].map { statuses[$0] ?? $0 }
+            if let v = values[.size] { input.size = .value(sizes[v] ?? v) }
+            if let v = values[.industry] { input.industry = .value(industries.first { $0.key == v || $0.name.zhHans == v || $0.name.zhHant == v || $0.name.en.lowercased() == v.lowercased() }?.key ?? v) }
+            if let v = values[.uscc] { input.uscc = .value(v) }
+            if let v = values[.phone] { input.phone = .value(v) }
+            if let v = values[.email] { input.email = .value(v) }
+            input.region = values[.region]; input.address = values[.address]; input.notes = values[.notes]
+            if let v = values[.expectedAnnualYuan] {
                 if let n = Int64(v.replacingOccurrences(of: ",", with: "")) ?? Double(v.replacingOccurrences(of: ",", with: "")).map({ Int64($0) }) { input.expectedAnnualYuan = n }
                 else { e.add("expectedAnnualYuan", "wrongType", "Enter whole yuan, like 500000.") }
             }
             for err in input.validate(creating: true, industries: industries.map(\.key)).all where e.first(err.field) == nil { e.add(err.field, err.code, err.message) }
             var owner = actor.memberId
-            if let ref = values["owner"] {
+            if let ref = values[.owner] {
                 let matches = owners.filter { $0.employeeNo == ref || $0.name == ref }
                 if matches.count == 1 { owner = matches[0].id } else {
                     e.add("owner", matches.isEmpty ? "unknownMember" : "ambiguous", matches.isEmpty ? "No member has employee number or name \(ref)." : "Several members are called \(ref); use the employee number.")
@@ -76,12 +78,12 @@ extension CustomerImport {
             if case .value(let code) = input.uscc, !code.isEmpty { row.code = code }
             if case .value(let phone) = input.phone, case let key = DuplicateCustomers.phoneKey(phone), key.count >= 7 { (row.phone, row.phoneKey) = (phone, key) }
             var contact: ContactInput?
-            if let name = values["contactName"], !name.isEmpty {
+            if let name = values[.contactName], !name.isEmpty {
                 var c = ContactInput()
                 // Only to pass the contact's own check; the contact gets its customer's id below.
-                c.customerId = Self.someCustomer; c.name = name; c.title = values["contactTitle"]; c.isPrimary = true; c.notes = ""
-                if let m = values["contactMobile"] { c.mobile = .value(m.filter { $0 != " " && $0 != "-" }) }
-                if let m = values["contactEmail"] { c.email = .value(m) }
+                c.customerId = Self.someCustomer; c.name = name; c.title = values[.contactTitle]; c.isPrimary = true; c.notes = ""
+                if let m = values[.contactMobile] { c.mobile = .value(m.filter { $0 != " " && $0 != "-" }) }
+                if let m = values[.contactEmail] { c.email = .value(m) }
                 for err in c.validate(creating: true).all { row.contactErrors.add("contact" + err.field.prefix(1).uppercased() + err.field.dropFirst(), err.code, err.message) }
                 contact = c
             }

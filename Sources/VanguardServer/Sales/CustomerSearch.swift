@@ -50,7 +50,7 @@ enum CustomerSearch {
     /// answer without building a String per pair and hashing it (a fifth of an import's check).
     /// Nil for any other text, which takes the general path.
     static func fastDocument(_ parts: [String]) -> String? {
-        var out = String.UnicodeScalarView()
+        var out: [Unicode.Scalar] = []
         var seen = Set<UInt64>()
         var scalars: [Unicode.Scalar] = []
         for part in parts {
@@ -76,7 +76,7 @@ enum CustomerSearch {
                 if pair { out.append(scalars[i + 1]) }
             }
         }
-        return String(out)
+        return String(unicodeScalars: out)
     }
 
     /// The index query for a fragment: every pair must be present; one character is a prefix.

@@ -1,0 +1,81 @@
+import Foundation
+import NIOConcurrencyHelpers
+import VanguardCore
+
+extension CustomerImport {
+    /// Names (as keys), credit codes and phone keys already taken: on file, or by an earlier row.
+    struct Taken: Sendable {
+        var keys: Set<String>
+        var codes: Set<String>
+        var phones: Set<String>
+    }
+
+    struct Outcome: Sendable {
+        var created = 0
+        var contacts = 0
+    }
+
+    /// Rows per block: checked on both cores at once, then in row order for duplicates.
+    static let blockSize = 1_000
+
+    /// Checks every row, a block at a time, and hands each good block to `write` while the next is
+    /// checked, so the check (both cores) and the database's own work (its thread) overlap instead
+    /// of following each other. After the first bad row nothing more is handed over, every row is
+    /// still checked, and all problems are thrown: the caller's transaction then undoes what was
+    /// written, so a file is still all or nothing. `building` false (a dry run) writes nothing.
+    static func checkAndWrite(_ rows: [RowValues], nameKeys: [String], context: RowContext, taken: Taken, building: Bool,
+                              progress: Progress?, write: @escaping @Sendable ([Written]) async throws -> Void) async throws -> Outcome {
+        var taken = taken, errors = FieldErrors(), outcome = Outcome()
+        let total = rows.count
+        // Write progress is reported once the check is done, so the bar never goes back.
+        let state = NIOLockedValueBox((checked: false, written: 0))
+        let (blocks, handOver) = AsyncStream.makeStream(of: [Written].self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await block in blocks {
+                    try await write(block)
+                    state.withLockedValue { s in
+                        s.written += block.count
+                        if s.checked { progress?("write", s.written, total) }
+                    }
+                }
+            }
+            for start in stride(from: 0, to: total, by: blockSize) {
+                progress?("check", start, total)
+                let block = Array(rows[start..<min(start + blockSize, total)])
+                let build = building && errors.isEmpty
+                let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
+                var good: [Written] = []
+                for (k, row) in checked.enumerated() {
+                    let e = duplicates(row, &taken)
+                    let fileRow = ImportTable.fileRow(start + k)
+                    for err in e.all { errors.add("rows[\(fileRow)].\(err.field)", err.code, "Row \(fileRow), \(err.field): \(err.message)") }
+                    if e.isEmpty, let w = row.written { good.append(w) }
+                }
+                outcome.created += good.count
+                outcome.contacts += good.count { $0.contact != nil }
+                if errors.isEmpty, building { handOver.yield(good) }
+            }
+            handOver.finish()
+            progress?("check", total, total)
+            if errors.isEmpty, building { state.withLockedValue { s in s.checked = true; progress?("write", s.written, total) } }
+            try await group.waitForAll()
+        }
+        try errors.throwIfAny()
+        return outcome
+    }
+
+    /// The row's own problems and those that need the rows before it: a name, credit code or
+    /// phone already on file or on an earlier row (the first row with it keeps it).
+    private static func duplicates(_ row: CheckedRow, _ taken: inout Taken) -> FieldErrors {
+        var e = row.errors
+        if !row.nameKey.isEmpty && !taken.keys.insert(row.nameKey).inserted { e.add("name", "duplicate", "\(row.name) is already on file (or on an earlier row).") }
+        if let code = row.code, !taken.codes.insert(code.uppercased()).inserted { e.add("uscc", "duplicate", "Credit code \(code) is already on file (or on an earlier row).") }
+        if let phone = row.phone, !taken.phones.insert(row.phoneKey).inserted {
+            e.add("phone", "duplicate", "Phone \(phone) already belongs to a customer (or an earlier row).")
+        }
+        for err in row.contactErrors.all { e.add(err.field, err.code, err.message) }
+        if e.isEmpty && !row.ownerAllowed { e.add("owner", "forbidden", "You may not add customers for this owner.") }
+        return e
+    }
+}
