@@ -74,6 +74,17 @@ struct CustomerFileTests {
         }
     }
 
+    @Test("a phone's key is its digits, a mainland +86 dropped, whatever the spacing; the fast ASCII path agrees with the character one")
+    func phoneKeys() {
+        #expect(DuplicateCustomers.phoneKey("+86 138-1234-5678") == "13812345678")
+        #expect(DuplicateCustomers.phoneKey("0571-8888 1234") == "057188881234")
+        #expect(DuplicateCustomers.phoneKey("(021) 6666-0000 转 12") == "02166660000" + "12")
+        #expect(DuplicateCustomers.phoneKey("１３８") == "", "full-width digits are not taken as digits")
+        for phone in ["+86 138-1234-5678", "0998-1200001", "tel: 400 800 1234", "8613812345678"] {
+            #expect(DuplicateCustomers.phoneKey(phone) == DuplicateCustomers.phoneKey(phone + "\u{3000}"), "the ASCII path and the other agree: \(phone)")
+        }
+    }
+
     @Test("similar names: one inside the other, or one character apart, but not short coincidences")
     func similarNames() {
         #expect(DuplicateCustomers.similar("上海星辰科技", "上海星辰科技南京分"))

@@ -90,7 +90,10 @@ public enum DuplicateCustomers {
 
     /// Digits only, with a mainland +86 prefix removed, so "+86 138-1234-5678" equals "13812345678".
     public static func phoneKey(_ phone: String) -> String {
-        var digits = phone.filter(\.isASCIIDigit)
+        // ASCII text (nearly every phone) is filtered byte by byte; other text by character, as
+        // before, so keys already on file still match.
+        var digits = phone.utf8.allSatisfy { $0 < 0x80 } ? String(decoding: phone.utf8.filter { (0x30...0x39).contains($0) }, as: UTF8.self)
+                                                          : phone.filter(\.isASCIIDigit)
         if digits.count == 13, digits.hasPrefix("86") { digits.removeFirst(2) }
         return digits
     }

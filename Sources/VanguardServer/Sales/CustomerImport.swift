@@ -97,18 +97,13 @@ enum CustomerImport {
                                  stamp: Date(), now: req.now, author: Audit.Author(req))
         let taken = Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
         if dryRun {
-            let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, building: false, progress: progress) { _ in }
+            let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: nil, progress: progress)
             return Report(rows: rows.count, created: outcome.created, contacts: outcome.contacts, dryRun: true, ignoredColumns: unknown)
         }
         let outcome = try await req.db.writeTransaction { db in
-            let sql = db as! any SQLDatabase
             let outcome = try await db.withLargePageCache(mebibytes: 64) {
                 try await SearchIndexMerges.deferring(on: db) {
-                    try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, building: true, progress: progress) { block in
-                        try await sql.bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: block.map(\.customer))
-                        try await sql.bulkInsert(into: Contact.schema, columns: NewContact.columns, rows: block.compactMap(\.contact))
-                        try await sql.bulkInsert(into: AuditEvent.schema, columns: Audit.columns, rows: block.map(\.history))
-                    }
+                    try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: BulkWriteQueue(db as! any SQLDatabase), progress: progress)
                 }
             }
             try await Audit.note(.imported, "customer", id: nil, label: "\(outcome.created) customers and \(outcome.contacts) contacts imported", request: req, on: db)

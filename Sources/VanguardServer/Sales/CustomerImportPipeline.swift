@@ -18,48 +18,47 @@ extension CustomerImport {
     /// Rows per block: checked on both cores at once, then in row order for duplicates.
     static let blockSize = 1_000
 
-    /// Checks every row, a block at a time, and hands each good block to `write` while the next is
-    /// checked, so the check (both cores) and the database's own work (its thread) overlap instead
-    /// of following each other. After the first bad row nothing more is handed over, every row is
-    /// still checked, and all problems are thrown: the caller's transaction then undoes what was
-    /// written, so a file is still all or nothing. `building` false (a dry run) writes nothing.
-    static func checkAndWrite(_ rows: [RowValues], nameKeys: [String], context: RowContext, taken: Taken, building: Bool,
-                              progress: Progress?, write: @escaping @Sendable ([Written]) async throws -> Void) async throws -> Outcome {
+    /// Checks every row, a block at a time, and queues each good block's records on `queue` (the
+    /// transaction's connection), so the database writes one block while the next is checked on
+    /// both cores, instead of checking everything first. After the first bad row nothing more is
+    /// queued, every row is still checked, and all problems are thrown: the caller's transaction
+    /// then undoes what was written, so a file is still all or nothing. No queue: a dry run.
+    static func checkAndWrite(_ rows: [RowValues], nameKeys: [String], context: RowContext, taken: Taken,
+                              queue: BulkWriteQueue?, progress: Progress?) async throws -> Outcome {
         var taken = taken, errors = FieldErrors(), outcome = Outcome()
         let total = rows.count
         // Write progress is reported once the check is done, so the bar never goes back.
         let state = NIOLockedValueBox((checked: false, written: 0))
-        let (blocks, handOver) = AsyncStream.makeStream(of: [Written].self)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await block in blocks {
-                    try await write(block)
-                    state.withLockedValue { s in
-                        s.written += block.count
-                        if s.checked { progress?("write", s.written, total) }
-                    }
+        for start in stride(from: 0, to: total, by: blockSize) {
+            progress?("check", start, total)
+            let block = Array(rows[start..<min(start + blockSize, total)])
+            let build = queue != nil && errors.isEmpty
+            let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
+            var good: [Written] = []
+            for (k, row) in checked.enumerated() {
+                let e = duplicates(row, &taken)
+                let fileRow = ImportTable.fileRow(start + k)
+                for err in e.all { errors.add("rows[\(fileRow)].\(err.field)", err.code, "Row \(fileRow), \(err.field): \(err.message)") }
+                if e.isEmpty, let w = row.written { good.append(w) }
+            }
+            outcome.created += good.count
+            outcome.contacts += good.count { $0.contact != nil }
+            guard let queue, errors.isEmpty else { continue }
+            queue.insert(into: Customer.schema, columns: NewCustomer.columns, rows: good.map(\.customer))
+            queue.insert(into: Contact.schema, columns: NewContact.columns, rows: good.compactMap(\.contact))
+            queue.insert(into: AuditEvent.schema, columns: Audit.columns, rows: good.map(\.history))
+            let rowsWritten = good.count
+            queue.whenWritten {
+                state.withLockedValue { s in
+                    s.written += rowsWritten
+                    if s.checked { progress?("write", s.written, total) }
                 }
             }
-            for start in stride(from: 0, to: total, by: blockSize) {
-                progress?("check", start, total)
-                let block = Array(rows[start..<min(start + blockSize, total)])
-                let build = building && errors.isEmpty
-                let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
-                var good: [Written] = []
-                for (k, row) in checked.enumerated() {
-                    let e = duplicates(row, &taken)
-                    let fileRow = ImportTable.fileRow(start + k)
-                    for err in e.all { errors.add("rows[\(fileRow)].\(err.field)", err.code, "Row \(fileRow), \(err.field): \(err.message)") }
-                    if e.isEmpty, let w = row.written { good.append(w) }
-                }
-                outcome.created += good.count
-                outcome.contacts += good.count { $0.contact != nil }
-                if errors.isEmpty, building { handOver.yield(good) }
-            }
-            handOver.finish()
-            progress?("check", total, total)
-            if errors.isEmpty, building { state.withLockedValue { s in s.checked = true; progress?("write", s.written, total) } }
-            try await group.waitForAll()
+        }
+        progress?("check", total, total)
+        if let queue {
+            if errors.isEmpty { state.withLockedValue { s in s.checked = true; progress?("write", s.written, total) } }
+            try await queue.finish()
         }
         try errors.throwIfAny()
         return outcome

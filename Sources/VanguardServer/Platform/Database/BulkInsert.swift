@@ -1,5 +1,7 @@
 import FluentSQLiteDriver
 import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
 import SQLKit
 
 /// One column's value in a bulk write, typed so that it reaches the database without going through
@@ -51,27 +53,75 @@ extension SQLDatabase {
     /// (`BulkValue.sqliteData`); batches stay under SQLite's 32,766 bound values.
     func bulkInsert(into table: String, columns: [String], rows: [[BulkValue]]) async throws {
         guard !rows.isEmpty else { return }
-        let batch = Swift.max(1, 32_000 / columns.count)
         if let sqlite = self as? any SQLiteDatabase, dialect.name == "sqlite" {
-            let head = "INSERT INTO \"\(table)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
-            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            for start in stride(from: 0, to: rows.count, by: batch) {
-                let slice = rows[start..<Swift.min(start + batch, rows.count)]
-                let sql = head + Array(repeating: tuple, count: slice.count).joined(separator: ", ")
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(slice.count * columns.count)
-                for row in slice {
-                    precondition(row.count == columns.count, "a bulk row for \(table) has \(row.count) values for \(columns.count) columns")
-                    for value in row { binds.append(value.sqliteData) }
-                }
-                _ = try await sqlite.query(sql, binds)
-            }
+            for (sql, binds) in SQLiteBulkStatements.make(into: table, columns: columns, rows: rows) { _ = try await sqlite.query(sql, binds) }
         } else {
+            let batch = Swift.max(1, 32_000 / columns.count)
             for start in stride(from: 0, to: rows.count, by: batch) {
                 var builder = insert(into: table).columns(columns)
                 for row in rows[start..<Swift.min(start + batch, rows.count)] { builder = builder.values(row.map(\.sqlExpression)) }
                 try await builder.run()
             }
         }
+    }
+}
+
+enum SQLiteBulkStatements {
+    /// The multi-row INSERTs for SQLite, with their values as the driver takes them.
+    static func make(into table: String, columns: [String], rows: [[BulkValue]]) -> [(sql: String, binds: [SQLiteData])] {
+        let batch = Swift.max(1, 32_000 / columns.count)
+        let head = "INSERT INTO \"\(table)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return stride(from: 0, to: rows.count, by: batch).map { start in
+            let slice = rows[start..<Swift.min(start + batch, rows.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(slice.count * columns.count)
+            for row in slice {
+                precondition(row.count == columns.count, "a bulk row for \(table) has \(row.count) values for \(columns.count) columns")
+                for value in row { binds.append(value.sqliteData) }
+            }
+            return (head + Array(repeating: tuple, count: slice.count).joined(separator: ", "), binds)
+        }
+    }
+}
+
+/// Bulk inserts queued on one connection (a transaction's), each started when the one before it
+/// finished, while the caller goes on with other work: the checking of an import's next block
+/// runs on Swift's task pool while SQLite writes the last one on its own thread. On SQLite the
+/// statements follow each other on the connection's event loop, never waiting for a free thread
+/// of the task pool, which the check keeps busy. A failed statement fails the rest; `finish`
+/// throws its error.
+final class BulkWriteQueue: Sendable {
+    private let sql: any SQLDatabase
+    private let last: NIOLockedValueBox<EventLoopFuture<Void>>
+
+    init(_ sql: any SQLDatabase) {
+        self.sql = sql
+        last = NIOLockedValueBox(sql.eventLoop.makeSucceededVoidFuture())
+    }
+
+    func insert(into table: String, columns: [String], rows: [[BulkValue]]) {
+        guard !rows.isEmpty else { return }
+        let sql = self.sql
+        if let sqlite = sql as? any SQLiteDatabase, sql.dialect.name == "sqlite" {
+            let statements = SQLiteBulkStatements.make(into: table, columns: columns, rows: rows)
+            last.withLockedValue { f in
+                for (query, binds) in statements { f = f.flatMap { sqlite.query(query, binds).map { _ in } } }
+            }
+        } else {
+            last.withLockedValue { f in
+                f = f.flatMap { sql.eventLoop.makeFutureWithTask { try await sql.bulkInsert(into: table, columns: columns, rows: rows) } }
+            }
+        }
+    }
+
+    /// Runs `body` once everything queued so far is written (not if a write failed).
+    func whenWritten(_ body: @escaping @Sendable () -> Void) {
+        last.withLockedValue { $0.whenSuccess(body) }
+    }
+
+    /// Waits for everything queued.
+    func finish() async throws {
+        try await last.withLockedValue { $0 }.get()
     }
 }
