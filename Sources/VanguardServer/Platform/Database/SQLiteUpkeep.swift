@@ -79,6 +79,7 @@ enum SearchIndexMerges {
             kept.append((table, try row?.decode(column: "v", as: Int.self) ?? 4))
             try await sql.raw("INSERT INTO \(ident: table)(\(ident: table), rank) VALUES('automerge', 0)").run()
         }
+        // If `body` throws, the caller's transaction rolls back, and the setting with it.
         let result = try await body()
         for (table, automerge) in kept {
             try await sql.raw("INSERT INTO \(ident: table)(\(ident: table), rank) VALUES('automerge', \(unsafeRaw: String(automerge)))").run()
