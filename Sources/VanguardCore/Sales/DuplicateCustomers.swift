@@ -29,19 +29,17 @@ public enum DuplicateCustomers {
     public static func nameKey(_ name: String) -> String {
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(name.unicodeScalars.count)
-        var latin = false
         for u in name.unicodeScalars {
             let h = halfWidth(u)
             switch h.value {
-            case 0x41...0x5A: scalars.append(Unicode.Scalar(h.value + 0x20)!); latin = true
-            case 0x61...0x7A: scalars.append(h); latin = true
+            case 0x41...0x5A: scalars.append(Unicode.Scalar(h.value + 0x20)!)
             case 0...0x7F, 0x4E00...0x9FFF: scalars.append(h)  // other ASCII, CJK ideographs: no case
             default: scalars.append(contentsOf: h.properties.lowercaseMapping.unicodeScalars)  // as `lowercased()` maps it
             }
         }
         for form in chineseLegalFormScalars { scalars = removing(form, from: scalars) }
         // Brackets, full-width ones made half-width above, go with the rest of the punctuation.
-        guard latin || scalars.contains(where: { (0x61...0x7A).contains($0.value) }) else {
+        guard scalars.contains(where: { (0x61...0x7A).contains($0.value) }) else {
             return String(unicodeScalars: scalars.lazy.filter { TextSets.alphanumerics.contains($0) })
         }
         var s = String(unicodeScalars: scalars)
