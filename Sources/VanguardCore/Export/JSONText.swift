@@ -82,7 +82,7 @@ public struct JSONText: Sendable {
 
     /// Year, month, day and second of the day in UTC (Howard Hinnant's civil-from-days,
     /// valid for the proleptic Gregorian calendar).
-    static func civil(_ d: Date) -> (year: Int, month: Int, day: Int, second: Int) {
+    public static func civil(_ d: Date) -> (year: Int, month: Int, day: Int, second: Int) {
         let seconds = Int(d.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400

@@ -81,10 +81,10 @@ enum CustomerImport {
         let keys = Set(nameKeys.filter { !$0.isEmpty })
         let codes = Set(rows.compactMap { $0[.uscc]?.uppercased() }.filter { !$0.isEmpty })
         let phones = Set(rows.compactMap { $0[.phone].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
-        var takenKeys = Set<String>(), takenCodes = Set<String>(), takenPhones = Set<String>()
-        for chunk in Array(keys).chunked(500) { takenKeys.formUnion(try await Customer.query(on: req.db).filter(\.$nameKey ~~ chunk).field(\.$id).field(\.$nameKey).all().map(\.nameKey)) }
-        for chunk in Array(codes).chunked(500) { takenCodes.formUnion(try await Customer.query(on: req.db).withDeleted().filter(\.$uscc ~~ chunk).field(\.$id).field(\.$uscc).all().compactMap(\.uscc)) }
-        for chunk in Array(phones).chunked(500) { takenPhones.formUnion(try await Customer.query(on: req.db).filter(\.$phoneKey ~~ chunk).field(\.$id).field(\.$phoneKey).all().compactMap(\.phoneKey)) }
+        // A credit code stays taken by a deleted customer; names and phones are free again.
+        let takenKeys = try await req.db.existing(keys, in: "name_key", of: Customer.schema)
+        let takenCodes = try await req.db.existing(codes, in: "uscc", of: Customer.schema, includingDeleted: true)
+        let takenPhones = try await req.db.existing(phones, in: "phone_key", of: Customer.schema)
         let ownerRefs = Set(rows.compactMap { $0[.owner] }.filter { !$0.isEmpty })
         let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: req.db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }
             .all().map { Owner(id: $0.id!, employeeNo: $0.employeeNo, name: $0.name, group: $0.$group.id) }

@@ -63,7 +63,10 @@ extension CustomerImport {
             if let v = values[.email] { input.email = .value(v) }
             input.region = values[.region]; input.address = values[.address]; input.notes = values[.notes]
             if let v = values[.expectedAnnualYuan] {
-                if let n = Int64(v.replacingOccurrences(of: ",", with: "")) ?? Double(v.replacingOccurrences(of: ",", with: "")).map({ Int64($0) }) { input.expectedAnnualYuan = n }
+                let plain = v.contains(",") ? v.filter { $0 != "," } : v
+                if let n = Int64(plain) { input.expectedAnnualYuan = n }
+                // "1.5e6" is a number; one too large for Int64 ("1e30") is out of range below, not a crash.
+                else if let d = Double(plain), d.isFinite { input.expectedAnnualYuan = Int64(exactly: d.rounded(.towardZero)) ?? (d < 0 ? .min : .max) }
                 else { e.add("expectedAnnualYuan", "wrongType", "Enter whole yuan, like 500000.") }
             }
             for err in input.validate(creating: true, industries: industries.map(\.key)).all where e.first(err.field) == nil { e.add(err.field, err.code, err.message) }
@@ -98,7 +101,7 @@ extension CustomerImport {
                            email: c.email.applied(to: nil)?.lowercased(), isPrimary: true)
             }
             row.written = Written(customer: customer.row, contact: newContact?.row(stamp: stamp),
-                                  history: Audit.row(.create, "customer", id: record.id, label: record.name, at: now, by: author, after: try? Audit.snapshot(record)))
+                                  history: Audit.row(.create, "customer", id: record.id, label: record.name, at: now, by: author, after: record.snapshotJSON))
             return row
         }
 

@@ -2,6 +2,7 @@ import FluentSQLiteDriver
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import FluentPostgresDriver
 import SQLKit
 
 /// One column's value in a bulk write, typed so that it reaches the database without going through
@@ -33,7 +34,7 @@ enum BulkValue: Sendable {
         }
     }
 
-    /// For other databases (PostgreSQL), the same value bound through SQLKit.
+    /// For other databases, the same value bound through SQLKit.
     var sqlExpression: any SQLExpression {
         switch self {
         case .text(let s): SQLBind(s)
@@ -50,11 +51,14 @@ extension SQLDatabase {
     /// Rows written with multi-row INSERTs, for bulk writes (imports, the lead form, history).
     /// Fluent's `create` reflects over every model it writes (two thirds of a 20,000-row import's
     /// time once went there). On SQLite the statement goes straight to the driver with its values
-    /// (`BulkValue.sqliteData`); batches stay under SQLite's 32,766 bound values.
+    /// (`BulkValue.sqliteData`); batches stay under SQLite's 32,766 bound values. On PostgreSQL the
+    /// rows go as one `COPY` (`PostgresCopyText`).
     func bulkInsert(into table: String, columns: [String], rows: [[BulkValue]]) async throws {
         guard !rows.isEmpty else { return }
         if let sqlite = self as? any SQLiteDatabase, dialect.name == "sqlite" {
             for (sql, binds) in SQLiteBulkStatements.make(into: table, columns: columns, rows: rows) { _ = try await sqlite.query(sql, binds) }
+        } else if let postgres = self as? any PostgresDatabase {
+            try await postgres.copy(into: table, columns: columns, text: PostgresCopyText.encode(rows, columns: columns.count)).get()
         } else {
             let batch = Swift.max(1, 32_000 / columns.count)
             for start in stride(from: 0, to: rows.count, by: batch) {
@@ -108,6 +112,10 @@ final class BulkWriteQueue: Sendable {
             last.withLockedValue { f in
                 for (query, binds) in statements { f = f.flatMap { sqlite.query(query, binds).map { _ in } } }
             }
+        } else if let postgres = sql as? any PostgresDatabase {
+            // Encoded here, on the caller's core; the connection only sends it.
+            let text = PostgresCopyText.encode(rows, columns: columns.count)
+            last.withLockedValue { f in f = f.flatMap { postgres.copy(into: table, columns: columns, text: text) } }
         } else {
             last.withLockedValue { f in
                 f = f.flatMap { sql.eventLoop.makeFutureWithTask { try await sql.bulkInsert(into: table, columns: columns, rows: rows) } }
