@@ -33,12 +33,10 @@ extension CustomerImport {
             progress?("check", start, total)
             let block = Array(rows[start..<min(start + blockSize, total)])
             let build = queue != nil && errors.isEmpty
-            // Saving, the check keeps to one core and leaves the other to the database's one
-            // writing thread (SQLite's, or PostgreSQL's server process): on both cores it took
-            // CPU from the writer, which then wrote the last blocks alone after the check was done.
-            let checked = await block.concurrentMap(minimumSlice: queue == nil ? 250 : blockSize) { k, values in
-                context.check(values, nameKey: nameKeys[start + k], building: build)
-            }
+            // On both cores even while the database writes: kept to one core, leaving the other to
+            // the writer, a 20,000-row import took 1.1–1.5 s instead of 0.9–1.25 s on SQLite (the
+            // check is the larger half there) and no less on PostgreSQL (its server is the bottleneck).
+            let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
             var good: [Written] = []
             for (k, row) in checked.enumerated() {
                 let e = duplicates(row, &taken)
