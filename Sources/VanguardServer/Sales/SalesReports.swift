@@ -52,12 +52,7 @@ enum SalesReports {
         let funnel = pipeline.stages.filter { $0.outcome != .lost }.map { stage in
             SalesReport.FunnelStep(stage: stage.key, name: stage.name[req.locale], deals: entered[stage.key]?.deals ?? 0, amount: YuanInput.yuan(entered[stage.key]?.fen ?? 0))
         }
-        let inScope = Self.scope(scope, deal: "o")
-        let closed = try await sql.raw("""
-            SELECT o.stage AS stage, COUNT(*) AS deals, CAST(SUM(o.amount_fen) AS BIGINT) AS fen FROM \(ident: Opportunity.schema) o
-            WHERE o.closed_on >= \(bind: period.firstDay.description) AND o.closed_on <= \(bind: period.lastDay.description) AND o.deleted_at IS NULL AND \(inScope)
-            GROUP BY o.stage
-            """).all()
+        let closed = try await sql.raw(Self.decidedDeals(period, scope: scope, sqlite: !sql.isPostgres)).all()
         let wonKeys = Set(pipeline.wonStageKeys), lostKeys = Set(pipeline.stages.filter { $0.outcome == .lost }.map(\.key))
         var won = 0, lost = 0, wonFen: Int64 = 0
         for r in closed {
@@ -74,6 +69,20 @@ enum SalesReports {
         return SalesReport(period: period.description, funnel: funnel, won: won, lost: lost,
                            winRatePercent: decided == 0 ? nil : (Double(won) / Double(decided) * 1000).rounded() / 10,
                            wonAmount: YuanInput.yuan(wonFen), stageTimes: stageTimes)
+    }
+
+    /// Deals won or lost in the period, by stage. For the whole team SQLite is told to read the
+    /// index of decided deals, whose rows hold all the count needs, so no deal's row is read. Its
+    /// planner took the plain `closed_on` index instead, one table seek per deal: a quarter's 31,000
+    /// decided deals of 300,000 took 100 ms instead of 10 ms (sqlite3 shell, bench data set).
+    static func decidedDeals(_ period: TargetPeriod, scope: RecordScope, sqlite: Bool) -> SQLQueryString {
+        let index: SQLQueryString = sqlite && scope == .all ? " INDEXED BY opportunities_decided" : ""
+        return SQLQueryString("""
+            SELECT o.stage AS stage, COUNT(*) AS deals, CAST(SUM(o.amount_fen) AS BIGINT) AS fen FROM \(ident: Opportunity.schema) o
+            """) + index + SQLQueryString("""
+
+            WHERE o.closed_on >= \(bind: period.firstDay.description) AND o.closed_on <= \(bind: period.lastDay.description) AND o.deleted_at IS NULL AND
+            """) + " " + Self.scope(scope, deal: "o") + " GROUP BY o.stage"
     }
 
     /// The reader's scope over roll-up rows: the deal's owner or the customer's owner in scope.
