@@ -33,18 +33,6 @@ enum BulkValue: Sendable {
         case .null: .null
         }
     }
-
-    /// For other databases, the same value bound through SQLKit.
-    var sqlExpression: any SQLExpression {
-        switch self {
-        case .text(let s): SQLBind(s)
-        case .integer(let n): SQLBind(n)
-        case .bool(let b): SQLBind(b)
-        case .uuid(let u): SQLBind(u)
-        case .date(let d): SQLBind(d)
-        case .null: SQLLiteral.null
-        }
-    }
 }
 
 extension SQLDatabase {
@@ -60,12 +48,7 @@ extension SQLDatabase {
         } else if let postgres = self as? any PostgresDatabase {
             try await postgres.copy(into: table, columns: columns, text: PostgresCopyText.encode(rows, columns: columns.count)).get()
         } else {
-            let batch = Swift.max(1, 32_000 / columns.count)
-            for start in stride(from: 0, to: rows.count, by: batch) {
-                var builder = insert(into: table).columns(columns)
-                for row in rows[start..<Swift.min(start + batch, rows.count)] { builder = builder.values(row.map(\.sqlExpression)) }
-                try await builder.run()
-            }
+            preconditionFailure("bulk writes know SQLite and PostgreSQL only")
         }
     }
 }
@@ -117,9 +100,7 @@ final class BulkWriteQueue: Sendable {
             let text = PostgresCopyText.encode(rows, columns: columns.count)
             last.withLockedValue { f in f = f.flatMap { postgres.copy(into: table, columns: columns, text: text) } }
         } else {
-            last.withLockedValue { f in
-                f = f.flatMap { sql.eventLoop.makeFutureWithTask { try await sql.bulkInsert(into: table, columns: columns, rows: rows) } }
-            }
+            preconditionFailure("bulk writes know SQLite and PostgreSQL only")
         }
     }
 
