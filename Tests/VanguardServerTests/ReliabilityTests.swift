@@ -220,6 +220,25 @@ struct ReliabilityTests {
         try await app.asyncShutdown()
     }
 
+    @Test("a test's throwaway SQLite database is a file of its own, removed with its journal when the app shuts down")
+    func scratchDatabaseLeavesNothing() async throws {
+        let app = try await Application.make(.testing)
+        app.directory = DirectoryConfiguration(workingDirectory: repositoryRoot)
+        let scratch: ScratchSQLite
+        do {
+            try await configure(app, settings: Settings(database: .sqliteMemory, bcryptCost: 4,
+                                                        policyPackPath: repositoryRoot + "policy/default.yaml", runsJobs: false))
+            scratch = try #require(app.scratchSQLite)
+            try await prepareDatabase(app)
+            #expect(FileManager.default.fileExists(atPath: scratch.path))
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        #expect(scratch.files.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+    }
+
     @Test("serve maps the SQLite file into every connection (VANGUARD_SQLITE_MMAP_MB), and 0 leaves it unmapped")
     func sqliteMemoryMapping() async throws {
         try await withApp { world in

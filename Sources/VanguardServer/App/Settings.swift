@@ -5,6 +5,7 @@ import Vapor
 public struct Settings: Sendable {
     public enum DatabaseTarget: Sendable, Equatable {
         case sqliteFile(path: String)
+        /// A throwaway database for tests: one temporary file, removed at shutdown (`ScratchSQLite`).
         case sqliteMemory
         case postgres(url: String)
 

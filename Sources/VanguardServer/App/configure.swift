@@ -40,12 +40,15 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     try routes(app)
 }
 
-/// SQLite file (WAL) by default, in-memory for tests, PostgreSQL for a `postgres://` URL.
+/// SQLite file (WAL) by default, a throwaway file for tests (`ScratchSQLite`), PostgreSQL for a `postgres://` URL.
 /// `connectionWait`: how long a query waits for a free pooled PostgreSQL connection before failing.
 func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, poolSize: Int, connectionWait: TimeAmount = .seconds(10)) throws {
     switch target {
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        let scratch = ScratchSQLite.make()
+        app.databases.use(.sqlite(.file(scratch.path)), as: .sqlite)
+        app.lifecycle.use(scratch)
+        app.scratchSQLite = scratch
     case .sqliteFile(let path):
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
