@@ -24,4 +24,11 @@ struct RecordIDTests {
         #expect(bytes == bytes.sorted { $0.lexicographicallyPrecedes($1) })
         #expect(Set(ids).count == ids.count)
     }
+
+    @Test("an id's text is written as Foundation writes it, for ids of every version")
+    func upperHexText() {
+        let ids = (0..<200).map { _ in UUID.timeOrdered() } + (0..<200).map { _ in UUID() }
+            + [UUID(uuidString: "00000000-0000-0000-0000-000000000000")!, UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!]
+        for id in ids { #expect(id.upperHexString == id.uuidString) }
+    }
 }

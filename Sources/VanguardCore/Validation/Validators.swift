@@ -26,11 +26,15 @@ public enum Validators {
     }
 
     /// Mainland mobile numbers: 11 digits starting 13–19, optionally written with +86 or 86.
+    /// Spaces and dashes are ignored.
     public static func prcMobile(_ value: String, field: String = "mobile") -> FieldError? {
-        var digits = value.filter { !$0.isWhitespace && $0 != "-" }
-        if digits.hasPrefix("+86") { digits.removeFirst(3) } else if digits.count == 13, digits.hasPrefix("86") { digits.removeFirst(2) }
-        let ok = digits.count == 11 && digits.allSatisfy(\.isASCIIDigit) && digits.hasPrefix("1")
-            && ("3"..."9").contains(String(digits[digits.index(after: digits.startIndex)]))
+        var digits = value.utf8.allSatisfy { $0 < 0x80 }
+            // ASCII (nearly every number): bytes, since an import checks two numbers per row.
+            ? value.utf8.filter { !(0x09...0x0D).contains($0) && $0 != 0x20 && $0 != UInt8(ascii: "-") }[...]
+            : Array(value.filter { !$0.isWhitespace && $0 != "-" }.utf8)[...]
+        if digits.starts(with: "+86".utf8) { digits = digits.dropFirst(3) } else if digits.count == 13, digits.starts(with: "86".utf8) { digits = digits.dropFirst(2) }
+        let ok = digits.count == 11 && digits.allSatisfy { (0x30...0x39).contains($0) } && digits.first == UInt8(ascii: "1")
+            && (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(digits[digits.startIndex + 1])
         return ok ? nil : FieldError(field: field, code: "invalidMobile", message: "Not a mainland China mobile number (11 digits starting 13–19).")
     }
 
@@ -38,15 +42,24 @@ public enum Validators {
     /// "400-820-1234"), or an international number starting with +. Only digits, spaces, -, ( ) and a leading +.
     public static func phone(_ value: String, field: String = "phone") -> FieldError? {
         let bad = FieldError(field: field, code: "invalidPhone", message: "Not a phone number (a mobile, or a landline with its area code).")
-        let allowed = Set("0123456789 -()+")
-        guard value.allSatisfy(allowed.contains), value.filter({ $0 == "+" }).count <= 1, !value.contains("+") || value.hasPrefix("+") else { return bad }
-        let digits = value.filter(\.isASCIIDigit)
-        let national = digits.hasPrefix("86") && value.hasPrefix("+") ? String(digits.dropFirst(2)) : digits
-        if national.count == 11 && national.hasPrefix("1") { return prcMobile(national, field: field) == nil ? nil : bad }
-        if value.hasPrefix("+") && !value.hasPrefix("+86") { return (8...15).contains(digits.count) ? nil : bad }
+        // Every allowed character is one ASCII byte, so the rule reads bytes.
+        var digits: [UInt8] = [], pluses = 0
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(b)
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"): continue
+            case UInt8(ascii: "+"): pluses += 1
+            default: return bad
+            }
+        }
+        let plus = value.utf8.first == UInt8(ascii: "+")
+        guard pluses == 0 || (pluses == 1 && plus) else { return bad }
+        let national = plus && digits.starts(with: "86".utf8) ? digits.dropFirst(2) : digits[...]
+        if national.count == 11 && national.first == UInt8(ascii: "1") { return prcMobile(String(decoding: national, as: UTF8.self), field: field) == nil ? nil : bad }
+        if plus && !value.utf8.starts(with: "+86".utf8) { return (8...15).contains(digits.count) ? nil : bad }
         // Landlines: area code 0xx/0xxx + 7–8 digits, or 400/800 service numbers (10 digits).
-        let landline = national.hasPrefix("0") && (10...12).contains(national.count)
-        let service = (national.hasPrefix("400") || national.hasPrefix("800")) && national.count == 10
+        let landline = national.first == UInt8(ascii: "0") && (10...12).contains(national.count)
+        let service = (national.starts(with: "400".utf8) || national.starts(with: "800".utf8)) && national.count == 10
         return landline || service ? nil : bad
     }
 
@@ -90,5 +103,6 @@ public enum Validators {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    /// One of 0–9 alone: not a digit carrying a combining mark ("1\u{301}" sorts between "1" and "2").
+    var isASCIIDigit: Bool { asciiValue.map { (0x30...0x39).contains($0) } ?? false }
 }

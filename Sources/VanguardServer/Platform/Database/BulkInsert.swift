@@ -28,7 +28,7 @@ enum BulkValue: Sendable {
         case .text(let s): .text(s)
         case .integer(let n): .integer(Int(n))
         case .bool(let b): .integer(b ? 1 : 0)
-        case .uuid(let u): .text(u.uuidString)
+        case .uuid(let u): .text(u.upperHexString)
         case .date(let d): .float(d.timeIntervalSince1970)
         case .null: .null
         }
