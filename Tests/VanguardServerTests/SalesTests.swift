@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -131,13 +132,47 @@ struct SalesTests {
                 return try await world.api(.GET, "/api/v1/customers?q=\(encoded)", token: token).json(PageOf<CustomerDTO>.self).items.map(\.name)
             }
             #expect(try await names("海岸") == [a.name])
+            #expect(try await names("岸") == [a.name], "one character is a prefix of the pairs")
+            #expect(try await names("金石建筑") == ["北京金石建筑"])
             #expect(try await names("harbor") == [b.name])
+            #expect(try await names("LIGHTS trad") == [b.name])
             #expect(try await names("0000 2222") == [b.name], "a contact's mobile finds the customer")
             #expect(try await names("91350100M") == [a.name])
             #expect(try await names("不存在") == [])
             let sorted = try await world.api(.GET, "/api/v1/customers?sort=-score&limit=2", token: token).json(PageOf<CustomerDTO>.self)
             #expect(sorted.items.count == 2 && sorted.nextCursor != nil)
             #expect(sorted.items[0].score >= sorted.items[1].score)
+        }
+    }
+
+    @Test("searches and look-ups use their indexes: the search tokens' own, and the partial ones of credit codes and contacts' e-mails")
+    func lookupPlans() async throws {
+        try await withApp { world in
+            try await world.db.transaction { db in
+                let sql = db as! any SQLDatabase
+                // A handful of rows: PostgreSQL would read the table instead of any index, so it is told not to.
+                if sql.isPostgres { try await sql.raw("SET LOCAL enable_seqscan = off").run() }
+                func plan(_ query: SQLQueryString) async throws -> String {
+                    let rows = try await sql.raw((sql.isPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + query).all()
+                    return try rows.map { try $0.decode(column: sql.isPostgres ? "QUERY PLAN" : "detail", as: String.self) }.joined(separator: "; ")
+                }
+                for index in ["customers_uscc", "contacts_email"] {
+                    let definition = sql.isPostgres ? "SELECT indexdef AS text FROM pg_indexes WHERE indexname = \(bind: index)" : "SELECT sql AS text FROM sqlite_master WHERE name = \(bind: index)" as SQLQueryString
+                    let text = try await sql.raw(definition).first()?.decode(column: "text", as: String.self) ?? ""
+                    #expect(text.contains("WHERE") && text.contains("IS NOT NULL"), "\(index) holds no entry for a missing value")
+                }
+                let code = "91350100M000100Y43"
+                #expect(try await plan("SELECT id FROM customers WHERE uscc = \(bind: code)").contains("customers_uscc"))
+                #expect(try await plan("SELECT id FROM customers WHERE uscc IN (\(bind: code), \(bind: "X"))").contains("customers_uscc"))
+                #expect(try await plan("SELECT id FROM customers WHERE uscc >= \(bind: "9135") AND uscc < \(bind: "9135\u{7F}")").contains("customers_uscc"))
+                #expect(try await plan("SELECT id FROM contacts WHERE email IN (\(bind: "a@b.cn"), \(bind: "c@d.cn"))").contains("contacts_email"))
+                if sql.isPostgres {
+                    for fragment in ["星辰光", "星", "harbor"] {
+                        let condition = try #require(CustomerSearch.condition(fragment, dialect: "postgresql"))
+                        #expect(try await plan("SELECT id FROM customers WHERE " + condition).contains("customers_search_lexemes"), "\(fragment)")
+                    }
+                }
+            }
         }
     }
 

@@ -88,13 +88,20 @@ enum CustomerSearch {
         return (pairs, nil)
     }
 
+    /// A token quoted for PostgreSQL's tsquery text (tokens are letters and digits; quotes and
+    /// backslashes are escaped all the same).
+    static func lexeme(_ token: String) -> String {
+        "'" + token.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
     /// The filter for `q`, as SQL both databases run; nil when the fragment has no letters or digits.
     static func condition(_ fragment: String, dialect: String) -> SQLQueryString? {
         let (pairs, prefix) = terms(fragment)
         guard !pairs.isEmpty || prefix != nil else { return nil }
         if dialect == "postgresql" {
-            let query = prefix.map { "\($0):*" } ?? pairs.joined(separator: " & ")
-            return SQLQueryString("to_tsvector('simple', \(ident: Customer.schema).search_text) @@ to_tsquery('simple', \(bind: query))")
+            // The index's own expression (`CustomerSearchLexemes`), and lexemes as written, not parsed.
+            let query = prefix.map { "\(lexeme($0)):*" } ?? pairs.map(lexeme).joined(separator: " & ")
+            return SQLQueryString("array_to_tsvector(array_remove(string_to_array(\(ident: Customer.schema).search_text, ' '), '')) @@ \(bind: query)::tsquery")
         }
         let match = prefix.map { "\"\($0)\"*" } ?? pairs.map { "\"\($0)\"" }.joined(separator: " AND ")
         return SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: match))")
