@@ -36,7 +36,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
 
     app.lifecycle.use(WebhookWorker())
     app.lifecycle.use(SchedulerWorker())
-    app.lifecycle.use(SQLiteUpkeep())
+    app.lifecycle.use(DatabaseUpkeep())
     try routes(app)
 }
 
