@@ -43,6 +43,10 @@ public struct Settings: Sendable {
     /// How much of the SQLite file each connection reads through memory mapping
     /// (`VANGUARD_SQLITE_MMAP_MB`, default 2048; 0 turns it off). See `SQLiteTuning`.
     public var sqliteMmapMebibytes: Int = 2_048
+    /// How long a query waits for a free pooled PostgreSQL connection before failing (10 s).
+    /// Tests wait longer: a whole suite on two busy cores can keep fifty requests queued past
+    /// ten seconds, and a test checks what was written, not how fast.
+    public var databaseConnectionWaitSeconds: Int64 = 10
 
     public init(database: DatabaseTarget, dataDirectory: String = "./data", adminEmail: String? = nil,
                 adminPassword: String? = nil, publicURL: String? = nil, secureCookies: Bool = false,

@@ -12,7 +12,8 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.policy = PolicyStore(clock: clock, recheckSeconds: settings.policyRecheckSeconds)
     app.tokenCache = TokenCache()
     app.leadSignUps = LeadSignUps(app: app)
-    try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize)
+    try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize,
+                      connectionWait: .seconds(settings.databaseConnectionWaitSeconds))
     TimeOrderedIDs.install(app)
     app.migrations.add(AppMigrations.all)
 

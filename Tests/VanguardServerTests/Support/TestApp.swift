@@ -21,8 +21,9 @@ func withApp(_ body: (TestWorld) async throws -> Void) async throws {
     app.directory = DirectoryConfiguration(workingDirectory: repositoryRoot)
     let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
     do {
-        let settings = Settings(database: database.target, bcryptCost: 4, policyPackPath: repositoryRoot + "policy/default.yaml",
+        var settings = Settings(database: database.target, bcryptCost: 4, policyPackPath: repositoryRoot + "policy/default.yaml",
                                 runsJobs: false, databasePoolSize: 2, policyRecheckSeconds: 0)
+        settings.databaseConnectionWaitSeconds = 300
         try await configure(app, settings: settings, clock: clock)
         if !database.migrated {
             try await prepareDatabase(app)
