@@ -42,8 +42,9 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
 }
 
 /// SQLite file (WAL) by default, a throwaway file for tests (`ScratchSQLite`), PostgreSQL for a `postgres://` URL.
-/// `connectionWait`: how long a query waits for a free pooled PostgreSQL connection before failing.
-func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, poolSize: Int, connectionWait: TimeAmount = .seconds(10)) throws {
+/// `connectionWait`: how long a query waits for a free pooled PostgreSQL connection before failing
+/// (`Settings.databaseConnectionWaitSeconds`).
+func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, poolSize: Int, connectionWait: TimeAmount) throws {
     switch target {
     case .sqliteMemory:
         let scratch = ScratchSQLite.make()
