@@ -29,6 +29,7 @@ struct SalesImportTests {
         let samples: [[String]] = [
             ["上海星辰科技有限公司", "02112345678", "91310000MA1FL8L02X"], ["ＡＢＣ Trading Co., Ltd.（上海）", "13812345678"],
             ["星星星星", "1111"], ["a", "", "b"], ["杭州 云帆、贸易。", "0571-8888 6666"], ["", ""], ["HARBOR Logistics 港", "91110000100000000X"],
+            ["一丁鿯9", "Zz"],  // the CJK block's first and last ideographs, next to ASCII
         ]
         for parts in samples {
             #expect(CustomerSearch.fastDocument(parts) == general(parts), "\(parts)")
@@ -37,6 +38,24 @@ struct SalesImportTests {
         }
         #expect(CustomerSearch.fastDocument(["İstanbul Café"]) == nil, "other letters take the general path")
         #expect(CustomerSearch.document(name: "İstanbul Café", phone: nil, uscc: nil) == general(["İstanbul Café"]))
+    }
+
+    @Test("the values already on file are found all at once: quotes, backslashes, Chinese, thousands of them, deleted rows only when asked")
+    func existingValues() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let odd = ["O\"Brien \\ Trading", "上海星辰", "It's [1] {x}", "plain"]
+            for name in odd {
+                let answer = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: ["name": name, "source": "visit"])
+                #expect(answer.status == .created, "\(answer.body.string)")
+            }
+            let gone = try #require(try await Customer.query(on: world.db).filter(\.$name == "plain").first())
+            try await gone.delete(on: world.db)
+            let asked = Set(odd + (0..<3_000).map { "nobody \($0)" })
+            #expect(try await world.db.existing(asked, in: "name", of: Customer.schema) == Set(odd.dropLast()))
+            #expect(try await world.db.existing(asked, in: "name", of: Customer.schema, includingDeleted: true) == Set(odd))
+            #expect(try await world.db.existing([], in: "name", of: Customer.schema).isEmpty)
+        }
     }
 
     @Test("records get time-ordered ids, whether Fluent makes them (a customer, its history entry) or an import writes them in bulk")

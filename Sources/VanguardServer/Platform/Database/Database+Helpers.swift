@@ -94,14 +94,22 @@ extension Database {
     /// Which of `values` `column` of `table` already holds, in rows not deleted unless
     /// `includingDeleted`: a file's names or phones against a million customers. PostgreSQL gets
     /// them as arrays of 2,000 (`= ANY`): with 20,000 at once its planner chose a parallel scan of
-    /// the whole table (0.27 s) over the index (2–7 ms per 1,000–3,000). SQLite, 500 at a time.
+    /// the whole table (0.27 s) over the index (2–7 ms per 1,000–3,000). SQLite gets them all at
+    /// once as one JSON array (`json_each`), probing the column's index for each: 40 statements
+    /// of 500 bound values each took 0.09 s for 20,000 values, one statement a few milliseconds.
     func existing(_ values: Set<String>, in column: String, of table: String, includingDeleted: Bool = false) async throws -> Set<String> {
         guard !values.isEmpty, let sql = self as? any SQLDatabase else { return [] }
+        let chunks: [SQLExpression]
+        if sql.isPostgres {
+            chunks = Array(values).chunked(2_000).map { SQLFunction("ANY", args: SQLBind($0)) }
+        } else {
+            let json = String(decoding: try JSONEncoder().encode(Array(values)), as: UTF8.self)
+            chunks = [SQLGroupExpression(SQLQueryString("SELECT value FROM json_each(\(bind: json))"))]
+        }
         var found = Set<String>()
-        for chunk in Array(values).chunked(sql.isPostgres ? 2_000 : 500) {
+        for chunk in chunks {
             var query = sql.select().column(SQLIdentifier(column)).from(table)
-            query = sql.isPostgres ? query.where(SQLIdentifier(column), .equal, SQLFunction("ANY", args: SQLBind(chunk)))
-                                   : query.where(SQLIdentifier(column), .in, SQLBind.group(chunk))
+                .where(SQLIdentifier(column), sql.isPostgres ? .equal : .in, chunk)
             if !includingDeleted { query = query.where(SQLIdentifier("deleted_at"), .is, SQLLiteral.null) }
             for row in try await query.all() { found.insert(try row.decode(column: column, as: String.self)) }
         }
