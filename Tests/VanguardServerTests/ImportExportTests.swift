@@ -38,6 +38,39 @@ struct ImportExportTests {
         }
     }
 
+    @Test("a large CSV is read in pieces on every core, and the rows are exactly one reader's: quoted line breaks, CR LF, bare CR, stray quotes, empty lines")
+    func csvReadInPieces() throws {
+        let samples = [
+            "a,b\n1,2\n3,4\n5,6\n7,8\n",
+            "名称,备注\r\n\"上海,星辰\",\"两行\r\n的备注\"\r\n杭州,\"说\"\"好\"\"的\"\r\n\r\n深圳,x\r\n",
+            "a;b\rc;d\re;\"f\rg\"\rh;i",
+            "x,\"never closed\n1,2\n3,4\n",
+            "x,ab\"c\n\"d\"e,f\n\"g\"\"\",\n,\n\n",
+            "\"q\"\n\"q\"\r\"q\"",
+        ]
+        for text in samples {
+            let delimiter: UnicodeScalar = text.hasPrefix("a;") ? ";" : ","
+            let whole = try CSVPieces.read(text, delimiter: delimiter)
+            for pieces in 2...6 {
+                #expect(try CSVPieces.rows(text, delimiter: delimiter, pieces: pieces, minimumPieceBytes: 1) == whole, "\(pieces) pieces of \(text.debugDescription)")
+            }
+        }
+        // Random texts made of the characters that matter.
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = ["a", "星", ",", "\"", "\"\"", "\n", "\r", "\r\n"]
+        for _ in 0..<400 {
+            let text = (0..<Int.random(in: 0...60, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            let whole = try CSVPieces.read(text, delimiter: ",")
+            #expect(try CSVPieces.rows(text, delimiter: ",", pieces: Int.random(in: 2...5, using: &generator), minimumPieceBytes: 1) == whole, "\(text.debugDescription)")
+        }
+        // A customer file is really cut: four pieces of a 1,000-row file, each starting a row.
+        let file = "名称,电话\n" + (0..<1_000).map { "\"客户\($0),有限公司\",0571-\($0)\n" }.joined()
+        let bytes = Array(file.utf8)
+        let cuts = CSVPieces.rowStarts(bytes, delimiter: UInt8(ascii: ","), near: 4)
+        #expect(cuts.count == 3 && cuts.allSatisfy { bytes[$0 - 1] == UInt8(ascii: "\n") && bytes[$0] == UInt8(ascii: "\"") })
+        #expect(try CSVPieces.rows(file, delimiter: ",", pieces: 4, minimumPieceBytes: 1) == CSVPieces.read(file, delimiter: ","))
+    }
+
     @Test("a CSV saved by Excel on Chinese Windows (GBK) reads as Chinese")
     func importsGBK() async throws {
         try await withApp { world in

@@ -36,7 +36,7 @@ enum ImportFile {
             guard let s = String(data: data, encoding: .utf16) else { throw unreadable("The file says it is UTF-16 but is not.") }
             return s
         }
-        if data.contains(0) { throw unsupported("This is not a CSV or XLSX file (it contains binary data).") }
+        if data.withUnsafeBytes({ $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }) { throw unsupported("This is not a CSV or XLSX file (it contains binary data).") }
         if let s = String(data: data, encoding: .utf8) { return s }
         if let s = String(data: data, encoding: gb18030) { return s }
         throw unsupported("The file's text is neither UTF-8 nor GBK. Save it as CSV (UTF-8) or .xlsx.")
@@ -51,18 +51,13 @@ enum ImportFile {
         let delimiter: UnicodeScalar = [",", ";", "\t"].max { a, b in
             firstLine.unicodeScalars.filter { $0 == a }.count < firstLine.unicodeScalars.filter { $0 == b }.count
         } ?? ","
-        let reader: CSVReader
+        let rows: [[String]]
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false, delimiter: delimiter)
+            rows = try CSVPieces.rows(text, delimiter: delimiter)
         } catch {
             throw unreadable("The CSV could not be read: \(error).")
         }
-        var rows: [[String]] = []
-        while let row = reader.next() {
-            rows.append(row)
-            if rows.count > maxRows + 1 { throw tooManyRows }
-        }
-        if let error = reader.error { throw unreadable("The CSV could not be read: \(error).") }
+        if rows.count > maxRows + 1 { throw tooManyRows }
         guard let header = rows.first else { throw unreadable("The file has no header row.") }
         var table = ImportTable(header: header, rows: Array(rows.dropFirst()))
         table.dropBlankRows()
