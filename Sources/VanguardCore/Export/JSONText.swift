@@ -44,6 +44,13 @@ public struct JSONText: Sendable {
 
     public mutating func int(_ n: Int) { bytes.append(contentsOf: String(n).utf8) }
 
+    /// A finite number in Swift's shortest text that reads back as the same `Double`
+    /// (`1796131754.42871`, `1e-07`: valid JSON both).
+    public mutating func number(_ d: Double) {
+        precondition(d.isFinite, "JSON has no infinities or NaN")
+        bytes.append(contentsOf: d.description.utf8)
+    }
+
     /// A UUID as `uuidString` writes it (upper-case hex, 8-4-4-4-12), without building a String.
     public mutating func uuid(_ id: UUID) {
         bytes.append(0x22)
