@@ -82,11 +82,13 @@ enum CustomerImport {
         let codes = Set(rows.compactMap { $0[.uscc]?.uppercased() }.filter { !$0.isEmpty })
         let phones = Set(rows.compactMap { $0[.phone].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
         // A credit code stays taken by a deleted customer; names and phones are free again.
-        let takenKeys = try await req.db.existing(keys, in: "name_key", of: Customer.schema)
-        let takenCodes = try await req.db.existing(codes, in: "uscc", of: Customer.schema, includingDeleted: true)
-        let takenPhones = try await req.db.existing(phones, in: "phone_key", of: Customer.schema)
+        // At once: on PostgreSQL each goes to its own pooled connection.
+        let db = req.db
+        async let takenKeys = db.existing(keys, in: "name_key", of: Customer.schema)
+        async let takenCodes = db.existing(codes, in: "uscc", of: Customer.schema, includingDeleted: true)
+        async let takenPhones = db.existing(phones, in: "phone_key", of: Customer.schema)
         let ownerRefs = Set(rows.compactMap { $0[.owner] }.filter { !$0.isEmpty })
-        let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: req.db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }
+        let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }
             .all().map { Owner(id: $0.id!, employeeNo: $0.employeeNo, name: $0.name, group: $0.$group.id) }
 
         let context = RowContext(actor: user.actor, industries: sales.effectiveIndustries, rules: sales.effectiveClassification, owners: owners,
@@ -95,7 +97,7 @@ enum CustomerImport {
                                  statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
                                  sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations),
                                  stamp: Date(), now: req.now, author: Audit.Author(req))
-        let taken = Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
+        let taken = try await Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
         if dryRun {
             let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: nil, progress: progress)
             return Report(rows: rows.count, created: outcome.created, contacts: outcome.contacts, dryRun: true, ignoredColumns: unknown)
