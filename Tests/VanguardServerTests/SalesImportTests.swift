@@ -1,5 +1,6 @@
 import Fluent
 import FluentPostgresDriver
+import FluentSQLiteDriver
 import SQLKit
 import Foundation
 import Testing
@@ -109,6 +110,41 @@ struct SalesImportTests {
                 let kinds = try await sql.raw("SELECT COUNT(DISTINCT typeof(id) || typeof(owner_member_id) || typeof(created_at) || typeof(merged_into_id)) AS n FROM customers").first()
                 #expect(try kinds?.decode(column: "n", as: Int.self) == 1)
             }
+        }
+    }
+
+    @Test("SQLite bulk rows read back as binding each value stored them, whether a column varies in the statement (read from its JSON) or not (bound once)")
+    func sqliteBulkStatements() async throws {
+        try await withApp { world in
+            guard let sql = world.db as? any SQLDatabase, let sqlite = world.db as? any SQLiteDatabase, sql.dialect.name == "sqlite" else { return }
+            let (u1, u2) = (UUID.timeOrdered(), UUID.timeOrdered())
+            func row(_ k: Int, _ t: BulkValue, _ n: Int64, _ b: Bool, _ u: UUID, _ d: Double, _ x: BulkValue) -> [BulkValue] {
+                [.int(k), t, .integer(n), .bool(b), .uuid(u), .date(Date(timeIntervalSince1970: d)), x]
+            }
+            let varying = [row(1, .text("It's \"q\" \\ 丝绸\n\t"), .max, true, u1, 1_796_131_754.42871, .null),
+                           row(2, .text("e\u{301}"), -1, false, u2, 1e-7, .text("x")),
+                           row(3, .text("é"), 0, false, u2, -1.5, .null)]
+            let constant = (4...6).map { row($0, .text("同一个"), 7, true, u1, 1_796_131_754.42871, .null) }
+            // Equal to Swift, not in bytes: two values, not one.
+            let lookAlike = [row(7, .text("é"), 1, true, u1, 1, .null), row(8, .text("e\u{301}"), 1, true, u1, 1, .null)]
+            let columns = ["k", "t", "n", "b", "u", "d", "x"]
+            for table in ["bulk_probe", "bulk_reference"] {
+                try await sql.raw("CREATE TABLE \(ident: table) (k INTEGER, t TEXT, n INTEGER, b INTEGER, u UUID, d REAL, x TEXT)").run()
+            }
+            for rows in [varying, constant, lookAlike] {
+                try await sql.bulkInsert(into: "bulk_probe", columns: columns, rows: rows)
+                for r in rows { _ = try await sqlite.query("INSERT INTO bulk_reference VALUES (?, ?, ?, ?, ?, ?, ?)", r.map(\.sqliteData)) }
+            }
+            let statements = SQLiteBulkStatements.make(into: "bulk_probe", columns: columns, rows: constant)
+            #expect(statements.count == 1 && statements[0].binds.count == 7, "six columns bound once, the JSON for the one that varies")
+            #expect(SQLiteBulkStatements.make(into: "bulk_probe", columns: columns, rows: varying)[0].binds.count == 1)
+            let same = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM bulk_probe p JOIN bulk_reference r USING (k)
+                WHERE typeof(p.t) = typeof(r.t) AND hex(p.t) = hex(r.t) AND typeof(p.n) = typeof(r.n) AND p.n = r.n
+                  AND typeof(p.b) = typeof(r.b) AND p.b = r.b AND typeof(p.u) = typeof(r.u) AND p.u = r.u
+                  AND typeof(p.d) = typeof(r.d) AND p.d = r.d AND typeof(p.x) = typeof(r.x) AND p.x IS r.x
+                """).first()
+            #expect(try same?.decode(column: "n", as: Int.self) == 8, "every row stored as its values bound one by one")
         }
     }
 
