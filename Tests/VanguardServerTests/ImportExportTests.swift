@@ -69,6 +69,11 @@ struct ImportExportTests {
         let cuts = CSVPieces.rowStarts(bytes, delimiter: UInt8(ascii: ","), near: 4)
         #expect(cuts.count == 3 && cuts.allSatisfy { bytes[$0 - 1] == UInt8(ascii: "\n") && bytes[$0] == UInt8(ascii: "\"") })
         #expect(try CSVPieces.rows(file, delimiter: ",", pieces: 4, minimumPieceBytes: 1) == CSVPieces.read(file, delimiter: ","))
+        // Reading stops past the limit, in one piece or several.
+        for pieces in [1, 4] {
+            #expect(throws: CSVPieces.TooManyRows.self) { try CSVPieces.rows(file, delimiter: ",", limit: 100, pieces: pieces, minimumPieceBytes: 1) }
+        }
+        #expect(try CSVPieces.rows(file, delimiter: ",", limit: 1_001, pieces: 4, minimumPieceBytes: 1).count == 1_001)
     }
 
     @Test("a CSV saved by Excel on Chinese Windows (GBK) reads as Chinese")
@@ -218,7 +223,7 @@ struct ImportExportTests {
 }
 
 enum HostileFile: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case empty, renamedPNG, oldExcel, tooLarge, zipBomb, xxe, notAWorkbook, headerOnly
+    case empty, renamedPNG, oldExcel, tooLarge, zipBomb, xxe, notAWorkbook, headerOnly, millionsOfLines
 
     var testDescription: String { rawValue }
 
@@ -239,6 +244,7 @@ enum HostileFile: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .oldExcel: return Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504))
         case .tooLarge: return Data(repeating: 0x41, count: 11 * 1024 * 1024)
         case .headerOnly: return Data("工号,姓名,邮箱,职位,职级,入职日期\n".utf8)
+        case .millionsOfLines: return Data("工号,姓名\n".utf8) + Data(repeating: 0x0A, count: 9 * 1024 * 1024)
         case .zipBomb:
             // 60 MB of one repeated byte deflates to a few dozen kilobytes.
             return try zip(["[Content_Types].xml": Data("<Types/>".utf8),

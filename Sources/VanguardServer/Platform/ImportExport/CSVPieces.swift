@@ -11,8 +11,13 @@ enum CSVPieces {
     /// Below this size one reader is as quick as starting several.
     static let minimumPieceBytes = 256 * 1024
 
-    /// The rows of `text`, read in up to `pieces` pieces at once, each of `minimumPieceBytes` or more.
-    static func rows(_ text: String, delimiter: UnicodeScalar, pieces: Int = ProcessInfo.processInfo.activeProcessorCount,
+    /// More rows than the caller takes: reading stopped there, so a file of ten million empty
+    /// lines is refused before it is ten million arrays.
+    struct TooManyRows: Error {}
+
+    /// The rows of `text`, read in up to `pieces` pieces at once, each of `minimumPieceBytes` or
+    /// more; `TooManyRows` as soon as the rows are more than `limit`.
+    static func rows(_ text: String, delimiter: UnicodeScalar, limit: Int = .max, pieces: Int = ProcessInfo.processInfo.activeProcessorCount,
                      minimumPieceBytes: Int = minimumPieceBytes) throws -> [[String]] {
         let utf8 = text.utf8
         let wanted = Swift.max(1, Swift.min(pieces, 8, utf8.count / Swift.max(1, minimumPieceBytes)))
@@ -22,15 +27,20 @@ enum CSVPieces {
             String(text[utf8.index(utf8.startIndex, offsetBy: bounds[k])..<utf8.index(utf8.startIndex, offsetBy: bounds[k + 1])])
         }
         let results = Results(count: parts.count)
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in results.set(k, Result { try read(parts[k], delimiter: delimiter) }) }
-        return try results.all().flatMap { try $0.get() }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in results.set(k, Result { try read(parts[k], delimiter: delimiter, limit: limit) }) }
+        let rows = try results.all().flatMap { try $0.get() }
+        if rows.count > limit { throw TooManyRows() }
+        return rows
     }
 
     /// One reader's rows, or the reader's own error.
-    static func read(_ text: String, delimiter: UnicodeScalar) throws -> [[String]] {
+    static func read(_ text: String, delimiter: UnicodeScalar, limit: Int = .max) throws -> [[String]] {
         let reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false, delimiter: delimiter)
         var rows: [[String]] = []
-        while let row = reader.next() { rows.append(row) }
+        while let row = reader.next() {
+            rows.append(row)
+            if rows.count > limit { throw TooManyRows() }
+        }
         if let error = reader.error { throw error }
         return rows
     }

@@ -53,11 +53,12 @@ enum ImportFile {
         } ?? ","
         let rows: [[String]]
         do {
-            rows = try CSVPieces.rows(text, delimiter: delimiter)
+            rows = try CSVPieces.rows(text, delimiter: delimiter, limit: maxRows + 1)
+        } catch is CSVPieces.TooManyRows {
+            throw tooManyRows
         } catch {
             throw unreadable("The CSV could not be read: \(error).")
         }
-        if rows.count > maxRows + 1 { throw tooManyRows }
         guard let header = rows.first else { throw unreadable("The file has no header row.") }
         var table = ImportTable(header: header, rows: Array(rows.dropFirst()))
         table.dropBlankRows()
