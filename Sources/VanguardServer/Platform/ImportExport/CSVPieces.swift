@@ -57,6 +57,13 @@ enum CSVPieces {
         var target = bytes.count / pieces
         var i = 0
         let n = bytes.count
+        /// Whether `c`, just read, ends the row outside quotes (the LF of a CR LF read too).
+        func endsRow(_ c: UInt8) -> Bool {
+            if c == lf { return true }
+            guard c == cr else { return false }
+            if i < n && bytes[i] == lf { i += 1 }
+            return true
+        }
         // At the start of a row: i is its first byte.
         rows: while i < n {
             if i >= target && (cuts.last ?? 0) < i {
@@ -74,11 +81,7 @@ enum CSVPieces {
                         guard i < n else { break rows }
                         let next = bytes[i]; i += 1
                         if next == delimiter { break }
-                        if next == lf { continue rows }
-                        if next == cr {
-                            if i < n && bytes[i] == lf { i += 1 }
-                            continue rows
-                        }
+                        if endsRow(next) { continue rows }
                         // `""`, or a stray quote: still inside; the next byte was consumed either way.
                     }
                     if i >= n { break rows }
@@ -88,11 +91,7 @@ enum CSVPieces {
                 while i < n {
                     let c = bytes[i]; i += 1
                     if c == delimiter { break }
-                    if c == lf { continue rows }
-                    if c == cr {
-                        if i < n && bytes[i] == lf { i += 1 }
-                        continue rows
-                    }
+                    if endsRow(c) { continue rows }
                 }
                 if i >= n { break rows }
             }
