@@ -98,6 +98,7 @@ struct SalesImportTests {
             let back = try #require(try await Customer.find(twin.record.id, on: world.db))
             #expect(CustomerDTO(back) == twin.record)
             #expect(back.nameKey == twin.nameKey && back.searchText == twin.searchText && back.phoneKey == nil)
+            #expect(back.nameOrder == PinyinOrder.key(twin.record.name), "bulk rows carry the list's sort key")
             let person = try #require(try await Contact.query(on: world.db).filter(\.$customer.$id == twin.record.id).first())
             #expect(person.id == contact.id && person.name == "王厂长" && person.title == "厂长" && person.isPrimary)
             #expect(person.mobile == "13800001111" && person.phoneKey == DuplicateCustomers.phoneKey("13800001111") && person.email == "wang@example.cn")

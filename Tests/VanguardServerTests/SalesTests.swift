@@ -145,6 +145,55 @@ struct SalesTests {
         }
     }
 
+    @Test("SP-1: the customer list is in pinyin order page after page, on the web and in the export; a renamed customer moves; customers on file get their place when the order arrives")
+    func pinyinOrder() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            var ids: [String: String] = [:]
+            for name in ["中国移动", "Harbor Lights", "阿里巴巴", "北京星辰", "百度", "背景墙", "3M中国", "华为"] {
+                ids[name] = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": .string(name), "source": "visit"])).json(CustomerDTO.self).id.uuidString
+            }
+            let expected = ["3M中国", "阿里巴巴", "百度", "北京星辰", "背景墙", "Harbor Lights", "华为", "中国移动"]
+            func listed(_ sort: String = "name") async throws -> [String] {
+                var names: [String] = [], cursor: String?
+                repeat {
+                    let page = try await world.api(.GET, "/api/v1/customers?limit=3&sort=\(sort)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token).json(PageOf<CustomerDTO>.self)
+                    names += page.items.map(\.name)
+                    cursor = page.nextCursor
+                } while cursor != nil
+                return names
+            }
+            #expect(try await listed() == expected, "code point order would put every Latin name first and 中 before 北")
+            #expect(try await listed("-name") == expected.reversed())
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/customers")
+            let positions = expected.map { web.lastBody.range(of: ">\($0)<")?.lowerBound }
+            #expect(!positions.contains(nil) && positions.map { $0! } == positions.map { $0! }.sorted(), "the web list shows the same order")
+            let csv = String(decoding: try await world.api(.GET, "/api/v1/customers/export", token: token).body.readableBytesView, as: UTF8.self)
+            #expect(csv.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",")[0]).trimmingCharacters(in: CharacterSet(charactersIn: "\"\u{FEFF}")) } == expected)
+
+            _ = try await world.api(.PATCH, "/api/v1/customers/\(ids["华为"]!)", token: token, json: JSONBody(["name": "安徽华为"]))
+            #expect(try await listed() == ["3M中国", "阿里巴巴", "安徽华为", "百度", "北京星辰", "背景墙", "Harbor Lights", "中国移动"])
+            // Imported customers take their places too (the import writes its rows in bulk, not through the model).
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: token)
+            headers.replaceOrAdd(name: .contentType, value: "text/csv")
+            let imported = try await world.app.testing().sendRequest(.POST, "/api/v1/customers/import", headers: headers, body: ByteBuffer(string: "客户名称,来源渠道\n重庆火锅,展会\nApex,展会\n"))
+            #expect(imported.status == .ok)
+            #expect(try await listed() == ["3M中国", "阿里巴巴", "安徽华为", "Apex", "百度", "北京星辰", "背景墙", "Harbor Lights", "中国移动", "重庆火锅"])
+
+            // A database from before the pinyin order: the migration fills every customer's place.
+            // On one connection, as migrations run: another SQLite connection may still hold the old schema.
+            try await world.db.withConnection { db in
+                try await AddCustomerNameOrder().revert(on: db)
+                try await AddCustomerNameOrder().prepare(on: db)
+            }
+            #expect(try await listed() == ["3M中国", "阿里巴巴", "安徽华为", "Apex", "百度", "北京星辰", "背景墙", "Harbor Lights", "中国移动", "重庆火锅"])
+        }
+    }
+
     @Test("searches and look-ups use their indexes: the search tokens' own, and the partial ones of credit codes and contacts' e-mails")
     func lookupPlans() async throws {
         try await withApp { world in

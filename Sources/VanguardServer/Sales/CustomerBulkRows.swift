@@ -13,7 +13,7 @@ struct NewCustomer: Sendable {
 
     static let columns = ["id", "name", "name_key", "kind", "uscc", "industry", "region", "size", "source", "status", "expected_annual_yuan",
                           "score", "class", "phone", "phone_key", "email", "address", "notes", "owner_member_id", "merged_into_id",
-                          "search_text", "version", "created_at", "updated_at", "deleted_at"]
+                          "search_text", "name_order", "version", "created_at", "updated_at", "deleted_at"]
 
     /// The row of `columns`, stamped with the record's creation time.
     var row: [BulkValue] {
@@ -21,7 +21,7 @@ struct NewCustomer: Sendable {
         return [.uuid(r.id), .text(r.name), .text(nameKey), .text(r.kind), .text(r.uscc), .text(r.industry), .text(r.region),
                 .text(r.size), .text(r.source), .text(r.status), .integer(r.expectedAnnualYuan), .int(r.score), .text(r.customerClass),
                 .text(r.phone), .text(phoneKey), .text(r.email), .text(r.address), .text(r.notes), .uuid(r.ownerId),
-                .uuid(r.mergedIntoId), .text(searchText), .int(r.version), r.createdAt.map { .date($0) } ?? .null,
+                .uuid(r.mergedIntoId), .text(searchText), .text(PinyinOrder.key(r.name)), .int(r.version), r.createdAt.map { .date($0) } ?? .null,
                 r.updatedAt.map { .date($0) } ?? .null, .null]
     }
 }

@@ -125,10 +125,11 @@ struct AddCustomerSearch: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Customer.schema).field("search_text", .string, .required, .sql(.default(""))).update()
         guard let sql = database as? any SQLDatabase else { return }
-        let rows = try await Customer.query(on: database).withDeleted().all()
-        for c in rows {
-            c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
-            try await c.save(on: database)
+        // Columns by name, not the `Customer` model: the model gains fields that later migrations add.
+        for row in try await sql.raw("SELECT id, name, phone, uscc FROM customers").all() {
+            let document = CustomerSearch.document(name: try row.decode(column: "name", as: String.self), phone: try row.decode(column: "phone", as: String?.self),
+                                                   uscc: try row.decode(column: "uscc", as: String?.self))
+            try await sql.raw("UPDATE customers SET search_text = \(bind: document) WHERE id = \(bind: try row.decode(column: "id", as: UUID.self))").run()
         }
         if sql.dialect.name == "postgresql" {
             try await sql.raw("CREATE INDEX customers_search ON customers USING GIN (to_tsvector('simple', search_text))").run()

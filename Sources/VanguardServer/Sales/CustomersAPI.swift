@@ -135,7 +135,7 @@ enum CustomerList {
     static func query(_ req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer] {
         let q = Customer.query(on: req.db).inSalesScope(scope)
         try filter(q, req, strict: strict)
-        let column = ["name": "name", "score": "score", "class": "class"][list.sortField]!
+        let column = ["name": "name_order", "score": "score", "class": "class"][list.sortField]!
         let bind: (String) -> DatabaseQuery.Value = list.sortField == "score" ? { .bind(Int($0) ?? 0) } : { .bind($0) }
         return try await list.apply(to: q, column: column, bind: bind).all()
     }
@@ -175,6 +175,6 @@ enum CustomerList {
     }
 
     static func sortValue(_ c: Customer, _ field: String) -> String {
-        switch field { case "score": String(c.score); case "class": c.customerClass; default: c.name }
+        switch field { case "score": String(c.score); case "class": c.customerClass; default: c.nameOrder }
     }
 }

@@ -188,7 +188,7 @@ struct OrderPages: RouteCollection {
         let chart = BarChart(title: req.t("ageingChart"), items: order.map { (req.t("bucket_" + $0.rawValue), ageing.buckets[$0.rawValue] ?? 0, "bucket-" + $0.rawValue) },
                              format: { money($0) })
         let canRecord = [.admin, .lead, .finance].contains(user.actor.role)
-        let customers = canRecord ? try await Customer.query(on: req.db).customerScopeForLedger(scope).sort(\.$name).limit(1000).all() : []
+        let customers = canRecord ? try await Customer.query(on: req.db).customerScopeForLedger(scope).sort(\.$nameOrder).limit(1000).all() : []
         return try await req.page("Sales/receivables", title: "navReceivables", section: "receivables", AgeingContext(
             ageing: ageing,
             rows: ageing.customers.map { r in AgeingRow(customerId: r.customerId, customer: r.customer, cells: order.map { money(r.buckets[$0.rawValue] ?? 0) },

@@ -172,7 +172,7 @@ struct PipelinePages: RouteCollection {
         let user = try req.requireUser()
         let pipeline = try await OpportunityService.pipeline(req)
         func value(_ k: String) -> String { v[k] ?? "" }
-        let customers = try await Customer.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor)).sort(\.$name).limit(500).all()
+        let customers = try await Customer.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor)).sort(\.$nameOrder).limit(500).all()
         var customerOptions = customers.map { ($0.id!.uuidString, $0.name) }
         if let id = UUID(uuidString: value("customerId")), !customers.contains(where: { $0.id == id }), let c = try await Customer.find(id, on: req.db) {
             customerOptions.insert((id.uuidString, c.name), at: 0)

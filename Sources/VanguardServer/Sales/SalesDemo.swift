@@ -142,7 +142,7 @@ enum SalesDemo {
     static func accounts(_ app: Application, sellers: [Member], seed: UInt64) async throws {
         let db = app.db
         let now = app.clock.now()
-        let customers = try await Customer.query(on: db).filter(\.$ownerMemberId ~~ sellers.compactMap(\.id)).sort(\.$name).limit(20).all()
+        let customers = try await Customer.query(on: db).filter(\.$ownerMemberId ~~ sellers.compactMap(\.id)).sort(\.$nameOrder).limit(20).all()
         let policy = try await app.policy.current(on: db).effectiveSales
         try await db.writeTransaction { db in
             var rng = SplitMix64(seed: seed)

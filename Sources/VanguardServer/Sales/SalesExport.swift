@@ -12,7 +12,7 @@ enum SalesExport {
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
         let q = Customer.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor))
         try CustomerList.filter(q, req, strict: strict)
-        let rows = try await q.sort(\.$name).sort(\.$id).limit(limit).all()
+        let rows = try await q.sort(\.$nameOrder).sort(\.$id).limit(limit).all()
         let primary = Dictionary(grouping: try await contacts(for: rows.compactMap(\.id), on: req.db), by: { $0.$customer.id }).mapValues { $0.first! }
         let owners = Dictionary(uniqueKeysWithValues: try await Member.query(on: req.db).withDeleted().field(\.$id).field(\.$employeeNo).all().map { ($0.id!, $0.employeeNo) })
         let sales = try await req.application.policy.current(on: req.db).effectiveSales

@@ -10,6 +10,8 @@ final class Customer: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     /// The name without legal-form words, spaces or punctuation: duplicates are found by it.
     @Field(key: "name_key") var nameKey: String
+    /// What the list sorts by: the name's pinyin (`PinyinOrder`), kept by `CustomerNameOrder`.
+    @Field(key: "name_order") var nameOrder: String
     @Field(key: "kind") var kind: String
     @OptionalField(key: "uscc") var uscc: String?
     @OptionalField(key: "industry") var industry: String?
@@ -36,7 +38,7 @@ final class Customer: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
 
-    init() { searchText = "" }
+    init() { searchText = ""; nameOrder = "" }
 }
 
 /// A person at a customer the team deals with: phone, e-mail, WeChat, birthday (SP-1, CP-4).

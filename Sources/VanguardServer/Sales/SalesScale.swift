@@ -27,12 +27,12 @@ enum SalesScale {
         let latin = ["Harbor", "Summit", "Pioneer", "Golden", "Blue Ocean", "Evergreen", "Silver", "Orient", "Phoenix", "Unity"]
         let sources = SourceChannel.allCases.map(\.rawValue), sizes = CustomerSize.allCases.map(\.rawValue), industries = pack.effectiveIndustries.map(\.key)
         let customerColumns = ["id", "name", "name_key", "kind", "uscc", "industry", "region", "size", "source", "status", "expected_annual_yuan", "score", "class",
-                               "phone", "phone_key", "email", "address", "notes", "owner_member_id", "merged_into_id", "version", "created_at", "updated_at", "deleted_at", "search_text"]
+                               "phone", "phone_key", "email", "address", "notes", "owner_member_id", "merged_into_id", "version", "created_at", "updated_at", "deleted_at", "search_text", "name_order"]
         var customerIds: [UUID] = []
         customerIds.reserveCapacity(customers)
         var customerOwner: [UUID] = []
         customerOwner.reserveCapacity(customers)
-        // Batches of 1,000 rows (25,000 values, under SQLite's 32,766), 50 batches per transaction.
+        // Batches of 1,000 rows (26,000 values, under SQLite's 32,766), 50 batches per transaction.
         for start in stride(from: 0, to: customers, by: 50_000) {
             let end = min(start + 50_000, customers)
             var batches: [[[any SQLExpression]]] = []
@@ -51,7 +51,7 @@ enum SalesScale {
                              SQLBind(String(name.prefix(2))), SQLBind(size), SQLBind(source), SQLBind(CustomerStatus.prospect.rawValue), SQLBind(annual), SQLBind(score),
                              SQLBind(rules.classFor(score: score)), SQLBind(phone), SQLBind(DuplicateCustomers.phoneKey(phone)), SQLLiteral.null, SQLBind(""), SQLBind(""),
                              SQLBind(owner), SQLLiteral.null, SQLBind(1), SQLBind(now), SQLBind(now), SQLLiteral.null,
-                             SQLBind(CustomerSearch.document(name: name, phone: phone, uscc: nil))])
+                             SQLBind(CustomerSearch.document(name: name, phone: phone, uscc: nil)), SQLBind(PinyinOrder.key(name))])
                 if rows.count == 1_000 { batches.append(rows); rows = [] }
             }
             if !rows.isEmpty { batches.append(rows) }

@@ -12,7 +12,7 @@ enum ServiceDemo {
         guard try await Ticket.query(on: db).withDeleted().count() == 0,
               let serviceGroup = try await TicketService.serviceGroup(on: db) else { return }
         let agents = try await Member.query(on: db).filter(\.$group.$id == serviceGroup).sort(\.$employeeNo).all()
-        let customers = try await Customer.query(on: db).filter(\.$status == CustomerStatus.customer.rawValue).sort(\.$name).limit(20).all()
+        let customers = try await Customer.query(on: db).filter(\.$status == CustomerStatus.customer.rawValue).sort(\.$nameOrder).limit(20).all()
         let departments = try await Department.query(on: db).sort(\.$code).all()
         guard !agents.isEmpty, !customers.isEmpty else { return }
         let policy = try await app.policy.current(on: db).effectiveService

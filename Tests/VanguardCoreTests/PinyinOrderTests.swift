@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import VanguardCore
+
+@Suite("Names sort by pinyin, as a Chinese reader expects (SP-1: the customer file's list)")
+struct PinyinOrderTests {
+    func sorted(_ names: [String]) -> [String] {
+        names.sorted { Array(PinyinOrder.key($0).utf8).lexicographicallyPrecedes(Array(PinyinOrder.key($1).utf8)) }
+    }
+
+    @Test("Chinese and Latin names interleave by their letters; digits first; names starting with the same character stay together")
+    func order() {
+        let names = ["中国移动", "Harbor Trading", "阿里巴巴", "北京星辰", "百度", "背景墙", "3M中国", "Apple", "华为", "西安", "先锋", "北京"]
+        #expect(sorted(names.shuffled()) == ["3M中国", "阿里巴巴", "Apple", "百度", "北京", "北京星辰", "背景墙", "Harbor Trading", "华为",
+                                             "西安", "先锋", "中国移动"])
+    }
+
+    @Test("a character's reading: no tones, ü as v, so 路 (lu) comes before 吕 and 绿 (lv)")
+    func readings() {
+        #expect(PinyinOrder.syllable("中") == "zhong")
+        #expect(PinyinOrder.syllable("绿") == "lv")
+        #expect(PinyinOrder.syllable("長") == PinyinOrder.syllable("长"), "traditional characters read as their simplified forms")
+        #expect(PinyinOrder.syllable("A") == nil)
+        #expect(sorted(["绿地", "路桥", "吕氏"]) == ["路桥", "吕氏", "绿地"])
+    }
+
+    @Test("full-width letters, case, spaces and punctuation do not move a name")
+    func normalizing() {
+        let plain = PinyinOrder.key("ABC科技")
+        for variant in ["ＡＢＣ科技", "abc 科技", "A.B.C（科技）"] {
+            #expect(plain.split(separator: "\u{1}").first == PinyinOrder.key(variant).split(separator: "\u{1}").first, "\(variant)")
+        }
+        #expect(PinyinOrder.key("北京").hasSuffix("\u{1}北京"), "the name itself breaks ties")
+        #expect(PinyinOrder.key("北京") == "bei 北jing 京\u{1}北京")
+        #expect(PinyinOrder.key("") == "\u{1}")
+    }
+
+    @Test("accented Latin letters sort with their base letter; other scripts after Latin")
+    func otherScripts() {
+        #expect(sorted(["Zeta", "Ωmega", "Eva", "Émile", "東京"]) == ["東京", "Émile", "Eva", "Zeta", "Ωmega"])
+        #expect(PinyinOrder.key("Ωmega").hasPrefix("ωmega"))
+    }
+}
