@@ -282,6 +282,29 @@ struct SalesImportTests {
         }
     }
 
+    @Test("SP-1: customers already on file are caught wherever their rows are in a large file (first block, middle, last), and nothing is written")
+    func onFileAnywhere() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            for (name, phone, code) in [("老客户甲有限公司", "021-6000 0001", nil), ("老客户乙有限公司", "021-6000 0002", nil), ("老客户丙有限公司", nil, SalesTests.validUSCC)] {
+                var body: [String: JSONBodyValue] = ["name": .string(name), "source": "visit"]
+                if let phone { body["phone"] = .string(phone) }
+                if let code { body["uscc"] = .string(code) }
+                #expect(try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(body)).status == .created)
+            }
+            // 4,500 rows are five blocks of the check; the look-ups for later blocks go out while earlier ones are written.
+            var lines = (0..<4_500).map { "新客户\($0)号有限公司,visit,,0755-\(String(70_000_000 + $0))" }
+            lines[10] = "老客户甲,visit,,"
+            lines[2_600] = "别名公司,visit,,021 6000 0002"
+            lines[4_499] = "又一家公司,visit,\(SalesTests.validUSCC),"
+            let answer = try await upload(world, "/api/v1/customers/import", token: team.salesRep.token, csv: "客户名称,来源渠道,统一社会信用代码,电话\n" + lines.joined(separator: "\n"))
+            #expect(answer.status == .unprocessableEntity)
+            #expect(Set(answer.problemFields) == ["rows[\(ImportTable.fileRow(10))].name", "rows[\(ImportTable.fileRow(2_600))].phone",
+                                                  "rows[\(ImportTable.fileRow(4_499))].uscc"])
+            #expect(try await Customer.query(on: world.db).count() == 3, "nothing of the file was written")
+        }
+    }
+
     @Test("a good GBK file from Excel imports customers with their first contact, classes and owners; a dry run writes nothing")
     func importsGBK() async throws {
         try await withApp { world in
