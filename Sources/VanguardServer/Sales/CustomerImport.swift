@@ -78,8 +78,15 @@ enum CustomerImport {
         let rows = await table.rows.concurrentMap(minimumSlice: 1_000) { _, row in RowValues(row, columns: columns) }
         let nameKeys = await rows.concurrentMap(minimumSlice: 1_000) { _, row in DuplicateCustomers.nameKey(row[.name] ?? "") }
         // Lookups for this file only: names, codes and phones already on file, owners by employee number or name.
+        let keys = Set(nameKeys.filter { !$0.isEmpty })
+        let codes = Set(rows.compactMap { $0[.uscc]?.uppercased() }.filter { !$0.isEmpty })
+        let phones = Set(rows.compactMap { $0[.phone].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
+        // A credit code stays taken by a deleted customer; names and phones are free again.
+        // At once: on PostgreSQL each goes to its own pooled connection.
         let db = req.db
-        let onFile = try await OnFile(rows, nameKeys: nameKeys, on: db)
+        async let takenKeys = db.existing(keys, in: "name_key", of: Customer.schema)
+        async let takenCodes = db.existing(codes, in: "uscc", of: Customer.schema, includingDeleted: true)
+        async let takenPhones = db.existing(phones, in: "phone_key", of: Customer.schema)
         let ownerRefs = Set(rows.compactMap { $0[.owner] }.filter { !$0.isEmpty })
         let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }
             .all().map { Owner(id: $0.id!, employeeNo: $0.employeeNo, name: $0.name, group: $0.$group.id) }
@@ -90,14 +97,15 @@ enum CustomerImport {
                                  statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
                                  sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations),
                                  stamp: Date(), now: req.now, author: Audit.Author(req))
+        let taken = try await Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
         if dryRun {
-            let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, onFile: onFile, queue: nil, progress: progress)
+            let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: nil, progress: progress)
             return Report(rows: rows.count, created: outcome.created, contacts: outcome.contacts, dryRun: true, ignoredColumns: unknown)
         }
         let outcome = try await req.db.writeTransaction { db in
             let outcome = try await db.withLargePageCache(mebibytes: 64) {
                 try await SearchIndexMerges.deferring(on: db) {
-                    try await checkAndWrite(rows, nameKeys: nameKeys, context: context, onFile: onFile, queue: BulkWriteQueue(db as! any SQLDatabase), progress: progress)
+                    try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: BulkWriteQueue(db as! any SQLDatabase), progress: progress)
                 }
             }
             try await Audit.note(.imported, "customer", id: nil, label: "\(outcome.created) customers and \(outcome.contacts) contacts imported", request: req, on: db)

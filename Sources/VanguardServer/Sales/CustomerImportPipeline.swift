@@ -1,7 +1,5 @@
-import Fluent
 import Foundation
 import NIOConcurrencyHelpers
-import SQLKit
 import VanguardCore
 
 extension CustomerImport {
@@ -20,68 +18,14 @@ extension CustomerImport {
     /// Rows per block: checked on both cores at once, then in row order for duplicates.
     static let blockSize = 1_000
 
-    /// Names (as keys), credit codes and phone keys already on file, for the file's own rows; a
-    /// credit code stays taken by a deleted customer, names and phones are free again.
-    ///
-    /// PostgreSQL: a block's rows at a time, `lookAhead` blocks ahead, on the pool's other
-    /// connections. Its one process writing the import's transaction is the critical path, and
-    /// the whole file's look-ups (0.2–0.3 s for 20,000 rows) used to come before its first row;
-    /// now it starts as soon as the first block's are back, and the rest run beside it.
-    /// SQLite: the whole file's at once, before the write transaction (0.03 s for 20,000 new
-    /// names), since a look-up on the request's connection could wait for the transaction itself.
-    struct OnFile: Sendable {
-        static let lookAhead = 2
-        private let db: any Database
-        private let rows: [RowValues]
-        private let nameKeys: [String]
-        private let perBlock: Bool
-        private var whole: Taken?
-        private var pending: [Int: Task<Taken, any Error>] = [:]
-
-        init(_ rows: [RowValues], nameKeys: [String], on db: any Database) async throws {
-            (self.db, self.rows, self.nameKeys) = (db, rows, nameKeys)
-            perBlock = (db as? any SQLDatabase)?.isPostgres ?? false
-            if perBlock {
-                for start in stride(from: 0, to: min(rows.count, Self.lookAhead * blockSize), by: blockSize) { send(start) }
-            } else {
-                whole = try await Self.lookUp(rows.indices, rows, nameKeys, on: db)
-            }
-        }
-
-        /// What is on file among the block's rows (nil: told already, with the first block).
-        mutating func found(inBlockAt start: Int) async throws -> Taken? {
-            guard perBlock else { return start == 0 ? whole : nil }
-            let ahead = start + Self.lookAhead * blockSize
-            if ahead < rows.count { send(ahead) }
-            guard let task = pending.removeValue(forKey: start) else { return nil }
-            return try await task.value
-        }
-
-        private mutating func send(_ start: Int) {
-            let (rows, nameKeys, db) = (rows, nameKeys, db)
-            pending[start] = Task { try await Self.lookUp(start..<min(start + blockSize, rows.count), rows, nameKeys, on: db) }
-        }
-
-        private static func lookUp(_ range: Range<Int>, _ rows: [RowValues], _ nameKeys: [String], on db: any Database) async throws -> Taken {
-            let keys = Set(nameKeys[range].filter { !$0.isEmpty })
-            let codes = Set(rows[range].compactMap { $0[.uscc]?.uppercased() }.filter { !$0.isEmpty })
-            let phones = Set(rows[range].compactMap { $0[.phone].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
-            // At once: on PostgreSQL each goes to its own pooled connection.
-            async let takenKeys = db.existing(keys, in: "name_key", of: Customer.schema)
-            async let takenCodes = db.existing(codes, in: "uscc", of: Customer.schema, includingDeleted: true)
-            async let takenPhones = db.existing(phones, in: "phone_key", of: Customer.schema)
-            return try await Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
-        }
-    }
-
     /// Checks every row, a block at a time, and queues each good block's records on `queue` (the
     /// transaction's connection), so the database writes one block while the next is checked on
     /// both cores, instead of checking everything first. After the first bad row nothing more is
     /// queued, every row is still checked, and all problems are thrown: the caller's transaction
     /// then undoes what was written, so a file is still all or nothing. No queue: a dry run.
-    static func checkAndWrite(_ rows: [RowValues], nameKeys: [String], context: RowContext, onFile: OnFile,
+    static func checkAndWrite(_ rows: [RowValues], nameKeys: [String], context: RowContext, taken: Taken,
                               queue: BulkWriteQueue?, progress: Progress?) async throws -> Outcome {
-        var onFile = onFile, taken = Taken(keys: [], codes: [], phones: []), errors = FieldErrors(), outcome = Outcome()
+        var taken = taken, errors = FieldErrors(), outcome = Outcome()
         let total = rows.count
         // Write progress is reported once the check is done, so the bar never goes back.
         let state = NIOLockedValueBox((checked: false, written: 0))
@@ -93,11 +37,6 @@ extension CustomerImport {
             // the writer, a 20,000-row import took 1.1–1.5 s instead of 0.9–1.25 s on SQLite (the
             // check is the larger half there) and no less on PostgreSQL (its server is the bottleneck).
             let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
-            if let found = try await onFile.found(inBlockAt: start) {
-                taken.keys.formUnion(found.keys)
-                taken.codes.formUnion(found.codes)
-                taken.phones.formUnion(found.phones)
-            }
             var good: [Written] = []
             for (k, row) in checked.enumerated() {
                 let e = duplicates(row, &taken)
