@@ -25,6 +25,14 @@ struct PlatformServicesTests {
         }
     }
 
+    @Test("started outside its project folder, the server refuses to start and says where it looked, instead of running without its texts")
+    func resourcesMissing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path + "/Localization/"
+        #expect(throws: ResourcesMissing.self) { try Translations.load(from: folder) }
+        do { _ = try Translations.load(from: folder) } catch { #expect("\(error)".contains(folder)) }
+        #expect(try Translations.load(from: DirectoryConfiguration.detect().resourcesDirectory + "Localization/").tables.count == AppLocale.allCases.count)
+    }
+
     @Test("an admin saves a new policy version; duties follow it, the change is audited, a broken pack is refused")
     func editPolicy() async throws {
         try await withApp { world in

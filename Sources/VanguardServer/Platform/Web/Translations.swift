@@ -2,6 +2,12 @@ import Foundation
 import Vapor
 import VanguardCore
 
+/// The interface texts are not where the server looked: `Resources/` under the working directory.
+struct ResourcesMissing: Error, CustomStringConvertible {
+    let directory: String
+    var description: String { "No interface texts in \(directory). Start vanguard from its project folder, the one holding Resources/ and Public/." }
+}
+
 /// Interface strings per language from `Resources/Localization/<locale>.json` (flat key → text).
 /// A key missing in one language falls back to English, then to the key itself.
 struct Translations: Sendable {
@@ -27,6 +33,9 @@ struct Translations: Sendable {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             tables[locale] = try JSONDecoder().decode([String: String].self, from: data)
         }
+        // Started from another folder, the server would run without its texts, pages and policy
+        // pack, and an import would not know its Chinese column titles: it refuses to start instead.
+        guard !tables.isEmpty else { throw ResourcesMissing(directory: directory) }
         return Translations(tables: tables, templateKeys: views.map(Self.keysByTemplate) ?? [:])
     }
 
