@@ -46,6 +46,42 @@ struct OrganizationTests {
         }
     }
 
+    @Test("ORG-1: the directory lists members in pinyin order page after page, on the web too; a renamed member moves; members on file get their place when the order arrives")
+    func pinyinDirectory() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            var ids: [String: UUID] = [:]
+            for (k, name) in ["张伟", "Anna Li", "艾丽", "白雪", "陈晨", "Zoe"].enumerated() {
+                ids[name] = try await world.api(.POST, "/api/v1/members", token: team.hr.token, json: world.memberBody("Y\(k)", name: name)).json(MemberDTO.self).id
+            }
+            func listed() async throws -> [String] {
+                var names: [String] = [], cursor: String?
+                repeat {
+                    let page = try await world.api(.GET, "/api/v1/members?limit=4" + (cursor.map { "&cursor=\($0)" } ?? ""), token: team.hr.token).json(PageOf<MemberDTO>.self)
+                    names += page.items.map(\.name)
+                    cursor = page.nextCursor
+                } while cursor != nil
+                return names.filter { ids[$0] != nil }
+            }
+            #expect(try await listed() == ["艾丽", "Anna Li", "白雪", "陈晨", "张伟", "Zoe"], "code point order would put Latin names first and 张 before 白")
+            let web = WebClient(world)
+            try await web.signIn(team.hr.email)
+            try await web.get("/members?limit=200")
+            let positions = ["艾丽", "Anna Li", "白雪", "陈晨", "张伟", "Zoe"].map { web.lastBody.range(of: ">\($0)<")?.lowerBound }
+            #expect(!positions.contains(nil) && positions.map { $0! } == positions.map { $0! }.sorted(), "the web directory shows the same order")
+            let patched = try await world.api(.PATCH, "/api/v1/members/\(ids["张伟"]!)", token: team.hr.token, json: JSONBody(["name": "安娜"]))
+            #expect(patched.status == .ok)
+            ids["安娜"] = ids["张伟"]
+            #expect(try await listed() == ["艾丽", "安娜", "Anna Li", "白雪", "陈晨", "Zoe"])
+            // A database from before the pinyin order: the migration fills every member's place (on one connection, as migrations run).
+            try await world.db.withConnection { db in
+                try await AddMemberNameOrder().revert(on: db)
+                try await AddMemberNameOrder().prepare(on: db)
+            }
+            #expect(try await listed() == ["艾丽", "安娜", "Anna Li", "白雪", "陈晨", "Zoe"])
+        }
+    }
+
     @Test("bad input is refused with a problem naming each field, and nothing is written")
     func invalidMember() async throws {
         try await withApp { world in

@@ -6,7 +6,7 @@ enum AppMigrations {
     static var all: [any Migration] {
         PlatformMigrations.all + OrganizationMigrations.all + PlatformMigrations.afterOrganization + SalesMigrations.all
             + PlatformMigrations.afterSales + ServiceMigrations.all + MarketingResearchMigrations.all + RiskMigrations.all + MarketingPartnerMigrations.all + CampaignMigrations.all
-            + PlatformMigrations.afterCampaigns + SalesMigrations.later
+            + PlatformMigrations.afterCampaigns + SalesMigrations.later + OrganizationMigrations.later
     }
 }
 

@@ -15,7 +15,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize,
                       connectionWait: .seconds(settings.databaseConnectionWaitSeconds))
     TimeOrderedIDs.install(app)
-    CustomerNameOrder.install(app)
+    NameOrderKeeper.install(app)
     app.migrations.add(AppMigrations.all)
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))

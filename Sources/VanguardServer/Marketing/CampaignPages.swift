@@ -111,7 +111,7 @@ struct CampaignPages: RouteCollection {
 
     private func form(_ req: Request, _ c: Campaign?, values v: [String: String], channels: [String], errors: [FieldError], status: HTTPStatus) async throws -> Response {
         let policy = try await CampaignService.policy(req)
-        let members = try await Member.query(on: req.db).sort(\.$name).all()
+        let members = try await Member.query(on: req.db).sort(\.$nameOrder).all()
         var form = FormView(id: "campaign-form", action: c.map { "/market/campaigns/\($0.id!)" } ?? "/market/campaigns", fields: [
             FormField(name: "name", label: req.t("campaignName"), value: v["name"] ?? "", required: true),
             .select("type", req.t("campaignType"), value: v["type"], options: policy.effectiveCampaignTypes.map { ($0.type.rawValue, $0.effectiveName[req.locale]) }, required: true),

@@ -33,7 +33,7 @@ struct CompetitorPages: RouteCollection {
         }
         var form: FormView?
         if req.allowed(.create, .marketingRecord(try await CompetitorService.facts(nil, on: req.db))) {
-            let members = try await Member.query(on: req.db).sort(\.$name).limit(500).all()
+            let members = try await Member.query(on: req.db).sort(\.$nameOrder).limit(500).all()
             var f = FormView(id: "competitor-form", action: "/market/competitors", fields: [
                 FormField(name: "name", label: req.t("competitorName"), value: v["name"] ?? "", required: true),
                 FormField(name: "segment", label: req.t("competitorSegment"), value: v["segment"] ?? ""),

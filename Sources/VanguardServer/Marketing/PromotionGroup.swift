@@ -23,6 +23,6 @@ enum PromotionGroup {
 
     /// The members a form offers as owners, by name.
     static func ownerOptions(on db: any Database) async throws -> [(String, String)] {
-        try await Member.query(on: db).filter(\.$status == "active").sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
+        try await Member.query(on: db).filter(\.$status == "active").sort(\.$nameOrder).all().map { ($0.id!.uuidString, $0.name) }
     }
 }

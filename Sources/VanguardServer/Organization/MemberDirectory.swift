@@ -9,11 +9,12 @@ import VanguardCore
 /// Filters, keyset paging and the soft-delete rule are the same as `MemberQuery`'s.
 enum MemberDirectory {
     static let columns = ["id", "employee_no", "name", "name_en", "email", "mobile", "position", "grade", "hire_date",
-                          "supervisor_id", "group_id", "status", "id_number", "version", "created_at", "updated_at"]
+                          "supervisor_id", "group_id", "status", "id_number", "version", "created_at", "updated_at", "name_order"]
 
     struct Row: Sendable {
         var dto: MemberDTO
         var idNumber: String?
+        var nameOrder: String
     }
 
     static func page(_ req: Request, list: ListRequest, strict: Bool) async throws -> [Row] {
@@ -70,12 +71,12 @@ enum MemberDirectory {
             createdAt: try r.optionalDate("created_at"),
             updatedAt: try r.optionalDate("updated_at"),
             deletedAt: nil)
-        return Row(dto: dto, idNumber: try r.optionalString("id_number"))
+        return Row(dto: dto, idNumber: try r.optionalString("id_number"), nameOrder: try r.string("name_order"))
     }
 
     /// The value a page's cursor remembers for the sort field.
-    static func sortValue(_ m: MemberDTO, _ field: String) -> String {
-        switch field { case "employeeNo": m.employeeNo; case "hireDate": m.hireDate; default: m.name }
+    static func sortValue(_ r: Row, _ field: String) -> String {
+        switch field { case "employeeNo": r.dto.employeeNo; case "hireDate": r.dto.hireDate; default: r.nameOrder }
     }
 
     /// The page for the API: confidential fields only where the access policy allows.
@@ -83,7 +84,7 @@ enum MemberDirectory {
         let list = try ListRequest.parse(req, sortable: MembersAPI.sortable, defaultSort: "name")
         let rows = try await page(req, list: list, strict: true)
         let below = try await actor.memberId.asyncMap { try await MemberService.reports(of: $0, on: req.db) } ?? []
-        return list.page(rows, value: { sortValue($0.dto, list.sortField) }, id: { $0.dto.id }, map: { r in
+        return list.page(rows, value: { sortValue($0, list.sortField) }, id: { $0.dto.id }, map: { r in
             var dto = r.dto
             let facts = MemberFacts(id: dto.id, groupId: dto.groupId, chain: below.contains(dto.id) ? [actor.memberId!] : [])
             if AccessPolicy.canSeeConfidential(actor, facts) { dto.idNumber = r.idNumber }

@@ -60,17 +60,19 @@ struct MemberPages: RouteCollection {
     func list(req: Request) async throws -> Response {
         try req.authorize(.read, .member(MemberFacts(id: nil, groupId: nil)))
         let list = try ListRequest.parse(req, sortable: MembersAPI.sortable, defaultSort: "name")
-        let rows = try await MemberDirectory.page(req, list: list, strict: false).map(\.dto)
+        let found = try await MemberDirectory.page(req, list: list, strict: false)
+        let rows = found.map(\.dto)
         let groups = try await TeamGroup.query(on: req.db).sort(\.$sortOrder).all()
         let names = try await supervisorNames(rows.compactMap(\.supervisorId), on: req.db)
         let locale = req.locale
         let groupName = { (id: UUID?) -> String in
             groups.first { $0.id == id }.map { LocalizedText(zhHans: $0.nameZh, en: $0.nameEn)[locale] } ?? "—"
         }
-        let page = list.page(rows, value: { MemberDirectory.sortValue($0, list.sortField) }, id: { $0.id }, map: { m in
-            Row(id: m.id, employeeNo: m.employeeNo, name: m.name, nameEn: m.nameEn, position: m.position, grade: m.grade,
-                      group: groupName(m.groupId), supervisor: m.supervisorId.flatMap { names[$0] } ?? "—", status: m.status,
-                      statusLabel: req.t(statusKey(m.status)), hireDate: m.hireDate)
+        let page = list.page(found, value: { MemberDirectory.sortValue($0, list.sortField) }, id: { $0.dto.id }, map: { r in
+            let m = r.dto
+            return Row(id: m.id, employeeNo: m.employeeNo, name: m.name, nameEn: m.nameEn, position: m.position, grade: m.grade,
+                       group: groupName(m.groupId), supervisor: m.supervisorId.flatMap { names[$0] } ?? "—", status: m.status,
+                       statusLabel: req.t(statusKey(m.status)), hireDate: m.hireDate)
         })
         let q = req.query[String.self, at: "q"] ?? ""
         let groupId = req.query[String.self, at: "groupId"] ?? ""

@@ -18,7 +18,7 @@ struct MembersAPI: RouteCollection {
     }
 
     static let sortable = ["name", "employeeNo", "hireDate"]
-    static let columns = ["name": "name", "employeeNo": "employee_no", "hireDate": "hire_date"]
+    static let columns = ["name": "name_order", "employeeNo": "employee_no", "hireDate": "hire_date"]
 
     func list(req: Request) async throws -> Response {
         let user = try req.authorize(.read, .member(MemberFacts(id: nil, groupId: nil)))

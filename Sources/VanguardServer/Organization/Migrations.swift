@@ -4,6 +4,18 @@ enum OrganizationMigrations {
     static let all: [any Migration] = [
         CreateDepartment(), CreateTeamGroup(), CreateDuty(), CreateMember(),
     ]
+    /// Organization changes that landed after every chapter's tables: appended, never reordered.
+    static let later: [any Migration] = [AddMemberNameOrder()]
+}
+
+/// The directory in pinyin order: adds `members.name_order`, fills it for the members on file,
+/// and moves the name index onto it (`NameOrderColumn`).
+struct AddMemberNameOrder: AsyncMigration {
+    static let column = NameOrderColumn(table: Member.schema, indexes: [("members_name", ["name", "id"], "members_name_order", ["name_order", "id"])])
+
+    func prepare(on database: any Database) async throws { try await Self.column.add(on: database) }
+
+    func revert(on database: any Database) async throws { try await Self.column.remove(on: database) }
 }
 
 struct CreateDepartment: AsyncMigration {

@@ -66,6 +66,8 @@ final class Member: Model, @unchecked Sendable {
     @Field(key: "employee_no") var employeeNo: String
     @Field(key: "name") var name: String
     @Field(key: "name_en") var nameEn: String
+    /// What the directory sorts by: the name's pinyin (`PinyinOrder`), kept by `NameOrderKeeper`.
+    @Field(key: "name_order") var nameOrder: String
     @Field(key: "email") var email: String
     @OptionalField(key: "mobile") var mobile: String?
     @Field(key: "position") var position: String
@@ -81,8 +83,10 @@ final class Member: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
 
-    init() {}
+    init() { nameOrder = "" }
 }
+
+extension Member: PinyinNamed {}
 
 enum MemberStatus: String, CaseIterable, Codable, Sendable {
     case active, probation, onLeave, left

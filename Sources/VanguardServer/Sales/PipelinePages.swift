@@ -42,7 +42,7 @@ struct PipelinePages: RouteCollection {
         let customerNames = Dictionary(uniqueKeysWithValues: customers.map { ($0.id!, $0.name) })
         let owners = try await SalesNames.members(deals.compactMap(\.ownerId), on: req.db)
         let today = req.today.description
-        let visibleOwners = try await Member.query(on: req.db).inBoardScope(AccessPolicy.salesScope(user.actor)).sort(\.$name).all()
+        let visibleOwners = try await Member.query(on: req.db).inBoardScope(AccessPolicy.salesScope(user.actor)).sort(\.$nameOrder).all()
         let ownerId = req.queryString("ownerId") ?? ""
         let context = BoardContext(
             columns: board.columns.map { col in

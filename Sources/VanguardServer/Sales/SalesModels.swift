@@ -10,7 +10,7 @@ final class Customer: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     /// The name without legal-form words, spaces or punctuation: duplicates are found by it.
     @Field(key: "name_key") var nameKey: String
-    /// What the list sorts by: the name's pinyin (`PinyinOrder`), kept by `CustomerNameOrder`.
+    /// What the list sorts by: the name's pinyin (`PinyinOrder`), kept by `NameOrderKeeper`.
     @Field(key: "name_order") var nameOrder: String
     @Field(key: "kind") var kind: String
     @OptionalField(key: "uscc") var uscc: String?

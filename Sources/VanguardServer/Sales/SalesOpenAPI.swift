@@ -13,15 +13,16 @@ enum SalesOpenAPI {
     static let sources = SourceChannel.allCases.map(\.rawValue)
 
     static var paths: [(String, JSONValue)] {
-        let sort = { (fields: [String]) in D.query("sort", S.enumeration(fields.flatMap { [$0, "-" + $0] }), "Field to sort by; prefix - for descending.") }
+        let sort = { (fields: [String]) in
+            D.query("sort", S.enumeration(fields.flatMap { [$0, "-" + $0] }),
+                    "Field to sort by; prefix - for descending." + (fields == CustomersAPI.sortable ? " Names sort by pinyin, Chinese and Latin names together." : ""))
+        }
         let paging = [D.param("limit"), D.param("cursor")]
         let id = D.param("id"), ifMatch = D.param("ifMatch")
         var p = D.resource("customers", "Customer", "Customers", listParams: [
             D.param("q"), D.query("ownerId", S.uuid), D.query("class", S.str(10)), D.query("status", S.enumeration(CustomerStatus.allCases.map(\.rawValue))),
             D.query("source", S.enumeration(sources)), D.query("kind", S.enumeration(CustomerKind.allCases.map(\.rawValue))),
-            D.query("industry", S.str(50)), D.query("region", S.str(100)),
-            D.query("sort", S.enumeration(CustomersAPI.sortable.flatMap { [$0, "-" + $0] }),
-                    "Field to sort by; prefix - for descending. Names sort by pinyin, Chinese and Latin names together (阿里巴巴, Apple, 百度 …)."),
+            D.query("industry", S.str(50)), D.query("region", S.str(100)), sort(CustomersAPI.sortable),
         ] + paging, deleteErrors: ["409"])
         if let i = p.firstIndex(where: { $0.0 == "/api/v1/customers" }), case .object(var ops) = p[i].1,
            let j = ops.firstIndex(where: { $0.0 == "post" }), case .object(var op) = ops[j].1 {

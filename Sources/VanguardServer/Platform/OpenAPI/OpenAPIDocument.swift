@@ -182,7 +182,10 @@ enum OpenAPIDocument {
     }
 
     static var paths: [(String, JSONValue)] {
-        let sort = { (fields: [String]) in query("sort", S.enumeration(fields.flatMap { [$0, "-" + $0] }), "Field to sort by; prefix - for descending.") }
+        let sort = { (fields: [String]) in
+            query("sort", S.enumeration(fields.flatMap { [$0, "-" + $0] }),
+                  "Field to sort by; prefix - for descending." + (fields.contains("name") ? " Names sort by pinyin, Chinese and Latin names together." : ""))
+        }
         let paging = [param("limit"), param("cursor")]
         var p: [(String, JSONValue)] = [
             ("/healthz", ["get": op("health", "Is the server and its database up?", tag: "Operations",
