@@ -28,7 +28,7 @@ struct NameOrderKeeper: AnyModelMiddleware {
 }
 
 /// Adds `name_order` to `table`, fills it from `name` for the rows on file, and moves the name
-/// indexes (`from` → `to`, each a list of columns) onto it. PostgreSQL compares the column byte by
+/// indexes onto it (each `old` index on `oldColumns` becomes `new` on `newColumns`). PostgreSQL compares the column byte by
 /// byte (`COLLATE "C"`), as SQLite does, so both order the keys alike. The column is filled before
 /// its indexes exist, in batches of 5,000 by row.
 struct NameOrderColumn {
@@ -40,7 +40,7 @@ struct NameOrderColumn {
         guard let sql = database as? any SQLDatabase else { return }
         let collation = sql.isPostgres ? " COLLATE \"C\"" : ""
         try await sql.raw("ALTER TABLE \(ident: table) ADD COLUMN name_order TEXT\(unsafeRaw: collation) NOT NULL DEFAULT ''").run()
-        try await fill(sql)
+        if sql.isPostgres { try await fillPostgres(sql) } else { try await fillSQLite(sql) }
         for index in indexes {
             try await sql.drop(index: index.old).run()
             var create = sql.create(index: index.new).on(table)
@@ -61,20 +61,23 @@ struct NameOrderColumn {
         try await sql.raw("ALTER TABLE \(ident: table) DROP COLUMN name_order").run()
     }
 
-    private func fill(_ sql: any SQLDatabase) async throws {
-        if sql.isPostgres {
-            var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-            while true {
-                let rows = try await sql.raw("SELECT id, name FROM \(ident: table) WHERE id > \(bind: after) ORDER BY id LIMIT \(unsafeRaw: String(Self.batch))").all()
-                guard let last = rows.last else { return }
-                let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-                let keys = try rows.map { PinyinOrder.key(try $0.decode(column: "name", as: String.self)) }
-                try await sql.raw("""
-                    UPDATE \(ident: table) AS t SET name_order = v.k FROM unnest(\(bind: ids)::uuid[], \(bind: keys)::text[]) AS v(id, k) WHERE t.id = v.id
-                    """).run()
-                after = try last.decode(column: "id", as: UUID.self)
-            }
+    /// Batches by id; each batch's keys go as two arrays joined to the rows by `unnest`.
+    private func fillPostgres(_ sql: any SQLDatabase) async throws {
+        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        while true {
+            let rows = try await sql.raw("SELECT id, name FROM \(ident: table) WHERE id > \(bind: after) ORDER BY id LIMIT \(unsafeRaw: String(Self.batch))").all()
+            guard let last = rows.last else { return }
+            let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            let keys = try rows.map { PinyinOrder.key(try $0.decode(column: "name", as: String.self)) }
+            try await sql.raw("""
+                UPDATE \(ident: table) AS t SET name_order = v.k FROM unnest(\(bind: ids)::uuid[], \(bind: keys)::text[]) AS v(id, k) WHERE t.id = v.id
+                """).run()
+            after = try last.decode(column: "id", as: UUID.self)
         }
+    }
+
+    /// Batches by rowid; each batch's keys go as one JSON array of `[rowid, key]` pairs.
+    private func fillSQLite(_ sql: any SQLDatabase) async throws {
         var after = 0
         while true {
             let rows = try await sql.raw("SELECT rowid AS r, name FROM \(ident: table) WHERE rowid > \(bind: after) ORDER BY rowid LIMIT \(unsafeRaw: String(Self.batch))").all()
