@@ -46,7 +46,7 @@ struct OrganizationTests {
         }
     }
 
-    @Test("ORG-1: the directory lists members in pinyin order page after page, on the web too; a renamed member moves; members on file get their place when the order arrives")
+    @Test("ORG-1: the directory lists members in pinyin order page after page, on the web too; a renamed or imported member takes its place; members on file get theirs when the order arrives")
     func pinyinDirectory() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
@@ -73,12 +73,17 @@ struct OrganizationTests {
             #expect(patched.status == .ok)
             ids["安娜"] = ids["张伟"]
             #expect(try await listed() == ["艾丽", "安娜", "Anna Li", "白雪", "陈晨", "Zoe"])
+            // Imported members take their places too (the import saves them as one batch).
+            let csv = ImportExportTests.header + "\nY10,阿强,,y10@team.test,,销售代表,P1,2025-01-01,销售组,,在职\nY11,Ada,,y11@team.test,,销售代表,P1,2025-01-01,销售组,,在职\n"
+            #expect(try await world.upload("/api/v1/members/import", token: team.hr.token, Data(csv.utf8), type: "text/csv").status == .ok)
+            (ids["阿强"], ids["Ada"]) = (UUID(), UUID())
+            #expect(try await listed() == ["阿强", "Ada", "艾丽", "安娜", "Anna Li", "白雪", "陈晨", "Zoe"])
             // A database from before the pinyin order: the migration fills every member's place (on one connection, as migrations run).
             try await world.db.withConnection { db in
                 try await AddMemberNameOrder().revert(on: db)
                 try await AddMemberNameOrder().prepare(on: db)
             }
-            #expect(try await listed() == ["艾丽", "安娜", "Anna Li", "白雪", "陈晨", "Zoe"])
+            #expect(try await listed() == ["阿强", "Ada", "艾丽", "安娜", "Anna Li", "白雪", "陈晨", "Zoe"])
         }
     }
 
