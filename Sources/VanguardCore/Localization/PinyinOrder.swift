@@ -1,7 +1,7 @@
 import Foundation
 
 /// The order a Chinese reader expects a list of names in: by pinyin, the way phone contact lists,
-/// Excel's Chinese sort and every Chinese CRM sort (阿里巴巴, Apple, 百度, 北京, 重庆, 华为 …),
+/// Excel's Chinese sort and every Chinese CRM sort (阿里巴巴, Apple, 百度, 北京, 华为, 中国 …),
 /// instead of by code point, which puts Chinese characters in radical order and every one of
 /// them after every Latin letter. A list sorts by `key(name)`, stored beside the name and
 /// indexed, so keyset paging keeps working at a million rows. Keys compare byte by byte (SQLite's
