@@ -149,42 +149,84 @@ struct SalesImportTests {
         }
     }
 
-    @Test("rows for PostgreSQL's COPY: tab-separated, NULL as \\N, its own characters escaped, ids in text, times as the microseconds PostgresNIO binds, in UTC")
-    func postgresCopyText() throws {
+    @Test("rows for PostgreSQL's binary COPY: the format's header and trailer, each field's length, NULL as -1, every value's bytes as PostgresNIO binds it")
+    func postgresCopyBinary() throws {
         let id = try #require(UUID(uuidString: "0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B"))
         let when = Date(timeIntervalSince1970: 1_709_164_800.25)  // 2024-02-29 00:00:00.25 UTC
-        let text = PostgresCopyText.encode([[.uuid(id), .text("a\tb\\c\nd\re"), .null, .bool(true), .integer(-42), .date(when)],
-                                            [.uuid(nil), .text(""), .text("丝绸"), .bool(false), .int(0), .date(Date(timeIntervalSince1970: 946_684_799.5))]],
-                                           columns: 6)
-        #expect(String(buffer: text) == "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\ta\\tb\\\\c\\nd\\re\t\\N\tt\t-42\t2024-02-29 00:00:00.250000+00\n"
-                                        + "\\N\t\t丝绸\tf\t0\t1999-12-31 23:59:59.500000+00\n")
-        // One time on many rows (an import's stamp) and then another: each row has its own.
-        let later = when.addingTimeInterval(0.5)
-        let stamped = PostgresCopyText.encode([[.date(when)], [.date(when)], [.date(later)], [.null], [.date(when)]], columns: 1)
-        #expect(String(buffer: stamped) == "2024-02-29 00:00:00.250000+00\n2024-02-29 00:00:00.250000+00\n2024-02-29 00:00:00.750000+00\n"
-                                           + "\\N\n2024-02-29 00:00:00.250000+00\n")
-        // Every id in PostgreSQL's own form.
-        for _ in 0..<200 {
-            let u = UUID()
-            var out = ByteBuffer()
-            PostgresCopyText.writeUUID(u, into: &out)
-            #expect(String(buffer: out) == u.uuidString.lowercased())
+        var copy = PostgresCopyBinary.encode([[.uuid(id), .text("a\tb\\c\nd"), .null, .bool(true), .integer(-42), .date(when)],
+                                              [.uuid(nil), .text(""), .text("丝绸"), .bool(false), .int(0), .date(Date(timeIntervalSince1970: 946_684_799.5))]],
+                                             columns: 6)
+        #expect(copy.readBytes(length: 19) == Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        func field() -> [UInt8]? {
+            guard let length = copy.readInteger(as: Int32.self) else { return [0xDE, 0xAD] }
+            return length < 0 ? nil : copy.readBytes(length: Int(length))
         }
-        // Any instant: the same whole microseconds as PostgresNIO's binary bind, read by Foundation's calendar.
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
+        #expect(copy.readInteger(as: Int16.self) == 6)
+        #expect(field() == withUnsafeBytes(of: id.uuid) { Array($0) }, "an id's 16 bytes")
+        #expect(field() == Array("a\tb\\c\nd".utf8), "text as it is: binary has no characters of its own to escape")
+        #expect(field() == nil)
+        #expect(field() == [1])
+        #expect(field() == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xD6], "a bigint, big-endian")
+        #expect(field() == withUnsafeBytes(of: Int64(762_480_000_250_000).bigEndian) { Array($0) }, "microseconds since 2000-01-01")
+        #expect(copy.readInteger(as: Int16.self) == 6)
+        #expect(field() == nil && field() == [] && field() == Array("丝绸".utf8) && field() == [0] && field() == [UInt8](repeating: 0, count: 8))
+        #expect(field() == withUnsafeBytes(of: Int64(-500_000).bigEndian) { Array($0) }, "before 2000: negative")
+        #expect(copy.readInteger(as: Int16.self) == -1, "the trailer")
+        #expect(copy.readableBytes == 0)
+        // Any instant: the same bytes as PostgresNIO's bind of the same Date.
         for seconds in [0, 946_684_800, 951_782_400.999_999_7, 1_764_547_200.123_456_789, 4_102_444_799.000_001, -86_400.5] as [Double] {
             let date = Date(timeIntervalSince1970: seconds)
             var bound = ByteBuffer()
             date.encode(into: &bound, context: .default)
-            let read = bound.readInteger(as: Int64.self)
-            let micros = try #require(read)
-            let (whole, fraction) = (micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000, ((micros % 1_000_000) + 1_000_000) % 1_000_000)
-            let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: 946_684_800 + Double(whole)))
-            let expected = String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, fraction)
-            var out = ByteBuffer()
-            PostgresCopyText.writeTimestamp(date, into: &out)
-            #expect(String(buffer: out) == expected, "\(seconds)")
+            var one = ByteBuffer()
+            PostgresCopyBinary.write(.date(date), into: &one)
+            #expect(one.readInteger(as: Int32.self) == 8 && one.readableBytesView.elementsEqual(bound.readableBytesView), "\(seconds)")
+        }
+        // The column list that makes PostgresNIO's COPY ask for the binary format.
+        #expect(PostgresCopyBinary.columnList(["id", "name"]) == ["id", "name\") FROM STDIN WITH (FORMAT binary) --"])
+    }
+
+    @Test("PostgreSQL bulk rows read back as binding each value stored them: texts with the text format's own characters, Chinese, NULLs, extreme numbers, times before 2000")
+    func postgresBulkRows() async throws {
+        try await withApp { world in
+            guard let sql = world.db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+            let (u1, u2) = (UUID.timeOrdered(), UUID.timeOrdered())
+            func row(_ k: Int, _ t: BulkValue, _ n: Int64, _ b: Bool, _ u: UUID, _ d: Double, _ x: BulkValue) -> [BulkValue] {
+                [.int(k), t, .integer(n), .bool(b), .uuid(u), .date(Date(timeIntervalSince1970: d)), x]
+            }
+            let rows = [row(1, .text("It's \"q\" \\ 丝绸\n\t\r\\N"), .max, true, u1, 1_796_131_754.428_71, .null),
+                        row(2, .text("e\u{301}"), .min, false, u2, 1e-7, .text("x")),
+                        row(3, .text(""), 0, false, u2, -1.5, .text("\\.")),
+                        row(4, .null, -1, true, u1, 946_684_799.999_999_9, .null)]
+            for table in ["bulk_probe", "bulk_reference"] {
+                try await sql.raw("CREATE TABLE \(ident: table) (k BIGINT, t TEXT, n BIGINT, b BOOLEAN, u UUID, d TIMESTAMPTZ, x TEXT)").run()
+            }
+            try await world.db.transaction { db in
+                try await (db as! any SQLDatabase).bulkInsert(into: "bulk_probe", columns: ["k", "t", "n", "b", "u", "d", "x"], rows: rows)
+            }
+            for r in rows {
+                var insert = SQLQueryString("INSERT INTO bulk_reference VALUES (")
+                for (i, v) in r.enumerated() {
+                    if i > 0 { insert.appendLiteral(", ") }
+                    switch v {
+                    case .text(let s): insert.appendInterpolation(bind: s)
+                    case .integer(let n): insert.appendInterpolation(bind: n)
+                    case .bool(let b): insert.appendInterpolation(bind: b)
+                    case .uuid(let u): insert.appendInterpolation(bind: u)
+                    case .date(let d): insert.appendInterpolation(bind: d)
+                    case .null: insert.appendLiteral("NULL")
+                    }
+                }
+                insert.appendLiteral(")")
+                try await sql.raw(insert).run()
+            }
+            let same = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM bulk_probe p JOIN bulk_reference r USING (k)
+                WHERE p.t IS NOT DISTINCT FROM r.t AND p.n = r.n AND p.b = r.b AND p.u = r.u AND p.d = r.d AND p.x IS NOT DISTINCT FROM r.x
+                """).first()
+            #expect(try same?.decode(column: "n", as: Int.self) == 4, "every row stored as its values bound one by one")
+            let text = try await sql.raw("SELECT t FROM bulk_probe WHERE k = 1").first()?.decode(column: "t", as: String.self)
+            #expect(text == "It's \"q\" \\ 丝绸\n\t\r\\N")
         }
     }
 

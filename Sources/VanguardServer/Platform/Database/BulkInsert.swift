@@ -28,13 +28,13 @@ extension SQLDatabase {
     /// Fluent's `create` reflects over every model it writes (two thirds of a 20,000-row import's
     /// time once went there). On SQLite the statement goes straight to the driver with the rows
     /// as one JSON value (`SQLiteBulkStatements`). On PostgreSQL the rows go as one `COPY`
-    /// (`PostgresCopyText`).
+    /// in its binary format (`PostgresCopyBinary`).
     func bulkInsert(into table: String, columns: [String], rows: [[BulkValue]]) async throws {
         guard !rows.isEmpty else { return }
         if let sqlite = self as? any SQLiteDatabase, dialect.name == "sqlite" {
             for (sql, binds) in SQLiteBulkStatements.make(into: table, columns: columns, rows: rows) { _ = try await sqlite.query(sql, binds) }
         } else if let postgres = self as? any PostgresDatabase {
-            try await postgres.copy(into: table, columns: columns, text: PostgresCopyText.encode(rows, columns: columns.count)).get()
+            try await postgres.copy(into: table, columns: columns, binary: PostgresCopyBinary.encode(rows, columns: columns.count)).get()
         } else {
             preconditionFailure("bulk writes know SQLite and PostgreSQL only")
         }
@@ -157,8 +157,8 @@ final class BulkWriteQueue: Sendable {
             }
         } else if let postgres = sql as? any PostgresDatabase {
             // Encoded here, on the caller's core; the connection only sends it.
-            let text = PostgresCopyText.encode(rows, columns: columns.count)
-            last.withLockedValue { f in f = f.flatMap { postgres.copy(into: table, columns: columns, text: text) } }
+            let binary = PostgresCopyBinary.encode(rows, columns: columns.count)
+            last.withLockedValue { f in f = f.flatMap { postgres.copy(into: table, columns: columns, binary: binary) } }
         } else {
             preconditionFailure("bulk writes know SQLite and PostgreSQL only")
         }

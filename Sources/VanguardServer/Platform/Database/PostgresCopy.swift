@@ -4,117 +4,72 @@ import NIOCore
 import FluentPostgresDriver
 import VanguardCore
 
-/// Bulk rows for PostgreSQL as `COPY … FROM STDIN` in its text format: one line per row, columns
-/// split by tabs, `\N` for NULL. PostgreSQL parses a COPY stream much faster than a multi-row
-/// INSERT with thousands of bound parameters, and nothing goes through `Encodable`. Values are
-/// written as PostgreSQL reads back what PostgresNIO's binds store: ids in their text form,
-/// booleans `t`/`f`, dates as the same whole microseconds (PostgresNIO truncates) in UTC.
-enum PostgresCopyText {
+/// Bulk rows for PostgreSQL as `COPY … FROM STDIN` in its binary format: per row the number of
+/// fields, then each field's length (-1 for NULL) and its bytes. Each value's bytes are what
+/// PostgresNIO sends when it binds the same Swift value (its own encoders write them), so a bulk
+/// row stores exactly what a Fluent save would. PostgreSQL reads this format with no parsing:
+/// for a 20,000-row import, its one process for the transaction spent 0.5 s reading the text
+/// format (timestamps and ids parsed from text, tabs and escapes found), about twice what it
+/// needs for the same rows in binary (`psql`'s `\copy`, both formats, on the bench data set).
+/// The columns are Fluent's types for those values: text, uuid, bigint, boolean, timestamptz.
+enum PostgresCopyBinary {
+    /// The format's 11-byte signature, then no flags and no header extension.
+    static let header: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
+
     static func encode(_ rows: [[BulkValue]], columns: Int) -> ByteBuffer {
-        var out = ByteBufferAllocator().buffer(capacity: rows.count * columns * 16)
-        var stamps = Stamps()
+        var out = ByteBufferAllocator().buffer(capacity: header.count + rows.count * (2 + columns * 16) + 2)
+        out.writeBytes(header)
         for row in rows {
             precondition(row.count == columns, "a bulk row has \(row.count) values for \(columns) columns")
-            for (k, value) in row.enumerated() {
-                if k > 0 { out.writeInteger(UInt8(ascii: "\t")) }
-                write(value, into: &out, stamps: &stamps)
-            }
-            out.writeInteger(UInt8(ascii: "\n"))
+            out.writeInteger(Int16(columns))
+            for value in row { write(value, into: &out) }
         }
+        out.writeInteger(Int16(-1))  // the trailer
         return out
     }
 
-    /// The last time written and its text: a bulk write stamps every row with the same instant
-    /// (an import's 60,000 records, one time each), so its calendar maths runs once.
-    struct Stamps {
-        var last: Date?
-        var text: [UInt8] = []
-    }
-
-    static func write(_ value: BulkValue, into out: inout ByteBuffer, stamps: inout Stamps) {
+    static func write(_ value: BulkValue, into out: inout ByteBuffer) {
         switch value {
-        case .null: out.writeStaticString("\\N")
-        case .text(let s): writeEscaped(s, into: &out)
-        case .integer(let n): out.writeString(String(n))
-        case .bool(let b): out.writeInteger(UInt8(ascii: b ? "t" : "f"))
-        case .uuid(let u): writeUUID(u, into: &out)
-        case .date(let d):
-            if d != stamps.last {
-                var text = ByteBuffer()
-                writeTimestamp(d, into: &text)
-                stamps = Stamps(last: d, text: Array(text.readableBytesView))
-            }
-            out.writeBytes(stamps.text)
+        case .null: out.writeInteger(Int32(-1))
+        case .text(let s): field(s, into: &out)
+        case .integer(let n): field(n, into: &out)
+        case .bool(let b): field(b, into: &out)
+        case .uuid(let u): field(u, into: &out)
+        case .date(let d): field(d, into: &out)
         }
     }
 
-    /// Backslash, tab, newline and carriage return are the text format's own characters.
-    static func writeEscaped(_ s: String, into out: inout ByteBuffer) {
-        var s = s
-        s.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-                out.writeBytes(bytes)
-                return
-            }
-            for byte in bytes {
-                switch byte {
-                case 0x5C: out.writeStaticString("\\\\")
-                case 0x09: out.writeStaticString("\\t")
-                case 0x0A: out.writeStaticString("\\n")
-                case 0x0D: out.writeStaticString("\\r")
-                default: out.writeInteger(byte)
-                }
-            }
-        }
+    /// A value as PostgresNIO's binary bind writes it, after its length.
+    @inline(__always)
+    private static func field(_ value: some PostgresNonThrowingEncodable, into out: inout ByteBuffer) {
+        let start = out.writerIndex
+        out.writeInteger(Int32(0))
+        value.encode(into: &out, context: .default)
+        out.setInteger(Int32(out.writerIndex - start - 4), at: start)
     }
 
-    /// The id's 36 characters written in one go (lowercase, as PostgreSQL prints a uuid).
-    static func writeUUID(_ u: UUID, into out: inout ByteBuffer) {
-        out.writeWithUnsafeMutableBytes(minimumWritableBytes: 36) { buffer in
-            withUnsafeBytes(of: u.uuid) { bytes in
-                var k = 0
-                for i in 0..<16 {
-                    if i == 4 || i == 6 || i == 8 || i == 10 { buffer[k] = UInt8(ascii: "-"); k += 1 }
-                    buffer[k] = hexDigit(bytes[i] >> 4)
-                    buffer[k + 1] = hexDigit(bytes[i] & 0x0F)
-                    k += 2
-                }
-            }
-            return 36
-        }
+    /// The column list for PostgresNIO's `copyFrom`, which always asks for the text format: it
+    /// builds `COPY "table"("a","b") FROM STDIN WITH (FORMAT text)` with no choice of format
+    /// (PostgresNIO 1.33 knows the text format only) and writes each column name between double
+    /// quotes as given. The last name therefore closes the list and asks for the binary format,
+    /// and the rest of the built statement becomes an SQL comment. The names are the code's own
+    /// constants, never user input. Should PostgresNIO ever escape the names, every bulk write on
+    /// PostgreSQL fails at once with an unknown column (the PostgreSQL test run would say so).
+    static func columnList(_ columns: [String]) -> [String] {
+        precondition(!columns.isEmpty && columns.allSatisfy { !$0.contains("\"") }, "plain column names only")
+        return columns.dropLast() + [columns[columns.count - 1] + "\") FROM STDIN WITH (FORMAT binary) --"]
     }
-
-    @inline(__always) private static func hexDigit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 + n : 0x57 + n }
-
-    /// `YYYY-MM-DD HH:MM:SS.ffffff+00`, from the microseconds since 2000-01-01 that PostgresNIO
-    /// would bind for the same `Date`, so both ways store the same instant.
-    static func writeTimestamp(_ date: Date, into out: inout ByteBuffer) {
-        let micros = Int64(date.timeIntervalSince(postgresEpoch) * 1_000_000)
-        let fraction = (micros % 1_000_000 + 1_000_000) % 1_000_000
-        let c = JSONText.civil(Date(timeIntervalSince1970: 946_684_800 + Double((micros - fraction) / 1_000_000)))
-        func digits(_ n: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 { out.writeInteger(UInt8(0x30 + n / divisor % 10)); divisor /= 10 }
-        }
-        digits(c.year, 4); out.writeInteger(UInt8(ascii: "-")); digits(c.month, 2); out.writeInteger(UInt8(ascii: "-")); digits(c.day, 2)
-        out.writeInteger(UInt8(ascii: " "))
-        digits(c.second / 3_600, 2); out.writeInteger(UInt8(ascii: ":")); digits(c.second / 60 % 60, 2); out.writeInteger(UInt8(ascii: ":"))
-        digits(c.second % 60, 2); out.writeInteger(UInt8(ascii: ".")); digits(Int(fraction), 6)
-        out.writeStaticString("+00")
-    }
-
-    private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
 }
 
 extension PostgresDatabase {
-    /// Sends rows already encoded by `PostgresCopyText` on this database's connection (inside a
+    /// Sends rows already encoded by `PostgresCopyBinary` on this database's connection (inside a
     /// transaction, the transaction's own).
-    func copy(into table: String, columns: [String], text: ByteBuffer) -> EventLoopFuture<Void> {
+    func copy(into table: String, columns: [String], binary: ByteBuffer) -> EventLoopFuture<Void> {
         let logger = self.logger
+        let list = PostgresCopyBinary.columnList(columns)
         return withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
-                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in try await writer.write(text) }
+                try await connection.copyFrom(table: table, columns: list, logger: logger) { writer in try await writer.write(binary) }
             }
         }
     }
