@@ -194,6 +194,64 @@ struct SalesTests {
         }
     }
 
+    @Test("SP-1: a fragment most names hold (公司, 科技) lists page after page in pinyin order as a rare one does, in the reader's scope and filters; one common overall but bunched late in the alphabet (上海) too, both ways")
+    func commonFragments() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = try #require(team.salesRep.member)
+            // 10,500 names that sort before "shang" and 1,500 Shanghai ones after them: more than
+            // the names the list walks before it asks the search index instead.
+            let cities = ["北京", "成都", "大连", "广州", "杭州", "南京", "青岛"]
+            var made: [(id: UUID, name: String, order: String, owner: UUID?, cls: String, deleted: Bool)] = []
+            for n in 0..<12_000 {
+                let name = n < 10_500 ? "\(cities[n % cities.count])\(n % 3 == 0 ? "科技" : "贸易")\(n)\(n % 2_100 == 7 ? "星辰" : "")有限公司"
+                                      : "上海\(n % 2 == 0 ? "科技" : "物流")\(n)有限公司"
+                made.append((UUID.timeOrdered(), name, PinyinOrder.key(name), n % 7 == 0 ? rep : nil, n % 5 == 0 ? "A" : "C", n % 1_000 == 3))
+            }
+            let stamp = Date()
+            let rows = made.map { c -> [BulkValue] in
+                let record = CustomerDTO(id: c.id, name: c.name, kind: "company", uscc: nil, industry: nil, region: "", size: nil, source: "visit",
+                                         status: "prospect", expectedAnnualYuan: 0, score: 0, customerClass: c.cls, phone: nil, email: nil, address: "",
+                                         notes: "", ownerId: c.owner, version: 1, createdAt: stamp, updatedAt: stamp)
+                var row = NewCustomer(record: record, nameKey: DuplicateCustomers.nameKey(c.name), phoneKey: nil,
+                                      searchText: CustomerSearch.document(name: c.name, phone: nil, uscc: nil)).row
+                if c.deleted { row[row.count - 1] = .date(stamp) }
+                return row
+            }
+            try await world.db.transaction { db in
+                try await (db as! any SQLDatabase).bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: rows)
+            }
+            func listed(_ query: String, token: String, limit: Int = 20, pages: Int = 3) async throws -> [String] {
+                var names: [String] = [], cursor: String?
+                for _ in 0..<pages {
+                    let page = try await world.api(.GET, "/api/v1/customers?limit=\(limit)&" + query + (cursor.map { "&cursor=\($0)" } ?? ""),
+                                                   token: token).json(PageOf<CustomerDTO>.self)
+                    names += page.items.map(\.name)
+                    cursor = page.nextCursor
+                    if cursor == nil { break }
+                }
+                return names
+            }
+            func expected(_ fragment: String, owner: UUID? = nil, cls: String? = nil, descending: Bool = false, count: Int = 60) -> [String] {
+                let kept = made.filter { $0.name.contains(fragment) && !$0.deleted && (owner == nil || $0.owner == owner) && (cls == nil || $0.cls == cls) }
+                let ordered = kept.sorted { $0.order < $1.order }.map(\.name)
+                return Array((descending ? ordered.reversed() : ordered).prefix(count))
+            }
+            func q(_ s: String) -> String { "q=" + s.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            let admin = team.admin.token
+            #expect(try await listed(q("公司"), token: admin) == expected("公司"), "every name holds it; deleted ones stay out")
+            #expect(try await listed(q("科技"), token: admin) == expected("科技"))
+            #expect(try await listed(q("科技") + "&sort=-name", token: admin) == expected("科技", descending: true))
+            #expect(try await listed(q("上海"), token: admin) == expected("上海"), "common, but every one after the first 10,500 names")
+            #expect(try await listed(q("上海") + "&sort=-name", token: admin) == expected("上海", descending: true))
+            #expect(try await listed(q("星辰"), token: admin) == expected("星辰"), "rare: five names")
+            #expect(try await listed(q("公司") + "&class=A", token: admin, limit: 50) == expected("公司", cls: "A", count: 150))
+            #expect(try await listed(q("有限公司"), token: team.salesRep.token, limit: 200, pages: 10) == expected("有限公司", owner: rep, count: 2_000),
+                    "a salesperson sees their own, all of them")
+            #expect(try await listed(q("科技"), token: team.salesRep.token) == expected("科技", owner: rep))
+        }
+    }
+
     @Test("searches and look-ups use their indexes: the search tokens' own, and the partial ones of credit codes and contacts' e-mails")
     func lookupPlans() async throws {
         try await withApp { world in

@@ -48,6 +48,12 @@ struct ListRequest {
     /// Applies sort, cursor and limit (+1 to learn whether a next page exists).
     func apply<M: Model>(to query: QueryBuilder<M>, column: String,
                          bind: (String) -> DatabaseQuery.Value = { .bind($0) }) -> QueryBuilder<M> where M.IDValue == UUID {
+        sorted(from: query, column: column, bind: bind).limit(limit + 1)
+    }
+
+    /// Applies sort and cursor: the rows after the previous page, in the list's order.
+    func sorted<M: Model>(from query: QueryBuilder<M>, column: String,
+                          bind: (String) -> DatabaseQuery.Value = { .bind($0) }) -> QueryBuilder<M> where M.IDValue == UUID {
         let field = DatabaseQuery.Field.path([FieldKey(stringLiteral: column)], schema: M.schemaOrAlias)
         let idField = DatabaseQuery.Field.path([.id], schema: M.schemaOrAlias)
         if let after {
@@ -61,7 +67,7 @@ struct ListRequest {
             }
         }
         let direction: DatabaseQuery.Sort.Direction = descending ? .descending : .ascending
-        return query.sort(field, direction).sort(idField, direction).limit(limit + 1)
+        return query.sort(field, direction).sort(idField, direction)
     }
 
     /// Cuts the extra row and makes the next cursor from the last item shown.

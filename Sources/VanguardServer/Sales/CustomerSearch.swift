@@ -115,8 +115,15 @@ enum CustomerSearch {
             let query = prefix.map { "\(lexeme($0)):*" } ?? pairs.map(lexeme).joined(separator: " & ")
             return SQLQueryString("array_to_tsvector(array_remove(string_to_array(\(ident: Customer.schema).search_text, ' '), '')) @@ \(bind: query)::tsquery")
         }
-        let match = prefix.map { "\"\($0)\"*" } ?? pairs.map { "\"\($0)\"" }.joined(separator: " AND ")
+        guard let match = sqliteMatch(fragment) else { return nil }
         return SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: match))")
+    }
+
+    /// The FTS5 query for a fragment: every pair, or one character as a prefix.
+    static func sqliteMatch(_ fragment: String) -> String? {
+        let (pairs, prefix) = terms(fragment)
+        guard !pairs.isEmpty || prefix != nil else { return nil }
+        return prefix.map { "\"\($0)\"*" } ?? pairs.map { "\"\($0)\"" }.joined(separator: " AND ")
     }
 }
 

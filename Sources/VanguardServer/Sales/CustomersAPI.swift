@@ -133,6 +133,9 @@ struct CustomersAPI: RouteCollection {
 /// fragment (Chinese or Latin), phone digits or credit code, filters, the reader's scope.
 enum CustomerList {
     static func query(_ req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer] {
+        if let text = try req.queryText("q"), let rows = try await CommonFragmentWalk.page(text, req: req, scope: scope, list: list, strict: strict) {
+            return rows
+        }
         let q = Customer.query(on: req.db).inSalesScope(scope)
         try filter(q, req, strict: strict)
         let column = ["name": "name_order", "score": "score", "class": "class"][list.sortField]!
@@ -140,15 +143,16 @@ enum CustomerList {
         return try await list.apply(to: q, column: column, bind: bind).all()
     }
 
-    static func filter(_ q: QueryBuilder<Customer>, _ req: Request, strict: Bool) throws {
+    /// `nameIndex: false` leaves the search index out: only names holding the fragment are kept,
+    /// row by row (`CommonFragmentWalk`).
+    static func filter(_ q: QueryBuilder<Customer>, _ req: Request, strict: Bool, nameIndex: Bool = true) throws {
         if let text = try req.queryText("q") {
-            let digits = text.filter(\.isNumber)
-            let looksLikePhone = digits.count >= 4 && text.allSatisfy { $0.isNumber || " -+()".contains($0) }
+            let looksLikePhone = looksLikePhone(text)
             let dialect = (req.db as? any SQLDatabase)?.dialect.name ?? "sqlite"
             q.group(.or) { or in
                 if let pattern = likePattern(text) {
                     // The index finds the candidates; LIKE keeps only names holding the fragment itself.
-                    if let indexed = CustomerSearch.condition(text, dialect: dialect) {
+                    if nameIndex, let indexed = CustomerSearch.condition(text, dialect: dialect) {
                         or.filter(.sql(indexed + SQLQueryString(" AND lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
                     } else {
                         or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
@@ -159,8 +163,8 @@ enum CustomerList {
                     or.filter(.sql(SQLQueryString("\(ident: Customer.schema).id IN (SELECT customer_id FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\' AND deleted_at IS NULL)")))
                 }
                 // A credit code: letters and digits, with a digit among them; a range on the index, not a scan.
-                let code = text.uppercased()
-                if code.count >= 6, code.count <= 18, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), code.contains(where: \.isNumber) {
+                if looksLikeCode(text) {
+                    let code = text.uppercased()
                     or.filter(.sql(SQLQueryString("(\(ident: Customer.schema).uscc >= \(bind: code) AND \(ident: Customer.schema).uscc < \(bind: code + "\u{7F}"))")))
                 }
             }
@@ -172,6 +176,17 @@ enum CustomerList {
         if let v = try req.queryChoice("kind", from: CustomerKind.allCases.map(\.rawValue), strict: strict) { q.filter(\.$kind == v) }
         if let v = try req.queryText("industry", max: 50) { q.filter(\.$industry == v) }
         if let v = try req.queryText("region", max: 100) { q.filter(\.$region == v) }
+    }
+
+    /// Phone digits: searched in customers' and contacts' phone keys too.
+    static func looksLikePhone(_ text: String) -> Bool {
+        text.filter(\.isNumber).count >= 4 && text.allSatisfy { $0.isNumber || " -+()".contains($0) }
+    }
+
+    /// The start of a credit code: searched in the codes too.
+    static func looksLikeCode(_ text: String) -> Bool {
+        let code = text.uppercased()
+        return code.count >= 6 && code.count <= 18 && code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) && code.contains(where: \.isNumber)
     }
 
     static func sortValue(_ c: Customer, _ field: String) -> String {
