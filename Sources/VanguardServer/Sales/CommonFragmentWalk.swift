@@ -32,9 +32,9 @@ enum CommonFragmentWalk {
         // every name holds.
         let share = max(leastShare, Double(2 * (list.limit + 1)) / Double(window))
         let counted = try await sql.raw("""
-            SELECT COUNT(*) AS found, (SELECT CAST(COALESCE(MAX(rowid), 0) * \(bind: share) AS INTEGER) + 1 FROM customers) AS common
-            FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH \(bind: match)
-                  LIMIT (SELECT CAST(COALESCE(MAX(rowid), 0) * \(bind: share) AS INTEGER) + 1 FROM customers))
+            WITH file AS (SELECT CAST(COALESCE(MAX(rowid), 0) * \(bind: share) AS INTEGER) + 1 AS common FROM customers)
+            SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH \(bind: match) LIMIT (SELECT common FROM file))) AS found,
+                   (SELECT common FROM file) AS common
             """).first()
         let found = try counted?.decode(column: "found", as: Int.self) ?? 0, common = try counted?.decode(column: "common", as: Int.self) ?? 1
         guard found >= common else { return nil }

@@ -108,15 +108,14 @@ enum CustomerSearch {
 
     /// The filter for `q`, as SQL both databases run; nil when the fragment has no letters or digits.
     static func condition(_ fragment: String, dialect: String) -> SQLQueryString? {
+        guard dialect == "postgresql" else {
+            return sqliteMatch(fragment).map { SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: $0))") }
+        }
         let (pairs, prefix) = terms(fragment)
         guard !pairs.isEmpty || prefix != nil else { return nil }
-        if dialect == "postgresql" {
-            // The index's own expression (`CustomerSearchLexemes`), and lexemes as written, not parsed.
-            let query = prefix.map { "\(lexeme($0)):*" } ?? pairs.map(lexeme).joined(separator: " & ")
-            return SQLQueryString("array_to_tsvector(array_remove(string_to_array(\(ident: Customer.schema).search_text, ' '), '')) @@ \(bind: query)::tsquery")
-        }
-        guard let match = sqliteMatch(fragment) else { return nil }
-        return SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: match))")
+        // The index's own expression (`CustomerSearchLexemes`), and lexemes as written, not parsed.
+        let query = prefix.map { "\(lexeme($0)):*" } ?? pairs.map(lexeme).joined(separator: " & ")
+        return SQLQueryString("array_to_tsvector(array_remove(string_to_array(\(ident: Customer.schema).search_text, ' '), '')) @@ \(bind: query)::tsquery")
     }
 
     /// The FTS5 query for a fragment: every pair, or one character as a prefix.
