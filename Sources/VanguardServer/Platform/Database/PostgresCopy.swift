@@ -7,10 +7,10 @@ import VanguardCore
 /// Bulk rows for PostgreSQL as `COPY … FROM STDIN` in its binary format: per row the number of
 /// fields, then each field's length (-1 for NULL) and its bytes. Each value's bytes are what
 /// PostgresNIO sends when it binds the same Swift value (its own encoders write them), so a bulk
-/// row stores exactly what a Fluent save would. PostgreSQL reads this format with no parsing:
-/// for a 20,000-row import, its one process for the transaction spent 0.5 s reading the text
-/// format (timestamps and ids parsed from text, tabs and escapes found), about twice what it
-/// needs for the same rows in binary (`psql`'s `\copy`, both formats, on the bench data set).
+/// row stores exactly what a Fluent save would, with no text formatting of times and ids of our
+/// own. PostgreSQL reads binary without parsing timestamps and ids from text: `psql`'s `\copy` of
+/// an import's rows took about half the time in binary as in text (bench data set), though whole
+/// imports measured no faster on 2026-12-01 (docs/benchmarks.md, 21:30).
 /// The columns are Fluent's types for those values: text, uuid, bigint, boolean, timestamptz.
 enum PostgresCopyBinary {
     /// The format's 11-byte signature, then no flags and no header extension.
