@@ -40,4 +40,20 @@ struct PinyinOrderTests {
         #expect(sorted(["Zeta", "Ωmega", "Eva", "Émile", "東京"]) == ["東京", "Émile", "Eva", "Zeta", "Ωmega"])
         #expect(PinyinOrder.key("Ωmega").hasPrefix("ωmega"))
     }
+
+    @Test("a character the customer search leaves out (not a letter or digit to it) is left out of the key too, whatever newer Unicode says")
+    func onlySearchableCharacters() {
+        // The search finds a name starting with a fragment among the keys starting with the
+        // fragment's own key: a kept symbol before it (Ⓐ, a CJK extension H ideograph) would
+        // move the name elsewhere and the search would miss it.
+        #expect(PinyinOrder.key("Ⓐ上海") == "shang 上hai 海\u{1}Ⓐ上海")
+        #expect(PinyinOrder.key("\u{323B0}上海").hasPrefix("shang 上hai 海\u{1}"))
+        var kept: [String] = []
+        for value in UInt32(0x80)...0x10FFFF {
+            guard let u = Unicode.Scalar(value), !TextSets.alphanumerics.contains(DuplicateCustomers.halfWidth(u)) else { continue }
+            if !PinyinOrder.key(String(u)).hasPrefix("\u{1}") { kept.append(String(value, radix: 16)) }
+        }
+        #expect(kept.isEmpty, "kept: \(kept.prefix(20))")
+        #expect(PinyinOrder.key("Émile") == "emile\u{1}Émile", "letters stay")
+    }
 }

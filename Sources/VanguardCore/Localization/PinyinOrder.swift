@@ -12,6 +12,7 @@ import Foundation
 /// character keeps names that start with the same one together (北京, 北京星辰, then 背景墙)
 /// as ICU's pinyin collation does. Latin letters are lower-cased and lose their accents;
 /// full-width letters and digits count as half-width; other punctuation and spaces are left out.
+/// Characters the customer search leaves out are left out here too (see `key`).
 /// Digits come before letters. The name itself ends the key, after a `\u{1}` that sorts before
 /// anything else a key holds, so a shorter name comes first and the order is total.
 public enum PinyinOrder {
@@ -24,7 +25,12 @@ public enum PinyinOrder {
             case 0x30...0x39, 0x61...0x7A: out.append(UInt8(h.value))
             case 0x41...0x5A: out.append(UInt8(h.value + 0x20))
             case 0...0x7F: continue  // spaces and ASCII punctuation
-            default:
+            // Only what the customer search's tokens keep (`TextSets.alphanumerics`): a name whose
+            // search text starts with a fragment then sorts among the keys starting with it, which
+            // the search counts on (`NamePrefixSplit`). Swift knows newer letters than Foundation's
+            // set (ideographs of CJK extensions H and I, Tangut) and circled letters are symbols to it.
+            // (The common ideographs are letters to both: an import's names skip the set's look-up.)
+            case 0x4E00...0x9FEF, _ where TextSets.alphanumerics.contains(h):
                 if let syllable = Readings.shared.syllable(h) {
                     out.append(contentsOf: syllable)
                     out.append(0x20)
@@ -35,6 +41,7 @@ public enum PinyinOrder {
                 } else if h.properties.isAlphabetic || h.properties.numericType != nil {
                     out.append(contentsOf: String(h.properties.lowercaseMapping).utf8)
                 }
+            default: continue
             }
         }
         out.append(0x01)

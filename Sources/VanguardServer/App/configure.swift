@@ -12,6 +12,7 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.policy = PolicyStore(clock: clock, recheckSeconds: settings.policyRecheckSeconds)
     app.tokenCache = TokenCache()
     app.leadSignUps = LeadSignUps(app: app)
+    app.commonSearchTokens = CommonSearchTokens()
     try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize,
                       connectionWait: .seconds(settings.databaseConnectionWaitSeconds))
     TimeOrderedIDs.install(app)

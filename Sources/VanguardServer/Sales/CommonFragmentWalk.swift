@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 import VanguardCore
@@ -6,16 +7,14 @@ import VanguardCore
 /// A fragment that many names hold ("有限", "公司", "科技") matches a large share of the customers:
 /// the search index hands every one of them over, and showing the first page in name order then
 /// read and sorted them all (more than 2 s for 有限 or 公司, 1.7 M matches in 1.7 M customers;
-/// 190 ms for 科技's 66,000). Such a fragment is found sooner by walking the names in order and
-/// stopping at the page's last match. The walk is bounded to `window` names after the cursor: a
-/// fragment common overall can still be rare in one stretch of the alphabet (上海, whose customers
-/// mostly sort under "shang"), and there the index is asked after all, the walk's 5,000 names
-/// wasted (36 ms in the `sqlite3` shell, bench data set). So only fragments held by at least one
-/// name in a hundred walk; rarer ones ask the index at once (harbor, one in 170, bunched under
-/// "h", lost 45 ms to a wasted walk of 10,000 names).
-/// SQLite only: on PostgreSQL the planner takes this walk itself for the commonest fragments
-/// from its statistics of the search index, and a walk bounded as here was planned as a sort of
-/// the whole window (130 ms).
+/// 190 ms for 科技's 66,000 on SQLite, 360 ms on PostgreSQL). Such a fragment is found sooner by
+/// walking the names in order and stopping at the page's last match. The walk is bounded to
+/// `window` names after the cursor: a fragment common overall can still be rare in one stretch
+/// of the alphabet (上海, whose customers sort under "shang"), and there the walk's 5,000 names
+/// are wasted (36 ms in the `sqlite3` shell, bench data set). On SQLite a fragment that starts
+/// many names tries `NamePrefixSplit` first; if neither serves, the index is asked after all.
+/// Only fragments held by at least one name in a hundred walk; rarer ones ask the index at once
+/// (harbor, one in 170, bunched under "h", lost 45 ms to a wasted walk of 10,000 names).
 enum CommonFragmentWalk {
     /// Names walked at most (each a row read and a LIKE) before the index is asked instead.
     static let window = 5_000
@@ -26,19 +25,12 @@ enum CommonFragmentWalk {
     /// index is the better way: a rare fragment, another sort, phone digits or a credit code
     /// (searched in other columns too), or no full page within the window.
     static func page(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer]? {
-        guard list.sortField == "name", let sql = req.db as? any SQLDatabase, sql.dialect.name == "sqlite",
-              let match = CustomerSearch.sqliteMatch(text), !CustomerList.looksLikePhone(text), !CustomerList.looksLikeCode(text) else { return nil }
+        guard list.sortField == "name", let sql = req.db as? any SQLDatabase, !CustomerList.looksLikePhone(text), !CustomerList.looksLikeCode(text) else { return nil }
         // Common: at least one name in a hundred, and enough that, spread evenly, the window would
-        // hold the page twice over. Counting stops there, so it costs little even for a fragment
-        // every name holds.
+        // hold the page twice over.
         let share = max(leastShare, Double(2 * (list.limit + 1)) / Double(window))
-        let counted = try await sql.raw("""
-            WITH file AS (SELECT CAST(COALESCE(MAX(rowid), 0) * \(bind: share) AS INTEGER) + 1 AS common FROM customers)
-            SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH \(bind: match) LIMIT (SELECT common FROM file))) AS found,
-                   (SELECT common FROM file) AS common
-            """).first()
-        let found = try counted?.decode(column: "found", as: Int.self) ?? 0, common = try counted?.decode(column: "common", as: Int.self) ?? 1
-        guard found >= common else { return nil }
+        guard try await sql.isPostgres ? commonOnPostgres(text, share: share, req: req, sql: sql) : commonOnSQLite(text, share: share, sql: sql) else { return nil }
+        if !sql.isPostgres, let rows = try await NamePrefixSplit.page(text, req: req, scope: scope, list: list, strict: strict, sql: sql) { return rows }
         // The window's far end, read from the name index alone (deleted rows count, ids only).
         let edge = try await list.sorted(from: Customer.query(on: req.db).withDeleted().inSalesScope(scope), column: "name_order")
             .field(\.$id).field(\.$nameOrder).offset(window - 1).limit(1).first()
@@ -50,5 +42,61 @@ enum CommonFragmentWalk {
         let rows = try await list.apply(to: q, column: "name_order").all()
         // Without an edge the walk saw every name after the cursor: its answer is whole.
         return edge == nil || rows.count > list.limit ? rows : nil
+    }
+
+    /// SQLite's index counts the fragment's matches, and stops at the number that makes it
+    /// common, so asking costs little even for a fragment every name holds. The count and the
+    /// file's size are one statement.
+    static func commonOnSQLite(_ text: String, share: Double, sql: any SQLDatabase) async throws -> Bool {
+        guard let match = CustomerSearch.sqliteMatch(text) else { return false }
+        let counted = try await sql.raw("""
+            WITH file AS (SELECT CAST(COALESCE(MAX(rowid), 0) * \(bind: share) AS INTEGER) + 1 AS common FROM customers)
+            SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH \(bind: match) LIMIT (SELECT common FROM file))) AS found,
+                   (SELECT common FROM file) AS common
+            """).first()
+        let found = try counted?.decode(column: "found", as: Int.self) ?? 0, common = try counted?.decode(column: "common", as: Int.self) ?? 1
+        return found >= common
+    }
+
+    /// PostgreSQL's index cannot stop counting early (its matches come as one bitmap), but its
+    /// statistics hold the share of rows with each of its most common tokens: a fragment is
+    /// common when each of its pairs is (its share is at most its rarest pair's). Its planner
+    /// read 科技's share too, and still sorted all 66,000 matches.
+    static func commonOnPostgres(_ text: String, share: Double, req: Request, sql: any SQLDatabase) async throws -> Bool {
+        let (pairs, _) = CustomerSearch.terms(text)
+        guard !pairs.isEmpty else { return false }
+        let shares = try await req.application.commonSearchTokens.shares(sql: sql, now: req.now)
+        return pairs.allSatisfy { (shares[$0] ?? 0) >= share }
+    }
+}
+
+/// PostgreSQL's share of customers holding each of the search index's most common tokens, from
+/// the statistics `ANALYZE` keeps of the index's expression. Read again after ten minutes: the
+/// view takes 9 ms to read (bench data set), and its figures change with `ANALYZE`, not per row.
+final class CommonSearchTokens: Sendable {
+    static let keptSeconds: TimeInterval = 600
+    private let kept = NIOLockedValueBox<(read: Date, shares: [String: Double])?>(nil)
+
+    func shares(sql: any SQLDatabase, now: Date) async throws -> [String: Double] {
+        if let k = kept.withLockedValue({ $0 }), now.timeIntervalSince(k.read) < Self.keptSeconds, now >= k.read { return k.shares }
+        let rows = try await sql.raw("""
+            SELECT u.token AS token, CAST(u.share AS DOUBLE PRECISION) AS share FROM pg_stats s,
+                   unnest((s.most_common_elems::text)::text[], s.most_common_elem_freqs) AS u(token, share)
+            WHERE s.tablename = 'customers_search_lexemes' AND u.token IS NOT NULL
+            """).all()
+        var shares: [String: Double] = [:]
+        for row in rows { shares[try row.decode(column: "token", as: String.self)] = try row.decode(column: "share", as: Double.self) }
+        kept.withLockedValue { $0 = (now, shares) }
+        return shares
+    }
+}
+
+extension Application {
+    private struct CommonSearchTokensKey: StorageKey { typealias Value = CommonSearchTokens }
+
+    /// Set up once in `configure`, before the server takes requests.
+    var commonSearchTokens: CommonSearchTokens {
+        get { storage[CommonSearchTokensKey.self]! }
+        set { storage[CommonSearchTokensKey.self] = newValue }
     }
 }
