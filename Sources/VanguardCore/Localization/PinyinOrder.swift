@@ -30,7 +30,8 @@ public enum PinyinOrder {
             // the search counts on (`NamePrefixSplit`). Swift knows newer letters than Foundation's
             // set (ideographs of CJK extensions H and I, Tangut) and circled letters are symbols to it.
             // (The common ideographs are letters to both: an import's names skip the set's look-up.)
-            case 0x4E00...0x9FEF, _ where TextSets.alphanumerics.contains(h):
+            case 0x4E00...0x9FEF,
+                 _ where TextSets.alphanumerics.contains(h):
                 if let syllable = Readings.shared.syllable(h) {
                     out.append(contentsOf: syllable)
                     out.append(0x20)
