@@ -39,14 +39,15 @@ enum NamePrefixSplit {
     }
 
     /// The key every name starting with `text` starts with, and the FTS5 query for the matches
-    /// whose search text does not start with it; nil unless `text` is two or more Chinese
-    /// characters with readings, none repeated before the last. (Tokens are a name's pairs in
-    /// order, repeats left out: with a character repeated, a name's tokens could start with the
-    /// fragment's pairs while the name does not: 海海海星 holds 海海 海星 for 海海星.)
+    /// whose search text does not start with it; nil unless `text` is two or more common Chinese
+    /// characters, none repeated before the last. (Tokens are a name's pairs in order, repeats
+    /// left out: with a character repeated, a name's tokens could start with the fragment's pairs
+    /// while the name does not: 海海海星 holds 海海 海星 for 海海星. Common: U+4E00–U+9FA5, which
+    /// FTS5's tokenizer, from Unicode 6.1, takes as letters; later ones split its tokens.)
     static func split(_ text: String) -> (prefix: String, others: String)? {
         let chars = Array(CustomerSearch.normalized(text))
         guard chars.count >= 2, Set(chars.dropLast()).count == chars.count - 1,
-              chars.allSatisfy({ $0.unicodeScalars.count == 1 && PinyinOrder.syllable($0.unicodeScalars.first!) != nil }) else { return nil }
+              chars.allSatisfy({ $0.unicodeScalars.count == 1 && (0x4E00...0x9FA5).contains($0.unicodeScalars.first!.value) }) else { return nil }
         let (pairs, _) = CustomerSearch.terms(text)
         guard let all = CustomerSearch.sqliteMatch(text) else { return nil }
         let prefix = String(PinyinOrder.key(String(chars)).split(separator: "\u{1}", omittingEmptySubsequences: false)[0])
