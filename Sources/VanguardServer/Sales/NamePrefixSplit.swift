@@ -15,24 +15,30 @@ import VanguardCore
 /// The page is the first rows of both, merged. SQLite only (PostgreSQL's index keeps no token
 /// positions), for fragments of Chinese characters.
 enum NamePrefixSplit {
-    /// The most matches not starting with the fragment read this way.
-    static let mostOthers = 5_000
+    /// The most matches not starting with the fragment read this way. Counting to it costs a
+    /// fragment spread over the names (科技) 2–4 ms at 5,000 (release build, bench data set).
+    static let mostOthers = 2_000
 
     /// The list's rows (the page and one more), or nil when the split does not serve: not Chinese
     /// characters, or too many matches elsewhere in the names.
     static func page(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool, sql: any SQLDatabase) async throws -> [Customer]? {
         guard let (prefix, others) = split(text) else { return nil }
-        let counted = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH \(bind: others) LIMIT \(unsafeRaw: String(mostOthers)))
-            """).first()?.decode(column: "n", as: Int.self) ?? mostOthers
-        guard counted < mostOthers else { return nil }
+        // The others' row ids at once, as one JSON array: the index is asked once, not again for the rows.
+        let found = try await sql.raw("""
+            SELECT COUNT(*) AS n, json_group_array(rowid) AS ids
+            FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: others) LIMIT \(unsafeRaw: String(mostOthers)))
+            """).first()
+        guard let found, try found.decode(column: "n", as: Int.self) < mostOthers else { return nil }
+        let ids = try found.decode(column: "ids", as: String.self)
         let starting = Customer.query(on: req.db).inSalesScope(scope)
         try CustomerList.filter(starting, req, strict: strict, nameIndex: false)
         starting.filter(\.$nameOrder >= prefix).filter(\.$nameOrder < prefix + "\u{10FFFF}")
         let elsewhere = Customer.query(on: req.db).inSalesScope(scope)
         try CustomerList.filter(elsewhere, req, strict: strict, nameIndex: false)
-        elsewhere.filter(.sql(SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: others))")))
-        let rows = try await list.apply(to: starting, column: "name_order").all() + list.apply(to: elsewhere, column: "name_order").all()
+        elsewhere.filter(.sql(SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT value FROM json_each(\(bind: ids)))")))
+        async let first = list.apply(to: starting, column: "name_order").all()
+        let rest = ids == "[]" ? [] : try await list.apply(to: elsewhere, column: "name_order").all()
+        let rows = try await first + rest
         var seen = Set<UUID>()
         let merged = rows.filter { seen.insert($0.id!).inserted }.sorted { listOrder($0, $1, descending: list.descending) }
         return Array(merged.prefix(list.limit + 1))
