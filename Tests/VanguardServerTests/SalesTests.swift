@@ -314,6 +314,9 @@ struct SalesTests {
                         let condition = try #require(CustomerSearch.condition(fragment, dialect: "postgresql"))
                         #expect(try await plan("SELECT id FROM customers WHERE " + condition).contains("customers_search_lexemes"), "\(fragment)")
                     }
+                    // Names holding 上海 but not starting with it: the index alone answers, with its marked first pairs.
+                    let notStarting = try #require(CustomerSearch.condition("上海", dialect: "postgresql", notStarting: true))
+                    #expect(try await plan("SELECT id FROM customers WHERE " + notStarting).contains("Index Cond: (array_to_tsvector"))
                 }
             }
         }

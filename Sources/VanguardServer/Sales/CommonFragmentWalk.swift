@@ -29,13 +29,19 @@ enum CommonFragmentWalk {
         // Common: at least one name in a hundred, and enough that, spread evenly, the window would
         // hold the page twice over.
         let share = max(leastShare, Double(2 * (list.limit + 1)) / Double(window))
-        guard try await sql.isPostgres ? commonOnPostgres(text, share: share, req: req, sql: sql) : commonOnSQLite(text, share: share, sql: sql) else { return nil }
-        if !sql.isPostgres, let rows = try await NamePrefixSplit.page(text, req: req, scope: scope, list: list, strict: strict, sql: sql) { return rows }
+        if sql.isPostgres {
+            let shares = try await req.application.commonSearchTokens.shares(sql: sql, now: req.now)
+            guard commonOnPostgres(text, share: share, shares: shares) else { return nil }
+            if let rows = try await NamePrefixSplit.pageOnPostgres(text, shares: shares, req: req, scope: scope, list: list, strict: strict) { return rows }
+        } else {
+            guard try await commonOnSQLite(text, share: share, sql: sql) else { return nil }
+            if let rows = try await NamePrefixSplit.pageOnSQLite(text, req: req, scope: scope, list: list, strict: strict, sql: sql) { return rows }
+        }
         // The window's far end, read from the name index alone (deleted rows count, ids only).
         let edge = try await list.sorted(from: Customer.query(on: req.db).withDeleted().inSalesScope(scope), column: "name_order")
             .field(\.$id).field(\.$nameOrder).offset(window - 1).limit(1).first()
         let q = Customer.query(on: req.db).inSalesScope(scope)
-        try CustomerList.filter(q, req, strict: strict, nameIndex: false)
+        try CustomerList.filter(q, req, strict: strict, nameMatch: .rowByRow)
         if let edge {
             if list.descending { q.filter(\.$nameOrder >= edge.nameOrder) } else { q.filter(\.$nameOrder <= edge.nameOrder) }
         }
@@ -62,11 +68,9 @@ enum CommonFragmentWalk {
     /// statistics hold the share of rows with each of its most common tokens: a fragment is
     /// common when each of its pairs is (its share is at most its rarest pair's). Its planner
     /// read 科技's share too, and still sorted all 66,000 matches.
-    static func commonOnPostgres(_ text: String, share: Double, req: Request, sql: any SQLDatabase) async throws -> Bool {
+    static func commonOnPostgres(_ text: String, share: Double, shares: [String: Double]) -> Bool {
         let (pairs, _) = CustomerSearch.terms(text)
-        guard !pairs.isEmpty else { return false }
-        let shares = try await req.application.commonSearchTokens.shares(sql: sql, now: req.now)
-        return pairs.allSatisfy { (shares[$0] ?? 0) >= share }
+        return !pairs.isEmpty && pairs.allSatisfy { (shares[$0] ?? 0) >= share }
     }
 }
 

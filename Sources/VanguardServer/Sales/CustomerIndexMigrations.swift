@@ -4,7 +4,7 @@ import SQLKit
 extension SalesMigrations {
     /// Sales changes that landed after the other chapters' tables (`contacts_email` came with the
     /// campaigns): appended, never reordered.
-    static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyUncommonNames(table: Customer.schema)]
+    static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyUncommonNames(table: Customer.schema), CustomerSearchFirstPair()]
 }
 
 /// Credit codes and contacts' e-mails are missing on most records (none of a typical import's
@@ -48,5 +48,25 @@ struct CustomerSearchLexemes: AsyncMigration {
         guard let sql = database as? any SQLDatabase, sql.isPostgres else { return }
         try await sql.raw("DROP INDEX IF EXISTS customers_search_lexemes").run()
         try await sql.raw("CREATE INDEX customers_search ON customers USING GIN (to_tsvector('simple', search_text))").run()
+    }
+}
+
+/// PostgreSQL: the search index also holds each name's first pair marked ("^上海"), so a fragment
+/// that starts many names (a city) finds the names holding it elsewhere without reading every
+/// one that starts with it (`NamePrefixSplit`). SQLite's FTS5 index knows token positions (`^`).
+/// The index keeps its name: upkeep and statistics refer to it.
+struct CustomerSearchFirstPair: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase, sql.isPostgres else { return }
+        try await sql.raw("DROP INDEX IF EXISTS customers_search_lexemes").run()
+        try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN ((\(unsafeRaw: CustomerSearch.postgresLexemes())))").run()
+        // The split reads how many names start with a pair from the index's statistics.
+        try await database.analyze(tables: [Customer.schema])
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase, sql.isPostgres else { return }
+        try await sql.raw("DROP INDEX IF EXISTS customers_search_lexemes").run()
+        try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN (array_to_tsvector(array_remove(string_to_array(search_text, ' '), '')))").run()
     }
 }

@@ -107,15 +107,28 @@ enum CustomerSearch {
     }
 
     /// The filter for `q`, as SQL both databases run; nil when the fragment has no letters or digits.
-    static func condition(_ fragment: String, dialect: String) -> SQLQueryString? {
+    /// `notStarting` (PostgreSQL, two or more characters): only names whose first pair is not the
+    /// fragment's (`NamePrefixSplit`).
+    static func condition(_ fragment: String, dialect: String, notStarting: Bool = false) -> SQLQueryString? {
         guard dialect == "postgresql" else {
             return sqliteMatch(fragment).map { SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: $0))") }
         }
         let (pairs, prefix) = terms(fragment)
         guard !pairs.isEmpty || prefix != nil else { return nil }
-        // The index's own expression (`CustomerSearchLexemes`), and lexemes as written, not parsed.
-        let query = prefix.map { "\(lexeme($0)):*" } ?? pairs.map(lexeme).joined(separator: " & ")
-        return SQLQueryString("array_to_tsvector(array_remove(string_to_array(\(ident: Customer.schema).search_text, ' '), '')) @@ \(bind: query)::tsquery")
+        // Lexemes as written, not parsed.
+        var query = prefix.map { "\(lexeme($0)):*" } ?? pairs.map(lexeme).joined(separator: " & ")
+        if notStarting, let first = pairs.first { query += " & !" + lexeme(firstPairMark + first) }
+        return SQLQueryString("\(unsafeRaw: postgresLexemes(Customer.schema + ".")) @@ \(bind: query)::tsquery")
+    }
+
+    /// Marks a name's first pair among PostgreSQL's lexemes ("^上海"): tokens are letters and digits only.
+    static let firstPairMark = "^"
+
+    /// PostgreSQL's search index expression (`CustomerSearchFirstPair`), which a query repeats for
+    /// the planner to use the index: the search text's tokens as lexemes, and its first token
+    /// again after `firstPairMark`, so the index also tells which names start with a pair.
+    static func postgresLexemes(_ table: String = "") -> String {
+        "array_to_tsvector(array_remove(string_to_array(\(table)search_text, ' '), '') || ('\(firstPairMark)' || split_part(\(table)search_text, ' ', 1)))"
     }
 
     /// The FTS5 query for a fragment: every pair, or one character as a prefix.

@@ -143,16 +143,19 @@ enum CustomerList {
         return try await list.apply(to: q, column: column, bind: bind).all()
     }
 
-    /// `nameIndex: false` leaves the search index out: only names holding the fragment are kept,
-    /// row by row (`CommonFragmentWalk`).
-    static func filter(_ q: QueryBuilder<Customer>, _ req: Request, strict: Bool, nameIndex: Bool = true) throws {
+    /// How a name fragment is looked for: through the search index, or row by row without it
+    /// (`CommonFragmentWalk`), or through the index for the names not starting with it
+    /// (`NamePrefixSplit`, PostgreSQL).
+    enum NameMatch { case index, rowByRow, indexNotStarting }
+
+    static func filter(_ q: QueryBuilder<Customer>, _ req: Request, strict: Bool, nameMatch: NameMatch = .index) throws {
         if let text = try req.queryText("q") {
             let looksLikePhone = looksLikePhone(text)
             let dialect = (req.db as? any SQLDatabase)?.dialect.name ?? "sqlite"
             q.group(.or) { or in
                 if let pattern = likePattern(text) {
                     // The index finds the candidates; LIKE keeps only names holding the fragment itself.
-                    if nameIndex, let indexed = CustomerSearch.condition(text, dialect: dialect) {
+                    if nameMatch != .rowByRow, let indexed = CustomerSearch.condition(text, dialect: dialect, notStarting: nameMatch == .indexNotStarting) {
                         or.filter(.sql(indexed + SQLQueryString(" AND lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
                     } else if dialect == "postgresql" {
                         // The same test as LIKE, which PostgreSQL's planner expects one name in

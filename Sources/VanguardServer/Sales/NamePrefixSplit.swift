@@ -6,22 +6,27 @@ import VanguardCore
 /// Chinese company names start with their city (上海星辰科技有限公司), so a city is a fragment
 /// many names hold and all of them sort together: 45,000 names under "shang 上hai 海" in the bench
 /// data set. Walking the names from the top of the list meets none of them within its window,
-/// and asking the search index read and sorted all 45,000 (130 ms). The matches split in two:
+/// and asking the search index read and sorted all 45,000 (190 ms on SQLite, 390 ms on
+/// PostgreSQL). The matches split in two:
 /// - names starting with the fragment: the keys starting with the fragment's own key, a range
 ///   of the name index read in order (the key leaves out what the search leaves out, so a name
 ///   whose search text starts with the fragment is in that range: `PinyinOrder.key`);
-/// - the others: the index's matches whose first tokens are not the fragment's pairs (FTS5's
-///   `NOT ^"…"`), few for such a fragment, read and sorted as usual.
-/// The page is the first rows of both, merged. SQLite only (PostgreSQL's index keeps no token
-/// positions), for fragments of Chinese characters.
+/// - the others: the index's matches whose first tokens are not the fragment's pairs, few for
+///   such a fragment, read and sorted as usual. SQLite's FTS5 knows token positions
+///   (`NOT ^"…"`); PostgreSQL's index holds each name's first pair marked (`'上海' & !'^上海'`,
+///   `CustomerSearch.firstPairMark`), so there the fragment is two characters.
+/// The page is the first rows of both, merged. For fragments of common Chinese characters.
 enum NamePrefixSplit {
     /// The most matches not starting with the fragment read this way. Counting to it costs a
     /// fragment spread over the names (科技) 2–4 ms at 5,000 (release build, bench data set).
     static let mostOthers = 2_000
+    /// PostgreSQL: the least share of a pair's names that start with it for the split to serve
+    /// (its index cannot stop counting early, so its statistics decide).
+    static let leastStartingShare = 0.9
 
     /// The list's rows (the page and one more), or nil when the split does not serve: not Chinese
     /// characters, or too many matches elsewhere in the names.
-    static func page(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool, sql: any SQLDatabase) async throws -> [Customer]? {
+    static func pageOnSQLite(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool, sql: any SQLDatabase) async throws -> [Customer]? {
         guard let (prefix, others) = split(text) else { return nil }
         // The others' row ids at once, as one JSON array: the index is asked once, not again for the rows.
         let found = try await sql.raw("""
@@ -30,18 +35,35 @@ enum NamePrefixSplit {
             """).first()
         guard let found, try found.decode(column: "n", as: Int.self) < mostOthers else { return nil }
         let ids = try found.decode(column: "ids", as: String.self)
-        let starting = Customer.query(on: req.db).inSalesScope(scope)
-        try CustomerList.filter(starting, req, strict: strict, nameIndex: false)
-        starting.filter(\.$nameOrder >= prefix).filter(\.$nameOrder < prefix + "\u{10FFFF}")
         let elsewhere = Customer.query(on: req.db).inSalesScope(scope)
-        try CustomerList.filter(elsewhere, req, strict: strict, nameIndex: false)
+        try CustomerList.filter(elsewhere, req, strict: strict, nameMatch: .rowByRow)
         elsewhere.filter(.sql(SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT value FROM json_each(\(bind: ids)))")))
+        return try await merged(starting: prefix, elsewhere: ids == "[]" ? nil : elsewhere, req: req, scope: scope, list: list, strict: strict)
+    }
+
+    /// The same on PostgreSQL, for two characters that start at least `leastStartingShare` of the
+    /// names holding them, by the index's statistics (`shares`, as `CommonSearchTokens` reads them).
+    static func pageOnPostgres(_ text: String, shares: [String: Double], req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer]? {
+        let pair = CustomerSearch.normalized(text)
+        guard pair.count == 2, let (prefix, _) = split(text) else { return nil }
+        guard let holding = shares[pair], let starting = shares[CustomerSearch.firstPairMark + pair], starting >= leastStartingShare * holding else { return nil }
+        let elsewhere = Customer.query(on: req.db).inSalesScope(scope)
+        try CustomerList.filter(elsewhere, req, strict: strict, nameMatch: .indexNotStarting)
+        return try await merged(starting: prefix, elsewhere: elsewhere, req: req, scope: scope, list: list, strict: strict)
+    }
+
+    /// The first rows of the names starting with `prefix` and of `elsewhere`, in the list's order.
+    private static func merged(starting prefix: String, elsewhere: QueryBuilder<Customer>?, req: Request, scope: RecordScope, list: ListRequest,
+                               strict: Bool) async throws -> [Customer] {
+        let starting = Customer.query(on: req.db).inSalesScope(scope)
+        try CustomerList.filter(starting, req, strict: strict, nameMatch: .rowByRow)
+        starting.filter(\.$nameOrder >= prefix).filter(\.$nameOrder < prefix + "\u{10FFFF}")
         async let first = list.apply(to: starting, column: "name_order").all()
-        let rest = ids == "[]" ? [] : try await list.apply(to: elsewhere, column: "name_order").all()
-        let rows = try await first + rest
+        var rest: [Customer] = []
+        if let elsewhere { rest = try await list.apply(to: elsewhere, column: "name_order").all() }
         var seen = Set<UUID>()
-        let merged = rows.filter { seen.insert($0.id!).inserted }.sorted { listOrder($0, $1, descending: list.descending) }
-        return Array(merged.prefix(list.limit + 1))
+        let rows = try await (first + rest).filter { seen.insert($0.id!).inserted }.sorted { listOrder($0, $1, descending: list.descending) }
+        return Array(rows.prefix(list.limit + 1))
     }
 
     /// The key every name starting with `text` starts with, and the FTS5 query for the matches
