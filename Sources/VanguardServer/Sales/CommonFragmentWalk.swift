@@ -11,8 +11,8 @@ import VanguardCore
 /// walking the names in order and stopping at the page's last match. The walk is bounded to
 /// `window` names after the cursor: a fragment common overall can still be rare in one stretch
 /// of the alphabet (上海, whose customers sort under "shang"), and there the walk's 5,000 names
-/// are wasted (36 ms in the `sqlite3` shell, bench data set). On SQLite a fragment that starts
-/// many names tries `NamePrefixSplit` first; if neither serves, the index is asked after all.
+/// are wasted (36 ms in the `sqlite3` shell, bench data set). A fragment that starts many names
+/// tries `NamePrefixSplit` first; if neither serves, the index is asked after all.
 /// Only fragments held by at least one name in a hundred walk; rarer ones ask the index at once
 /// (harbor, one in 170, bunched under "h", lost 45 ms to a wasted walk of 10,000 names).
 enum CommonFragmentWalk {
