@@ -55,7 +55,7 @@ enum NamePrefixSplit {
         // names, so 23 % holding it elsewhere, where none do) and walked the whole name index in
         // order looking for them (17–28 s). The index's own answer is known to be small: only it may serve.
         let others = try await req.db.transaction { db in
-            for setting in ["enable_indexscan", "enable_seqscan"] { try await (db as! any SQLDatabase).raw("SET LOCAL \(unsafeRaw: setting) = off").run() }
+            try await (db as! any SQLDatabase).raw("SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)").run()
             let elsewhere = Customer.query(on: db).inSalesScope(scope)
             try CustomerList.filter(elsewhere, req, strict: strict, nameMatch: .indexNotStarting)
             return try await list.apply(to: elsewhere, column: "name_order").all()
