@@ -55,5 +55,9 @@ struct PinyinOrderTests {
         }
         #expect(kept.isEmpty, "kept: \(kept.prefix(20))")
         #expect(PinyinOrder.key("Émile") == "emile\u{1}Émile", "letters stay")
+        #expect(PinyinOrder.key("ſummit ẛ") == "summits\u{1}ſummit ẛ", "the long s is an s to a case-insensitive search")
+        // Only A–Z, a–z and the long s are taken as ASCII letters by their own scalar.
+        let latin = (UInt32(0)...0x10FFFF).compactMap(Unicode.Scalar.init).filter { PinyinOrder.latinLetter($0) != nil }.map(\.value)
+        #expect(latin == Array(0x41...0x5A) + Array(0x61...0x7A) + [0x17F])
     }
 }

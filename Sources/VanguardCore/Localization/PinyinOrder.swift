@@ -36,9 +36,8 @@ public enum PinyinOrder {
                     out.append(contentsOf: syllable)
                     out.append(0x20)
                     out.append(contentsOf: String(h).utf8)
-                } else if let base = String(h).decomposedStringWithCanonicalMapping.unicodeScalars.first, base.isASCII,
-                          (0x41...0x5A).contains(base.value) || (0x61...0x7A).contains(base.value) {
-                    out.append(UInt8(base.value) | 0x20)  // é as e: accents are not letters of their own
+                } else if let base = String(h).decomposedStringWithCanonicalMapping.unicodeScalars.first, let letter = latinLetter(base) {
+                    out.append(letter)  // é as e: accents are not letters of their own
                 } else if h.properties.isAlphabetic || h.properties.numericType != nil {
                     out.append(contentsOf: String(h.properties.lowercaseMapping).utf8)
                 }
@@ -48,6 +47,16 @@ public enum PinyinOrder {
         out.append(0x01)
         out.append(contentsOf: name.utf8)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The ASCII letter (lower case) a scalar is: A–Z, a–z, and ſ, the long s, which case-insensitive
+    /// matching takes as s (the customer search's index does: a name starting with ſ must sort
+    /// among the s names). Nil for any other scalar.
+    static func latinLetter(_ u: Unicode.Scalar) -> UInt8? {
+        if (0x41...0x5A).contains(u.value) || (0x61...0x7A).contains(u.value) { return UInt8(u.value) | 0x20 }
+        let upper = u.properties.uppercaseMapping.unicodeScalars
+        guard u.properties.changesWhenCaseFolded, upper.count == 1, let up = upper.first, (0x41...0x5A).contains(up.value) else { return nil }
+        return UInt8(up.value) | 0x20
     }
 
     /// The pinyin of one Chinese character (lower-case ASCII, no tones, ü as v), nil for any other

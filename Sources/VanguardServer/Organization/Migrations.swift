@@ -5,7 +5,7 @@ enum OrganizationMigrations {
         CreateDepartment(), CreateTeamGroup(), CreateDuty(), CreateMember(),
     ]
     /// Organization changes that landed after every chapter's tables: appended, never reordered.
-    static let later: [any Migration] = [AddMemberNameOrder(), RekeyUncommonNames(table: Member.schema)]
+    static let later: [any Migration] = [AddMemberNameOrder(), RekeyNames.uncommon(Member.schema), RekeyNames.longS(Member.schema)]
 }
 
 /// The directory in pinyin order: adds `members.name_order`, fills it for the members on file,

@@ -13,55 +13,74 @@ import VanguardCore
 /// of the alphabet (上海, whose customers sort under "shang"), and there the walk's 5,000 names
 /// are wasted (36 ms in the `sqlite3` shell, bench data set). A fragment that starts many names
 /// tries `NamePrefixSplit` first; if neither serves, the index is asked after all.
-/// Only fragments held by at least one name in a hundred walk; rarer ones ask the index at once
-/// (harbor, one in 170, bunched under "h", lost 45 ms to a wasted walk of 10,000 names).
+/// Only fragments held by at least one name in a hundred walk; rarer ones ask the index
+/// (harbor, one in 170, bunched under "h", lost 45 ms to a wasted walk of 10,000 names). On
+/// SQLite a rarer one held by many names all the same (harbor: 10,000 to read and sort, 50 ms)
+/// tries `NamePrefixSplit` first: such names mostly start with it.
 enum CommonFragmentWalk {
-    /// Names walked at most (each a row read and a LIKE) before the index is asked instead.
-    static let window = 5_000
-    /// The least share of customers holding a fragment for it to walk.
-    static let leastShare = 0.01
+    /// How far each way goes; an application's own (`Application.fragmentSearchLimits`), so a
+    /// test can reach every way with a few thousand customers.
+    struct Limits: Sendable {
+        /// Names walked at most (each a row read and a LIKE) before the index is asked instead.
+        var window = 5_000
+        /// The least share of customers holding a fragment for it to walk.
+        var leastShare = 0.01
+        /// The most matches not starting with the fragment that `NamePrefixSplit` reads; a
+        /// fragment held by no more names than this is read and sorted whole at the same cost.
+        var mostOthers = 2_000
+    }
 
     /// The list's rows (the page and one more) for the name fragment `text`, or nil when the
     /// index is the better way: a rare fragment, another sort, phone digits or a credit code
     /// (searched in other columns too), or no full page within the window.
     static func page(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer]? {
         guard list.sortField == "name", let sql = req.db as? any SQLDatabase, !CustomerList.looksLikePhone(text), !CustomerList.looksLikeCode(text) else { return nil }
+        let limits = req.application.fragmentSearchLimits
         // Common: at least one name in a hundred, and enough that, spread evenly, the window would
         // hold the page twice over.
-        let share = max(leastShare, Double(2 * (list.limit + 1)) / Double(window))
+        let share = max(limits.leastShare, Double(2 * (list.limit + 1)) / Double(limits.window))
         if sql.isPostgres {
             let shares = try await req.application.commonSearchTokens.shares(sql: sql, now: req.now)
             guard commonOnPostgres(text, share: share, shares: shares) else { return nil }
-            if let rows = try await NamePrefixSplit.pageOnPostgres(text, shares: shares, req: req, scope: scope, list: list, strict: strict) { return rows }
+            if let rows = try await NamePrefixSplit.pageOnPostgres(text, shares: shares, req: req, scope: scope, list: list, strict: strict, limits: limits) { return rows }
         } else {
-            guard try await commonOnSQLite(text, share: share, sql: sql) else { return nil }
-            if let rows = try await NamePrefixSplit.pageOnSQLite(text, req: req, scope: scope, list: list, strict: strict, sql: sql) { return rows }
+            let held = try await heldOnSQLite(text, share: share, sql: sql)
+            guard held.common || held.found > limits.mostOthers else { return nil }
+            if let rows = try await NamePrefixSplit.pageOnSQLite(text, req: req, scope: scope, list: list, strict: strict, sql: sql, limits: limits) { return rows }
+            guard held.common else { return nil }
         }
-        // The window's far end, read from the name index alone (deleted rows count, ids only).
-        let edge = try await list.sorted(from: Customer.query(on: req.db).withDeleted().inSalesScope(scope), column: "name_order")
-            .field(\.$id).field(\.$nameOrder).offset(window - 1).limit(1).first()
+        let edge = try await windowEdge(of: Customer.query(on: req.db).withDeleted().inSalesScope(scope), list: list, window: limits.window)
         let q = Customer.query(on: req.db).inSalesScope(scope)
         try CustomerList.filter(q, req, strict: strict, nameMatch: .rowByRow)
-        if let edge {
-            if list.descending { q.filter(\.$nameOrder >= edge.nameOrder) } else { q.filter(\.$nameOrder <= edge.nameOrder) }
-        }
+        if let edge { bound(q, to: edge, descending: list.descending) }
         let rows = try await list.apply(to: q, column: "name_order").all()
         // Without an edge the walk saw every name after the cursor: its answer is whole.
         return edge == nil || rows.count > list.limit ? rows : nil
     }
 
-    /// SQLite's index counts the fragment's matches, and stops at the number that makes it
-    /// common, so asking costs little even for a fragment every name holds. The count and the
+    /// The far end of a walk of `window` of `names` after the list's cursor, read from the name
+    /// index alone (pass deleted rows too: ids only); nil when fewer follow.
+    static func windowEdge(of names: QueryBuilder<Customer>, list: ListRequest, window: Int) async throws -> Customer? {
+        try await list.sorted(from: names, column: "name_order").field(\.$id).field(\.$nameOrder).offset(window - 1).limit(1).first()
+    }
+
+    /// Keeps `q` to the names up to a walk's far end.
+    static func bound(_ q: QueryBuilder<Customer>, to edge: Customer, descending: Bool) {
+        if descending { q.filter(\.$nameOrder >= edge.nameOrder) } else { q.filter(\.$nameOrder <= edge.nameOrder) }
+    }
+
+    /// SQLite's index counts the fragment's matches (`found`), and stops at the number that makes
+    /// it common, so asking costs little even for a fragment every name holds. The count and the
     /// file's size are one statement.
-    static func commonOnSQLite(_ text: String, share: Double, sql: any SQLDatabase) async throws -> Bool {
-        guard let match = CustomerSearch.sqliteMatch(text) else { return false }
+    static func heldOnSQLite(_ text: String, share: Double, sql: any SQLDatabase) async throws -> (found: Int, common: Bool) {
+        guard let match = CustomerSearch.sqliteMatch(text) else { return (0, false) }
         let counted = try await sql.raw("""
             WITH file AS (SELECT CAST(COALESCE(MAX(rowid), 0) * \(bind: share) AS INTEGER) + 1 AS common FROM customers)
             SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH \(bind: match) LIMIT (SELECT common FROM file))) AS found,
                    (SELECT common FROM file) AS common
             """).first()
         let found = try counted?.decode(column: "found", as: Int.self) ?? 0, common = try counted?.decode(column: "common", as: Int.self) ?? 1
-        return found >= common
+        return (found, found >= common)
     }
 
     /// PostgreSQL's index cannot stop counting early (its matches come as one bitmap), but its
@@ -97,6 +116,13 @@ final class CommonSearchTokens: Sendable {
 
 extension Application {
     private struct CommonSearchTokensKey: StorageKey { typealias Value = CommonSearchTokens }
+    private struct FragmentSearchLimitsKey: StorageKey { typealias Value = CommonFragmentWalk.Limits }
+
+    /// The defaults unless a test set its own.
+    var fragmentSearchLimits: CommonFragmentWalk.Limits {
+        get { storage[FragmentSearchLimitsKey.self] ?? .init() }
+        set { storage[FragmentSearchLimitsKey.self] = newValue }
+    }
 
     /// Set up once in `configure`, before the server takes requests.
     var commonSearchTokens: CommonSearchTokens {

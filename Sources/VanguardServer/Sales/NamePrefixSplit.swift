@@ -15,23 +15,26 @@ import VanguardCore
 ///   such a fragment, read and sorted as usual. SQLite's FTS5 knows token positions
 ///   (`NOT ^"…"`); PostgreSQL's index holds each name's first pair marked (`'上海' & !'^上海'`,
 ///   `CustomerSearch.firstPairMark`), so there the fragment is two characters.
-/// The page is the first rows of both, merged. For fragments of common Chinese characters.
+/// The page is the first rows of both, merged. For fragments of common Chinese characters,
+/// ASCII letters and digits (Harbor names start with it too), and on SQLite for a fragment held
+/// by more names than the others' most as well as for a common one (`CommonFragmentWalk`).
 enum NamePrefixSplit {
-    /// The most matches not starting with the fragment read this way. Counting to it costs a
-    /// fragment spread over the names (科技) 2–4 ms at 5,000 (release build, bench data set).
-    static let mostOthers = 2_000
     /// PostgreSQL: the least share of a pair's names that start with it for the split to serve
     /// (its index cannot stop counting early, so its statistics decide).
     static let leastStartingShare = 0.9
 
-    /// The list's rows (the page and one more), or nil when the split does not serve: not Chinese
-    /// characters, or too many matches elsewhere in the names.
-    static func pageOnSQLite(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool, sql: any SQLDatabase) async throws -> [Customer]? {
-        guard let (prefix, notStarting) = split(text) else { return nil }
+    /// The list's rows (the page and one more), or nil when the split does not serve: other
+    /// characters (`split`), or more than `limits.mostOthers` matches elsewhere in the names.
+    /// Counting to that costs a fragment spread over the names (科技) 2–4 ms at 5,000 (release
+    /// build, bench data set).
+    static func pageOnSQLite(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool, sql: any SQLDatabase,
+                             limits: CommonFragmentWalk.Limits) async throws -> [Customer]? {
+        guard let lead = split(text) else { return nil }
+        let mostOthers = limits.mostOthers
         // The others' row ids at once, as one JSON array: the index is asked once, not again for the rows.
         let found = try await sql.raw("""
             SELECT COUNT(*) AS n, json_group_array(rowid) AS ids
-            FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: notStarting) LIMIT \(unsafeRaw: String(mostOthers)))
+            FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: lead.others) LIMIT \(unsafeRaw: String(mostOthers)))
             """).first()
         guard let found, try found.decode(column: "n", as: Int.self) < mostOthers else { return nil }
         let ids = try found.decode(column: "ids", as: String.self)
@@ -42,14 +45,15 @@ enum NamePrefixSplit {
             elsewhere.filter(.sql(SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT value FROM json_each(\(bind: ids)))")))
             others = try await list.apply(to: elsewhere, column: "name_order").all()
         }
-        return try await merged(starting: prefix, others: others, req: req, scope: scope, list: list, strict: strict)
+        return try await merged(lead, others: others, req: req, scope: scope, list: list, strict: strict, window: limits.window)
     }
 
     /// The same on PostgreSQL, for two characters that start at least `leastStartingShare` of the
     /// names holding them, by the index's statistics (`shares`, as `CommonSearchTokens` reads them).
-    static func pageOnPostgres(_ text: String, shares: [String: Double], req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer]? {
+    static func pageOnPostgres(_ text: String, shares: [String: Double], req: Request, scope: RecordScope, list: ListRequest, strict: Bool,
+                               limits: CommonFragmentWalk.Limits) async throws -> [Customer]? {
         let pair = CustomerSearch.normalized(text)
-        guard pair.count == 2, let (prefix, _) = split(text) else { return nil }
+        guard pair.count == 2, let lead = split(text) else { return nil }
         guard let holding = shares[pair], let starting = shares[CustomerSearch.firstPairMark + pair], starting >= leastStartingShare * holding else { return nil }
         // The planner takes the pair and its marked form as independent (导入: 65 % and 65 % of the
         // names, so 23 % holding it elsewhere, where none do) and walked the whole name index in
@@ -60,34 +64,61 @@ enum NamePrefixSplit {
             try CustomerList.filter(elsewhere, req, strict: strict, nameMatch: .indexNotStarting)
             return try await list.apply(to: elsewhere, column: "name_order").all()
         }
-        return try await merged(starting: prefix, others: others, req: req, scope: scope, list: list, strict: strict)
+        return try await merged(lead, others: others, req: req, scope: scope, list: list, strict: strict, window: limits.window)
     }
 
-    /// The first rows of the names starting with `prefix` and of `others`, in the list's order.
-    private static func merged(starting prefix: String, others: [Customer], req: Request, scope: RecordScope, list: ListRequest,
-                               strict: Bool) async throws -> [Customer] {
-        let starting = Customer.query(on: req.db).inSalesScope(scope)
+    /// The first rows of the names starting with the lead and of `others`, in the list's order;
+    /// nil when a lead shorter than the fragment ("summ" of "summit", which "Summer" names start
+    /// with too) leaves no full page within `window` names.
+    private static func merged(_ lead: Lead, others: [Customer], req: Request, scope: RecordScope, list: ListRequest,
+                               strict: Bool, window: Int) async throws -> [Customer]? {
+        func leading(_ q: QueryBuilder<Customer>) -> QueryBuilder<Customer> {
+            q.filter(\.$nameOrder >= lead.prefix).filter(\.$nameOrder < lead.prefix + "\u{10FFFF}")
+        }
+        let starting = leading(Customer.query(on: req.db).inSalesScope(scope))
         try CustomerList.filter(starting, req, strict: strict, nameMatch: .rowByRow)
-        starting.filter(\.$nameOrder >= prefix).filter(\.$nameOrder < prefix + "\u{10FFFF}")
+        let edge = lead.whole ? nil : try await CommonFragmentWalk.windowEdge(of: leading(Customer.query(on: req.db).withDeleted().inSalesScope(scope)), list: list, window: window)
+        if let edge { CommonFragmentWalk.bound(starting, to: edge, descending: list.descending) }
+        let first = try await list.apply(to: starting, column: "name_order").all()
+        if edge != nil, first.count <= list.limit { return nil }
         var seen = Set<UUID>()
-        let rows = try await (list.apply(to: starting, column: "name_order").all() + others).filter { seen.insert($0.id!).inserted }.sorted { listOrder($0, $1, descending: list.descending) }
+        let rows = (first + others).filter { seen.insert($0.id!).inserted }.sorted { listOrder($0, $1, descending: list.descending) }
         return Array(rows.prefix(list.limit + 1))
     }
 
-    /// The key every name starting with `text` starts with, and the FTS5 query for the matches
-    /// whose search text does not start with it; nil unless `text` is two or more common Chinese
-    /// characters, none repeated before the last. (Tokens are a name's pairs in order, repeats
-    /// left out: with a character repeated, a name's tokens could start with the fragment's pairs
-    /// while the name does not: 海海海星 holds 海海 海星 for 海海星. Common: U+4E00–U+9FA5, which
-    /// FTS5's tokenizer, from Unicode 6.1, takes as letters; later ones split its tokens.)
-    static func split(_ text: String) -> (prefix: String, others: String)? {
+    /// Where the names starting with a fragment's lead sort (`prefix`, a key's start), the FTS5
+    /// query for the fragment's matches whose tokens do not start with the lead's (`others`),
+    /// and whether the lead is the whole fragment.
+    struct Lead: Equatable {
+        let prefix: String, others: String, whole: Bool
+    }
+
+    /// The key every name starting with the fragment's lead starts with, and the FTS5 query for
+    /// the matches whose search text does not start with that lead; nil unless the fragment is
+    /// ASCII letters and digits or common Chinese characters, and its lead has two or more.
+    /// The lead is the fragment up to its first repeated character, that one included ("summ" of
+    /// "summit"): tokens are a name's pairs in order, repeats left out, so with a character
+    /// repeated before the last a name's tokens could start with the fragment's pairs while the
+    /// name does not (海海海星 holds 海海 海星 for 海海星; Summmit's su um mm mi it are summit's).
+    /// Common Chinese: U+4E00–U+9FA5, which FTS5's tokenizer, from Unicode 6.1, takes as letters
+    /// (later ones split its tokens). FTS5 folds accents (ä as a); the key does too, and
+    /// `SalesTests › keyFoldsAsSearchIndex` checks every character both fold to a letter or digit.
+    static func split(_ text: String) -> Lead? {
         let chars = Array(CustomerSearch.normalized(text))
-        guard chars.count >= 2, Set(chars.dropLast()).count == chars.count - 1,
-              chars.allSatisfy({ $0.unicodeScalars.count == 1 && (0x4E00...0x9FA5).contains($0.unicodeScalars.first!.value) }) else { return nil }
-        let (pairs, _) = CustomerSearch.terms(text)
-        guard let all = CustomerSearch.sqliteMatch(text) else { return nil }
-        let prefix = String(PinyinOrder.key(String(chars)).split(separator: "\u{1}", omittingEmptySubsequences: false)[0])
-        return (prefix, "(\(all)) NOT ^\"\(pairs.joined(separator: " "))\"")
+        guard chars.allSatisfy({ $0.unicodeScalars.count == 1 && searchable($0.unicodeScalars.first!.value) }) else { return nil }
+        var distinct = Set<Character>(), lead = 0
+        while lead < chars.count, distinct.insert(chars[lead]).inserted { lead += 1 }
+        lead = min(lead + 1, chars.count)
+        guard lead >= 2, let all = CustomerSearch.sqliteMatch(text) else { return nil }
+        let leading = String(chars[..<lead])
+        let (pairs, _) = CustomerSearch.terms(leading)
+        let prefix = String(PinyinOrder.key(leading).split(separator: "\u{1}", omittingEmptySubsequences: false)[0])
+        return Lead(prefix: prefix, others: "(\(all)) NOT ^\"\(pairs.joined(separator: " "))\"", whole: lead == chars.count)
+    }
+
+    /// Lower-case ASCII letters and digits (as `CustomerSearch.normalized` leaves them), and common Chinese characters.
+    private static func searchable(_ v: UInt32) -> Bool {
+        (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) || (0x4E00...0x9FA5).contains(v)
     }
 
     /// The list's order: the key, then the id as both databases compare it (its bytes).

@@ -104,25 +104,37 @@ struct NameOrderColumn {
     }
 }
 
-/// Makes `table`'s keys again for the names that hold a character other than ASCII, the common
-/// Chinese characters, Chinese punctuation and full-width ASCII: the only names whose key
-/// changed when `PinyinOrder.key` came to leave out what the customer search leaves out (Ⓐ,
-/// ideographs of CJK extensions H and I). Found in one pass of the database's own pattern match;
-/// a key that comes out the same is left alone.
-struct RekeyUncommonNames: AsyncMigration {
+/// Makes `table`'s keys again for the names holding a character whose key `PinyinOrder.key`
+/// changed, found in one pass of the database's own pattern match (a character class, the same
+/// for SQLite's GLOB and PostgreSQL's regular expressions); a key that comes out the same is left
+/// alone. The old keys are not kept: they put such names where the list should not have.
+struct RekeyNames: AsyncMigration {
+    let name: String
     let table: String
-    var name: String { "RekeyUncommonNames(\(table))" }
+    /// The characters, as a pattern's class.
+    let holding: String
+
+    /// Names holding a character other than ASCII, the common Chinese characters, Chinese
+    /// punctuation and full-width ASCII: the only ones whose key changed when the key came to
+    /// leave out what the customer search leaves out (Ⓐ, ideographs of CJK extensions H and I).
+    static func uncommon(_ table: String) -> RekeyNames {
+        RekeyNames(name: "RekeyUncommonNames(\(table))", table: table, holding: "[^ -~一-鿿　-〿！-～]")
+    }
+
+    /// Names holding the long s (ſ, ẛ), which the key came to take as s, as the customer search does.
+    static func longS(_ table: String) -> RekeyNames {
+        RekeyNames(name: "RekeyLongS(\(table))", table: table, holding: "[ſẛ]")
+    }
 
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
-        let uncommon: SQLQueryString = sql.isPostgres ? "name ~ '[^ -~一-鿿　-〿！-～]'" : "name GLOB '*[^ -~一-鿿　-〿！-～]*'"
-        for row in try await sql.raw("SELECT id, name, name_order FROM \(ident: table) WHERE " + uncommon).all() {
+        let condition: SQLQueryString = sql.isPostgres ? "name ~ '\(unsafeRaw: holding)'" : "name GLOB '*\(unsafeRaw: holding)*'"
+        for row in try await sql.raw("SELECT id, name, name_order FROM \(ident: table) WHERE " + condition).all() {
             let key = PinyinOrder.key(try row.decode(column: "name", as: String.self))
             guard Array(key.utf8) != Array(try row.decode(column: "name_order", as: String.self).utf8) else { continue }
             try await sql.raw("UPDATE \(ident: table) SET name_order = \(bind: key) WHERE id = \(bind: try row.decode(column: "id", as: UUID.self))").run()
         }
     }
 
-    /// The old keys are not kept: they differed only in symbols the list now leaves out.
     func revert(on database: any Database) async throws {}
 }
