@@ -295,9 +295,9 @@ struct SalesTests {
                 #expect(try await listed(q(fragment), token: team.salesRep.token) == expected(fragment, owner: rep), "\(fragment)")
             }
             #expect(try await listed(q("HARBOR"), token: admin, limit: 5) == expected("harbor", count: 15))
-            // A large file where nothing is common (SQLite then splits a fragment many names hold),
-            // few others are read, and a lead shorter than its fragment walks 100 names at most:
-            // every answer stays the same whichever way it is found.
+            // A large file where nothing is common, few others are read (so the split serves
+            // harbor alone), and a lead shorter than its fragment walks 100 names at most: every
+            // answer stays the same whichever way it is found.
             world.app.fragmentSearchLimits = .init(window: 100, leastShare: 0.5, mostOthers: 5)
             for fragment in ["harbor", "summit", "上海", "科技", "公司"] {
                 #expect(try await listed(q(fragment), token: admin) == expected(fragment), "\(fragment)")

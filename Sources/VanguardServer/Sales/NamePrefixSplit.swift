@@ -16,8 +16,8 @@ import VanguardCore
 ///   (`NOT ^"…"`); PostgreSQL's index holds each name's first pair marked (`'上海' & !'^上海'`,
 ///   `CustomerSearch.firstPairMark`), so there the fragment is two characters.
 /// The page is the first rows of both, merged. For fragments of common Chinese characters,
-/// ASCII letters and digits (Harbor names start with it too), and on SQLite for a fragment held
-/// by more names than the others' most as well as for a common one (`CommonFragmentWalk`).
+/// ASCII letters and digits (Harbor names start with it too); on SQLite for any such fragment,
+/// common or not, on PostgreSQL for a common pair (`CommonFragmentWalk`).
 enum NamePrefixSplit {
     /// PostgreSQL: the least share of a pair's names that start with it for the split to serve
     /// (its index cannot stop counting early, so its statistics decide).
