@@ -382,6 +382,14 @@ struct SalesTests {
                 #expect(try await plan("SELECT id FROM customers WHERE uscc IN (\(bind: code), \(bind: "X"))").contains("customers_uscc"))
                 #expect(try await plan("SELECT id FROM customers WHERE uscc >= \(bind: "9135") AND uscc < \(bind: "9135\u{7F}")").contains("customers_uscc"))
                 #expect(try await plan("SELECT id FROM contacts WHERE email IN (\(bind: "a@b.cn"), \(bind: "c@d.cn"))").contains("contacts_email"))
+                // Phone digits: a customer's own phone through the search index, contacts' through their phone index.
+                let phone = CustomerList.phoneConditions("13800138000", dialect: sql.dialect.name)
+                #expect(phone.count == 2)
+                let own = try await plan("SELECT id FROM customers WHERE " + phone[0])
+                #expect(own.contains(sql.isPostgres ? "customers_search_lexemes" : "customer_search") && !own.contains("SCAN customers"), "\(own)")
+                let contacts = try await plan("SELECT id FROM customers WHERE " + phone[1])
+                // PostgreSQL: the contacts' answer found once (an init plan), so it can join the other indexes' answers.
+                #expect(contacts.contains(sql.isPostgres ? "InitPlan" : "COVERING INDEX contacts_phone_key"), "\(contacts)")
                 if sql.isPostgres {
                     for fragment in ["星辰光", "星", "harbor"] {
                         let condition = try #require(CustomerSearch.condition(fragment, dialect: "postgresql"))

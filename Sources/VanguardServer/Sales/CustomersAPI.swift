@@ -165,9 +165,8 @@ enum CustomerList {
                         or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
                     }
                 }
-                if looksLikePhone, let pattern = likePattern(DuplicateCustomers.phoneKey(text)) {
-                    or.filter(.sql(SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\'")))
-                    or.filter(.sql(SQLQueryString("\(ident: Customer.schema).id IN (SELECT customer_id FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\' AND deleted_at IS NULL)")))
+                if looksLikePhone {
+                    for condition in phoneConditions(DuplicateCustomers.phoneKey(text), dialect: dialect) { or.filter(.sql(condition)) }
                 }
                 // A credit code: letters and digits, with a digit among them; a range on the index, not a scan.
                 if looksLikeCode(text) {
@@ -183,6 +182,30 @@ enum CustomerList {
         if let v = try req.queryChoice("kind", from: CustomerKind.allCases.map(\.rawValue), strict: strict) { q.filter(\.$kind == v) }
         if let v = try req.queryText("industry", max: 50) { q.filter(\.$industry == v) }
         if let v = try req.queryText("region", max: 100) { q.filter(\.$region == v) }
+    }
+
+    /// Customers whose phone or a contact's holds `digits`, each a condition the database finds
+    /// through an index, so the search's other conditions (name, credit code) can be read the
+    /// same way and the matches joined (`LIKE` on every phone read every customer in name order
+    /// for a rare number: 4.5 s at 1.8 M customers, SQLite).
+    /// - The customer's own phone: its digit pairs are in the search index (`CustomerSearch.document`),
+    ///   which finds the candidates; `LIKE` keeps the phones holding the digits.
+    /// - A contact's: on SQLite the contacts' phone index is read whole (it is narrower than
+    ///   the table: 140 ms for 900,000 contacts instead of 240 ms) and contact rows only for its
+    ///   matches; on PostgreSQL the contacts are read in parallel. No index finds digits inside
+    ///   a number; that scan is what is left (0.14–0.24 s at 0.9–1.9 M contacts).
+    static func phoneConditions(_ digits: String, dialect: String) -> [SQLQueryString] {
+        guard let pattern = likePattern(digits) else { return [] }
+        let own = SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\'")
+        let customers = CustomerSearch.condition(digits, dialect: dialect).map { $0 + SQLQueryString(" AND ") + own } ?? own
+        let matching = dialect == "postgresql"
+            ? SQLQueryString("SELECT customer_id FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\' AND deleted_at IS NULL")
+            : SQLQueryString("SELECT customer_id FROM \(ident: Contact.schema) WHERE rowid IN (SELECT rowid FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\') AND deleted_at IS NULL")
+        // PostgreSQL: as an array found once, so its planner can join the key index's answer with
+        // the search index's (an IN subquery it tested row by row, in name order: 45 s at 2.9 M).
+        let among = dialect == "postgresql" ? SQLQueryString("\(ident: Customer.schema).id = ANY(ARRAY(") + matching + SQLQueryString("))")
+                                            : SQLQueryString("\(ident: Customer.schema).id IN (") + matching + SQLQueryString(")")
+        return [customers, among]
     }
 
     /// Phone digits: searched in customers' and contacts' phone keys too.
