@@ -42,6 +42,8 @@ struct MarketingLeadSignUpTests {
             #expect(results[8] == .limited(retryAfterSeconds: 60))
             #expect(try await Customer.query(on: world.db).filter(\.$source == "campaign").count() == 7, "王芳, 李雷 and five from the flood")
             #expect(try await Contact.query(on: world.db).filter(\.$customer.$id == wang.customer).count() == 1)
+            let prospect = try #require(try await Customer.find(wang.customer, on: world.db))
+            #expect(prospect.searchText.split(separator: " ").contains("0013"), "the customer search finds the prospect by the mobile given (its four-digit groups)")
             #expect(try await CampaignTouch.query(on: world.db).count() == 8, "every kept post is a touch; the slowed one is not")
             let leads = try await world.api(.GET, "/api/v1/campaigns/\(c.id)/evaluation", token: p.member.token).json(CampaignEvaluationDTO.self)
             #expect(leads.leads == 7, "the roll-up counts each prospect once")

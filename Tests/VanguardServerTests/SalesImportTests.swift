@@ -34,11 +34,16 @@ struct SalesImportTests {
         ]
         for parts in samples {
             #expect(CustomerSearch.fastDocument(parts) == general(parts), "\(parts)")
-            #expect(CustomerSearch.document(name: parts[0], phone: parts.count > 1 ? parts[1] : nil, uscc: parts.count > 2 ? parts[2] : nil)
-                    == general([parts[0]] + [parts.count > 1 ? DuplicateCustomers.phoneKey(parts[1]) : nil, parts.count > 2 ? parts[2] : nil].compactMap { $0 }))
+            // The name's pairs, then each phone's groups of four digits, each once.
+            let keys = parts.dropFirst().map(DuplicateCustomers.phoneKey)
+            var groups: [String] = []
+            for group in keys.flatMap(PhoneDigitGroups.all) where !groups.contains(group) { groups.append(group) }
+            #expect(CustomerSearch.document(name: parts[0], phoneKeys: keys) == ([general([parts[0]])].filter { !$0.isEmpty } + groups).joined(separator: " "), "\(parts)")
         }
+        #expect(CustomerSearch.document(name: "上海星辰", phoneKeys: ["02112345678", "13812345678"])
+                == "上海 海星 星辰 辰 0211 2112 1123 1234 2345 3456 4567 5678 1381 3812 8123", "a contact's number shares groups with the customer's")
         #expect(CustomerSearch.fastDocument(["İstanbul Café"]) == nil, "other letters take the general path")
-        #expect(CustomerSearch.document(name: "İstanbul Café", phone: nil, uscc: nil) == general(["İstanbul Café"]))
+        #expect(CustomerSearch.document(name: "İstanbul Café", phoneKeys: []) == general(["İstanbul Café"]))
     }
 
     @Test("the values already on file are found all at once: quotes, backslashes, Chinese, thousands of them, deleted rows only when asked")
@@ -87,7 +92,7 @@ struct SalesImportTests {
             twin.record.name = "苏州吴江丝绸二厂"
             twin.nameKey = DuplicateCustomers.nameKey(twin.record.name)
             (twin.record.phone, twin.phoneKey, twin.record.uscc) = (nil, nil, nil)
-            twin.searchText = CustomerSearch.document(name: twin.record.name, phone: nil, uscc: nil)
+            twin.searchText = CustomerSearch.document(name: twin.record.name, phoneKeys: [])
             twin.record.notes = "第一行\n第二行\t制表 C:\\新建\r\\N 结束"  // the COPY text format's own characters
             let contact = NewContact(id: UUID.timeOrdered(), customerId: twin.record.id, name: "王厂长", title: "厂长", mobile: "13800001111",
                                      email: "wang@example.cn", isPrimary: true)

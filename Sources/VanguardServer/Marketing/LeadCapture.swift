@@ -170,7 +170,7 @@ enum LeadCapture {
         c.score = classification.score(ProspectFacts(size: nil, expectedAnnualYuan: 0, source: .campaign))
         c.customerClass = classification.classFor(score: c.score)
         c.email = d.company == nil ? d.email : nil
-        c.searchText = CustomerSearch.document(name: c.name, phone: nil, uscc: nil)
+        c.searchText = CustomerSearch.document(name: c.name, phoneKeys: [d.mobile.map(DuplicateCustomers.phoneKey)].compactMap { $0 })
         c.version = 1
         let p = Contact()
         p.id = match.contact

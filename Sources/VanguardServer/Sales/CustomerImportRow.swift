@@ -94,7 +94,7 @@ extension CustomerImport {
             row.ownerAllowed = AccessPolicy.decide(actor, .create, .salesRecord(facts)).isAllowed
             row.errors = e
             guard building, e.isEmpty, row.contactErrors.isEmpty else { return row }
-            let customer = customer(input, key: key, owner: owner)
+            let customer = customer(input, key: key, owner: owner, contactMobile: contact?.mobile.applied(to: nil))
             let record = customer.record
             let newContact = contact.map { c in
                 NewContact(id: UUID.timeOrdered(), customerId: record.id, name: c.name!, title: c.title ?? "", mobile: c.mobile.applied(to: nil),
@@ -107,7 +107,8 @@ extension CustomerImport {
 
         private static let someCustomer = UUID.timeOrdered()
 
-        private func customer(_ input: CustomerInput, key: String, owner: UUID?) -> NewCustomer {
+        /// The new customer; its search text holds its contact's mobile too (`CustomerSearch.document`).
+        private func customer(_ input: CustomerInput, key: String, owner: UUID?, contactMobile: String?) -> NewCustomer {
             let name = input.name!.trimmingWhitespace()
             let size = input.size.applied(to: nil).flatMap { $0.isEmpty ? nil : $0 }
             let source = input.source!, expected = input.expectedAnnualYuan ?? 0
@@ -121,8 +122,9 @@ extension CustomerImport {
                 score: score, customerClass: rules.classFor(score: score), phone: phone,
                 email: input.email.applied(to: nil).flatMap { $0.isEmpty ? nil : $0.lowercased() },
                 address: input.address ?? "", notes: input.notes ?? "", ownerId: owner, version: 1, createdAt: stamp, updatedAt: stamp)
-            return NewCustomer(record: record, nameKey: key, phoneKey: phone.map(DuplicateCustomers.phoneKey),
-                               searchText: CustomerSearch.document(name: name, phone: phone, uscc: uscc))
+            let phoneKey = phone.map(DuplicateCustomers.phoneKey)
+            return NewCustomer(record: record, nameKey: key, phoneKey: phoneKey,
+                               searchText: CustomerSearch.document(name: name, phoneKeys: [phoneKey, contactMobile.map(DuplicateCustomers.phoneKey)].compactMap { $0 }))
         }
     }
 }

@@ -6,10 +6,11 @@ import VanguardCore
 
 /// Fast search in a large customer file (issue 4: a name fragment in under 30 ms at a million
 /// customers). Chinese names have no spaces, and the most common searches are two characters
-/// ("星辰"), shorter than a trigram index serves; so every customer carries its name, phone and
-/// credit code as overlapping two-character tokens ("上海星辰" → "上海 海星 星辰 辰"), indexed by
-/// SQLite's FTS5 or PostgreSQL's full-text GIN index. A search asks the index for rows holding
-/// every pair of the fragment, then checks the fragment itself, so the answer is exact.
+/// ("星辰"), shorter than a trigram index serves; so every customer carries its name as
+/// overlapping two-character tokens ("上海星辰" → "上海 海星 星辰 辰") and its phones as groups of
+/// four digits, indexed by SQLite's FTS5 or PostgreSQL's full-text GIN index. A search asks the
+/// index for rows holding every token of the fragment, then checks the fragment itself, so the
+/// answer is exact.
 enum CustomerSearch {
     /// Lower case, full-width made half-width, only letters and digits.
     static func normalized(_ text: String) -> String {
@@ -37,12 +38,48 @@ enum CustomerSearch {
         return out
     }
 
-    /// What the index holds for a customer.
-    static func document(name: String, phone: String?, uscc: String?) -> String {
-        let parts = [name] + [phone.map(DuplicateCustomers.phoneKey), uscc].compactMap { $0 }
-        if let fast = fastDocument(parts) { return fast }
+    /// What the index holds for a customer: its name's pairs (the first pair first: PostgreSQL's
+    /// index marks it, `postgresLexemes`), then the four-digit groups (`PhoneDigitGroups`) of its
+    /// own phone and of every contact's on file, deleted ones too: one can come back from the
+    /// recycle bin, and the search checks live contacts' digits itself. `phoneKeys`: digits only
+    /// (`DuplicateCustomers.phoneKey`). Credit codes are not in it: they are found by their prefix
+    /// on their own index, and their pairs were half of a document for nothing.
+    static func document(name: String, phoneKeys: [String]) -> String {
+        var text = fastDocument([name]) ?? namePairs(name)
         var seen = Set<String>()
-        return parts.flatMap(tokens).filter { seen.insert($0).inserted }.joined(separator: " ")
+        for key in phoneKeys {
+            for group in PhoneDigitGroups.all(key) where seen.insert(group).inserted {
+                if !text.isEmpty { text += " " }
+                text += group
+            }
+        }
+        return text
+    }
+
+    /// `document` for a customer on file, with the phones of its contacts on file.
+    static func document(for c: Customer, on db: any Database) async throws -> String {
+        let contacts = if let id = c.id { try await contactPhoneKeys(id, on: db) } else { [String]() }
+        return document(name: c.name, phoneKeys: [c.phoneKey].compactMap { $0 } + contacts)
+    }
+
+    /// The phone keys of a customer's contacts on file, deleted ones too (`document`).
+    static func contactPhoneKeys(_ customer: UUID, on db: any Database) async throws -> [String] {
+        try await Contact.query(on: db).withDeleted().filter(\.$customer.$id == customer).filter(\.$phoneKey != nil).all(\.$phoneKey).compactMap { $0 }
+    }
+
+    /// Makes a customer's document again after a contact's phone changed, written only if it
+    /// changed, and as the search text alone: the customer's record itself did not change.
+    static func refresh(_ customer: UUID, on db: any Database) async throws {
+        guard let c = try await Customer.query(on: db).withDeleted().filter(\.$id == customer).first() else { return }
+        let text = try await document(for: c, on: db)
+        guard text != c.searchText, let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("UPDATE \(ident: Customer.schema) SET search_text = \(bind: text) WHERE id = \(bind: customer)").run()
+    }
+
+    /// `document` for a name of any text.
+    private static func namePairs(_ name: String) -> String {
+        var seen = Set<String>()
+        return tokens(name).filter { seen.insert($0).inserted }.joined(separator: " ")
     }
 
     /// `document` for text made only of ASCII, full-width ASCII and common Chinese characters (almost
@@ -121,6 +158,22 @@ enum CustomerSearch {
         return SQLQueryString("\(unsafeRaw: postgresLexemes(Customer.schema + ".")) @@ \(bind: query)::tsquery")
     }
 
+    /// The index query for phone digits, four or more: the groups covering them
+    /// (`PhoneDigitGroups.covering`); with `nameToo`, or the digits' pairs, as a name holds them.
+    static func phoneCondition(_ digits: String, dialect: String, nameToo: Bool) -> SQLQueryString? {
+        let groups = PhoneDigitGroups.covering(digits)
+        guard !groups.isEmpty else { return nil }
+        let pairs = nameToo ? terms(digits).pairs : []
+        if dialect == "postgresql" {
+            var query = "(" + groups.map(lexeme).joined(separator: " & ") + ")"
+            if !pairs.isEmpty { query += " | (" + pairs.map(lexeme).joined(separator: " & ") + ")" }
+            return SQLQueryString("\(unsafeRaw: postgresLexemes(Customer.schema + ".")) @@ \(bind: query)::tsquery")
+        }
+        var match = "(" + groups.map { "\"\($0)\"" }.joined(separator: " AND ") + ")"
+        if !pairs.isEmpty { match += " OR (" + pairs.map { "\"\($0)\"" }.joined(separator: " AND ") + ")" }
+        return SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: match))")
+    }
+
     /// Marks a name's first pair among PostgreSQL's lexemes ("^上海"): tokens are letters and digits only.
     static let firstPairMark = "^"
 
@@ -145,9 +198,10 @@ struct AddCustomerSearch: AsyncMigration {
         try await database.schema(Customer.schema).field("search_text", .string, .required, .sql(.default(""))).update()
         guard let sql = database as? any SQLDatabase else { return }
         // Columns by name, not the `Customer` model: the model gains fields that later migrations add.
+        // Today's document (without contacts: `CustomerSearchPhoneGroups` adds them later).
         for row in try await sql.raw("SELECT id, name, phone, uscc FROM customers").all() {
-            let document = CustomerSearch.document(name: try row.decode(column: "name", as: String.self), phone: try row.decode(column: "phone", as: String?.self),
-                                                   uscc: try row.decode(column: "uscc", as: String?.self))
+            let document = CustomerSearch.document(name: try row.decode(column: "name", as: String.self),
+                                                   phoneKeys: [try row.decode(column: "phone", as: String?.self).map(DuplicateCustomers.phoneKey)].compactMap { $0 })
             try await sql.raw("UPDATE customers SET search_text = \(bind: document) WHERE id = \(bind: try row.decode(column: "id", as: UUID.self))").run()
         }
         if sql.dialect.name == "postgresql" {

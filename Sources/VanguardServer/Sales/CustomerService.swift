@@ -51,6 +51,7 @@ enum CustomerService {
         return try await req.db.writeTransaction { db in
             try await checkOwner(c, on: db)
             try await checkDuplicates(c, allowSimilar: allowDuplicates, on: db)
+            c.searchText = try await CustomerSearch.document(for: c, on: db)
             try await c.create(on: db)
             try await Audit.record(.create, "customer", id: c.id, label: c.name, before: Optional<CustomerDTO>.none, after: CustomerDTO(c), request: req, on: db)
             return c
@@ -67,6 +68,7 @@ enum CustomerService {
             try await db.requireVersion(Customer.schema, id: c.id, c.version)
             try await checkOwner(c, on: db)
             try await checkDuplicates(c, allowSimilar: true, on: db)
+            c.searchText = try await CustomerSearch.document(for: c, on: db)
             guard c.hasChanges else { return c }
             c.version += 1
             try await c.save(on: db)
@@ -125,12 +127,13 @@ enum CustomerService {
             if survivor.industry == nil { survivor.industry = duplicate.industry }
             if survivor.size == nil { survivor.size = duplicate.size }
             if survivor.phone == nil { survivor.phone = duplicate.phone; survivor.phoneKey = duplicate.phoneKey }
-            defer { survivor.searchText = CustomerSearch.document(name: survivor.name, phone: survivor.phone, uscc: survivor.uscc) }
             if survivor.email == nil { survivor.email = duplicate.email }
             if survivor.region.isEmpty { survivor.region = duplicate.region }
             if survivor.address.isEmpty { survivor.address = duplicate.address }
             if !duplicate.notes.isEmpty { survivor.notes = [survivor.notes, duplicate.notes].filter { !$0.isEmpty }.joined(separator: "\n\n") }
             if survivor.status == CustomerStatus.prospect.rawValue && duplicate.status == CustomerStatus.customer.rawValue { survivor.status = duplicate.status }
+            // With the phones of the contacts it took over.
+            survivor.searchText = try await CustomerSearch.document(for: survivor, on: db)
             survivor.version += 1
             try await survivor.save(on: db)
             let duplicateBefore = CustomerDTO(duplicate)
@@ -200,7 +203,6 @@ enum CustomerService {
         c.score = rules.score(ProspectFacts(size: c.size.flatMap(CustomerSize.init), expectedAnnualYuan: c.expectedAnnualYuan,
                                             source: SourceChannel(rawValue: c.source)))
         c.customerClass = rules.classFor(score: c.score)
-        c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
     }
 
     private static func checkDuplicates(_ c: Customer, allowSimilar: Bool, on db: any Database) async throws {

@@ -150,7 +150,8 @@ enum CustomerList {
 
     static func filter(_ q: QueryBuilder<Customer>, _ req: Request, strict: Bool, nameMatch: NameMatch = .index) throws {
         if let text = try req.queryText("q") {
-            let digits = looksLikePhone(text) ? DuplicateCustomers.phoneKey(text) : nil
+            let key = looksLikePhone(text) ? DuplicateCustomers.phoneKey(text) : ""
+            let digits = key.utf8.count >= PhoneDigitGroups.length ? key : nil
             let dialect = (req.db as? any SQLDatabase)?.dialect.name ?? "sqlite"
             // Digits alone: the name's index query is the phone's, so one serves both (PostgreSQL
             // ran it twice, 80–310 ms each, bench data set).
@@ -168,8 +169,8 @@ enum CustomerList {
                         or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
                     }
                 }
-                if let digits {
-                    for condition in phoneConditions(digits, dialect: dialect, name: nameWithPhone ? likePattern(text) : nil) { or.filter(.sql(condition)) }
+                if let digits, let condition = phoneCondition(digits, dialect: dialect, name: nameWithPhone ? likePattern(text) : nil) {
+                    or.filter(.sql(condition))
                 }
                 // A credit code: letters and digits, with a digit among them; a range on the index, not a scan.
                 if looksLikeCode(text) {
@@ -187,30 +188,19 @@ enum CustomerList {
         if let v = try req.queryText("region", max: 100) { q.filter(\.$region == v) }
     }
 
-    /// Customers whose phone or a contact's holds `digits`, each a condition the database finds
-    /// through an index, so the search's other conditions (name, credit code) can be read the
-    /// same way and the matches joined (`LIKE` on every phone read every customer in name order
-    /// for a rare number: 4.5 s at 1.8 M customers, SQLite).
-    /// - The customer's own phone: its digit pairs are in the search index (`CustomerSearch.document`),
-    ///   which finds the candidates; `LIKE` keeps the phones holding the digits.
-    /// - A contact's: on SQLite the contacts' phone index is read whole (it is narrower than
-    ///   the table: 140 ms for 900,000 contacts instead of 240 ms) and contact rows only for its
-    ///   matches; on PostgreSQL the contacts are read in parallel. No index finds digits inside
-    ///   a number; that scan is what is left (0.14–0.24 s at 0.9–1.9 M contacts).
-    /// `name`: a `LIKE` pattern for names as well, checked on the same candidates.
-    static func phoneConditions(_ digits: String, dialect: String, name: String? = nil) -> [SQLQueryString] {
-        guard let pattern = likePattern(digits) else { return [] }
-        var own = SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\'")
-        if let name { own = SQLQueryString("(") + own + SQLQueryString(" OR lower(\(ident: Customer.schema).name) LIKE \(bind: name) ESCAPE '\\')") }
-        let customers = CustomerSearch.condition(digits, dialect: dialect).map { $0 + SQLQueryString(" AND ") + own } ?? own
-        let matching = dialect == "postgresql"
-            ? SQLQueryString("SELECT customer_id FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\' AND deleted_at IS NULL")
-            : SQLQueryString("SELECT customer_id FROM \(ident: Contact.schema) WHERE rowid IN (SELECT rowid FROM \(ident: Contact.schema) WHERE phone_key LIKE \(bind: pattern) ESCAPE '\\') AND deleted_at IS NULL")
-        // PostgreSQL: as an array found once, so its planner can join the key index's answer with
-        // the search index's (an IN subquery it tested row by row, in name order: 45 s at 2.9 M).
-        let among = dialect == "postgresql" ? SQLQueryString("\(ident: Customer.schema).id = ANY(ARRAY(") + matching + SQLQueryString("))")
-                                            : SQLQueryString("\(ident: Customer.schema).id IN (") + matching + SQLQueryString(")")
-        return [customers, among]
+    /// Customers whose phone or a live contact's holds `digits`: the search index finds the
+    /// customers holding the digits' four-digit groups (`CustomerSearch.document` has their own
+    /// phone's and every contact's), then the digits themselves are checked. A contact's phone
+    /// had no index that finds digits inside a number: its search read every contact (0.14–0.24 s
+    /// at 0.9–1.9 M contacts), and digit pairs are in most numbers (45–310 ms).
+    /// `name`: a `LIKE` pattern for names as well, found by the digits' pairs in the same index query.
+    static func phoneCondition(_ digits: String, dialect: String, name: String? = nil) -> SQLQueryString? {
+        guard let pattern = likePattern(digits),
+              let indexed = CustomerSearch.phoneCondition(digits, dialect: dialect, nameToo: name != nil) else { return nil }
+        var held = SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' OR EXISTS (SELECT 1 FROM \(ident: Contact.schema) WHERE ")
+            + SQLQueryString("\(ident: Contact.schema).customer_id = \(ident: Customer.schema).id AND \(ident: Contact.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' AND \(ident: Contact.schema).deleted_at IS NULL)")
+        if let name { held = held + SQLQueryString(" OR lower(\(ident: Customer.schema).name) LIKE \(bind: name) ESCAPE '\\'") }
+        return indexed + SQLQueryString(" AND (") + held + SQLQueryString(")")
     }
 
     /// Phone digits: searched in customers' and contacts' phone keys too.

@@ -68,7 +68,7 @@ enum SalesDemo {
                 c.notes = ""
                 c.ownerMemberId = owner.id
                 c.version = 1
-                c.searchText = CustomerSearch.document(name: c.name, phone: c.phone, uscc: c.uscc)
+                c.searchText = ""
                 try await c.create(on: db)
                 for k in 0..<(1 + Int(rng.next() % 3)) {
                     let p = ContactService.new()
@@ -84,6 +84,8 @@ enum SalesDemo {
                     p.isPrimary = k == 0
                     try await p.create(on: db)
                 }
+                // Found by its contacts' mobiles too.
+                try await CustomerSearch.refresh(c.id!, on: db)
                 let needs = pick(["需要替换老旧设备，预算在第四季度", "希望缩短交付周期，关注售后响应", "计划扩建产线，需要整体方案", "对价格敏感，需要分期付款"])
                 var dealId: UUID?
                 if i % 3 != 2 {

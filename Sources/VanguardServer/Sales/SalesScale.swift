@@ -51,7 +51,7 @@ enum SalesScale {
                              SQLBind(String(name.prefix(2))), SQLBind(size), SQLBind(source), SQLBind(CustomerStatus.prospect.rawValue), SQLBind(annual), SQLBind(score),
                              SQLBind(rules.classFor(score: score)), SQLBind(phone), SQLBind(DuplicateCustomers.phoneKey(phone)), SQLLiteral.null, SQLBind(""), SQLBind(""),
                              SQLBind(owner), SQLLiteral.null, SQLBind(1), SQLBind(now), SQLBind(now), SQLLiteral.null,
-                             SQLBind(CustomerSearch.document(name: name, phone: phone, uscc: nil)), SQLBind(PinyinOrder.key(name))])
+                             SQLBind(CustomerSearch.document(name: name, phoneKeys: [DuplicateCustomers.phoneKey(phone)])), SQLBind(PinyinOrder.key(name))])
                 if rows.count == 1_000 { batches.append(rows); rows = [] }
             }
             if !rows.isEmpty { batches.append(rows) }

@@ -82,8 +82,8 @@ struct NameOrderColumn {
         while true {
             let rows = try await sql.raw("SELECT rowid AS r, name FROM \(ident: table) WHERE rowid > \(bind: after) ORDER BY rowid LIMIT \(unsafeRaw: String(Self.batch))").all()
             guard let last = rows.last else { return }
-            var pairs: [RowKey] = []
-            for row in rows { pairs.append(RowKey(row: try row.decode(column: "r", as: Int.self), key: PinyinOrder.key(try row.decode(column: "name", as: String.self)))) }
+            var pairs: [RowidText] = []
+            for row in rows { pairs.append(RowidText(row: try row.decode(column: "r", as: Int.self), text: PinyinOrder.key(try row.decode(column: "name", as: String.self)))) }
             let json = String(decoding: try JSONEncoder().encode(pairs), as: UTF8.self)
             try await sql.raw("""
                 UPDATE \(ident: table) SET name_order = j.value ->> 1 FROM json_each(\(bind: json)) AS j WHERE \(ident: table).rowid = j.value ->> 0
@@ -91,16 +91,17 @@ struct NameOrderColumn {
             after = try last.decode(column: "r", as: Int.self)
         }
     }
+}
 
-    /// A row and its key as the JSON pair `[rowid, "key"]`.
-    private struct RowKey: Encodable {
-        let row: Int
-        let key: String
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.unkeyedContainer()
-            try c.encode(row)
-            try c.encode(key)
-        }
+/// An SQLite row and a text for it as the JSON pair `[rowid, "text"]`: a batch of them goes as one
+/// JSON array, read by `json_each` in one `UPDATE … FROM`.
+struct RowidText: Encodable {
+    let row: Int
+    let text: String
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(row)
+        try c.encode(text)
     }
 }
 
