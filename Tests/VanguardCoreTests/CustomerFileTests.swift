@@ -157,22 +157,29 @@ struct SalesAccessTests {
         }
     }
 
-    @Test("SP-1: a phone is indexed as every group of four digits; a search asks for the fewest groups covering its digits")
-    func phoneDigitGroups() {
-        #expect(PhoneDigitGroups.all("13800138000") == ["1380", "3800", "8001", "0013", "0138", "8000"], "each group once, in order")
-        #expect(PhoneDigitGroups.all("8888") == ["8888"])
-        #expect(PhoneDigitGroups.all("888") == [], "shorter than a group: a search needs four digits")
-        #expect(PhoneDigitGroups.covering("13800138000") == ["1380", "0138", "8000"])
-        #expect(PhoneDigitGroups.covering("2990") == ["2990"])
-        #expect(PhoneDigitGroups.covering("26812") == ["2681", "6812"])
-        #expect(PhoneDigitGroups.covering("88888888") == ["8888"])
+    @Test("SP-1: a phone, and a name's digits, are indexed as every group of four digits; a search asks for the fewest groups covering its digits")
+    func digitGroups() {
+        #expect(DigitGroups.all("13800138000") == ["1380", "3800", "8001", "0013", "0138", "8000"], "each group once, in order")
+        #expect(DigitGroups.all("8888") == ["8888"])
+        #expect(DigitGroups.all("888") == [], "shorter than a group: a search needs four digits")
+        #expect(DigitGroups.covering("13800138000") == ["1380", "0138", "8000"])
+        #expect(DigitGroups.covering("2990") == ["2990"])
+        #expect(DigitGroups.covering("26812") == ["2681", "6812"])
+        #expect(DigitGroups.covering("88888888") == ["8888"])
+        // A name's digits as the search reads the name: full-width as ASCII, over spaces and
+        // punctuation, ended by a letter; fewer than four make no group.
+        #expect(DigitGroups.inName("北京2990科技") == ["2990"])
+        #expect(DigitGroups.inName("５８同城 12-34-5 A1234B") == ["1234", "2345"])
+        #expect(DigitGroups.inName("3M中国 360安全 2024年") == ["2024"])
+        #expect(DigitGroups.inName("Ⅻ 一二三四 ٣٣٣٣") == [], "only ASCII and full-width digits")
+        #expect(DigitGroups.inName("1234١5678") == ["1234", "5678"], "another script's digit ends a run, as it stays in the search's text")
         // Whatever digits are asked for, a number holding them holds every covering group.
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let number = String((0..<Int.random(in: 4...15, using: &rng)).map { _ in Array("0123")[Int.random(in: 0..<4, using: &rng)] })
             let from = Int.random(in: 0...(number.count - 4), using: &rng), to = Int.random(in: (from + 4)...number.count, using: &rng)
             let digits = String(Array(number)[from..<to])
-            #expect(Set(PhoneDigitGroups.covering(digits)).isSubset(of: PhoneDigitGroups.all(number)), "\(digits) in \(number)")
+            #expect(Set(DigitGroups.covering(digits)).isSubset(of: DigitGroups.all(number)), "\(digits) in \(number)")
         }
     }
 }

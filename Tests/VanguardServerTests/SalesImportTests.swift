@@ -31,17 +31,19 @@ struct SalesImportTests {
             ["上海星辰科技有限公司", "02112345678", "91310000MA1FL8L02X"], ["ＡＢＣ Trading Co., Ltd.（上海）", "13812345678"],
             ["星星星星", "1111"], ["a", "", "b"], ["杭州 云帆、贸易。", "0571-8888 6666"], ["", ""], ["HARBOR Logistics 港", "91110000100000000X"],
             ["一丁鿯9", "Zz"],  // the CJK block's first and last ideographs, next to ASCII
+            ["北京2990科技", "0755-26812990"], ["５８同城 12345", "13812345678"],
         ]
         for parts in samples {
             #expect(CustomerSearch.fastDocument(parts) == general(parts), "\(parts)")
-            // The name's pairs, then each phone's groups of four digits, each once.
+            // The name's pairs, then the groups of four digits of the name's digits and each phone, each once.
             let keys = parts.dropFirst().map(DuplicateCustomers.phoneKey)
             var groups: [String] = []
-            for group in keys.flatMap(PhoneDigitGroups.all) where !groups.contains(group) { groups.append(group) }
+            for group in DigitGroups.inName(parts[0]) + keys.flatMap(DigitGroups.all) where !groups.contains(group) { groups.append(group) }
             #expect(CustomerSearch.document(name: parts[0], phoneKeys: keys) == ([general([parts[0]])].filter { !$0.isEmpty } + groups).joined(separator: " "), "\(parts)")
         }
         #expect(CustomerSearch.document(name: "上海星辰", phoneKeys: ["02112345678", "13812345678"])
                 == "上海 海星 星辰 辰 0211 2112 1123 1234 2345 3456 4567 5678 1381 3812 8123", "a contact's number shares groups with the customer's")
+        #expect(CustomerSearch.document(name: "北京2990科技", phoneKeys: []) == "北京 京2 29 99 90 0科 科技 技 2990", "a name's digits as a group too")
         #expect(CustomerSearch.fastDocument(["İstanbul Café"]) == nil, "other letters take the general path")
         #expect(CustomerSearch.document(name: "İstanbul Café", phoneKeys: []) == general(["İstanbul Café"]))
     }

@@ -151,7 +151,7 @@ enum CustomerList {
     static func filter(_ q: QueryBuilder<Customer>, _ req: Request, strict: Bool, nameMatch: NameMatch = .index) throws {
         if let text = try req.queryText("q") {
             let key = looksLikePhone(text) ? DuplicateCustomers.phoneKey(text) : ""
-            let digits = key.utf8.count >= PhoneDigitGroups.length ? key : nil
+            let digits = key.utf8.count >= DigitGroups.length ? key : nil
             let dialect = (req.db as? any SQLDatabase)?.dialect.name ?? "sqlite"
             // Digits alone: the name's index query is the phone's, so one serves both (PostgreSQL
             // ran it twice, 80–310 ms each, bench data set).
@@ -193,10 +193,10 @@ enum CustomerList {
     /// phone's and every contact's), then the digits themselves are checked. A contact's phone
     /// had no index that finds digits inside a number: its search read every contact (0.14–0.24 s
     /// at 0.9–1.9 M contacts), and digit pairs are in most numbers (45–310 ms).
-    /// `name`: a `LIKE` pattern for names as well, found by the digits' pairs in the same index query.
+    /// `name`: a `LIKE` pattern for names as well: the index holds the groups of names' digits too.
     static func phoneCondition(_ digits: String, dialect: String, name: String? = nil) -> SQLQueryString? {
         guard let pattern = likePattern(digits),
-              let indexed = CustomerSearch.phoneCondition(digits, dialect: dialect, nameToo: name != nil) else { return nil }
+              let indexed = CustomerSearch.digitsCondition(digits, dialect: dialect) else { return nil }
         var held = SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' OR EXISTS (SELECT 1 FROM \(ident: Contact.schema) WHERE ")
             + SQLQueryString("\(ident: Contact.schema).customer_id = \(ident: Customer.schema).id AND \(ident: Contact.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' AND \(ident: Contact.schema).deleted_at IS NULL)")
         if let name { held = held + SQLQueryString(" OR lower(\(ident: Customer.schema).name) LIKE \(bind: name) ESCAPE '\\'") }

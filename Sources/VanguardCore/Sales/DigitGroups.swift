@@ -1,0 +1,67 @@
+import Foundation
+
+/// Digits in the customer search index as groups of four ("13800138000" → 1380 3800 8001 0013
+/// 0138 8000, each once), so digits typed anywhere in a phone number, or in a name, are found
+/// through the index. Pairs of digits, as the rest of a name is indexed, are only a hundred
+/// different tokens, each held by most numbers: asking for them read a fifth of the index.
+/// A search for digits needs four (`CustomerList.looksLikePhone`), the length of one group.
+public enum DigitGroups {
+    public static let length = 4
+
+    /// Every group of four consecutive digits in a phone key (digits only), in order, each once.
+    public static func all(_ key: String) -> [String] {
+        let digits = Array(key.utf8)
+        guard digits.count >= length else { return [] }
+        var seen = Set<String>(), out: [String] = []
+        for start in 0...(digits.count - length) {
+            let group = String(decoding: digits[start..<(start + length)], as: UTF8.self)
+            if seen.insert(group).inserted { out.append(group) }
+        }
+        return out
+    }
+
+    /// The groups of every run of four or more digits in a name as the search reads it
+    /// (`CustomerSearch.normalized`): full-width digits as ASCII ones, and a run going on over what
+    /// the search leaves out (spaces, punctuation: "29-90" is 2990), ended by a letter.
+    public static func inName(_ name: String) -> [String] {
+        guard mayHoldDigits(name) else { return [] }
+        var runs: [String] = [], run = ""
+        for u in name.unicodeScalars {
+            let v = DuplicateCustomers.halfWidth(u)
+            switch v.value {
+            case 0x30...0x39: run.unicodeScalars.append(v); continue
+            case 0x41...0x5A, 0x61...0x7A, 0x4E00...0x9FFF: break  // letters (the common cases, without a set lookup)
+            case 0..<0x80: continue
+            default: guard TextSets.alphanumerics.contains(v) else { continue }
+            }
+            if run.utf8.count >= length { runs.append(run) }
+            run = ""
+        }
+        if run.utf8.count >= length { runs.append(run) }
+        var seen = Set<String>()
+        return runs.flatMap(all).filter { seen.insert($0).inserted }
+    }
+
+    /// An ASCII digit or a full-width one (UTF-8 EF BC 90–99) anywhere: most names have none,
+    /// and an import checks every name.
+    private static func mayHoldDigits(_ name: String) -> Bool {
+        var before: (UInt8, UInt8) = (0, 0)
+        for b in name.utf8 {
+            if (0x30...0x39).contains(b) || (before == (0xEF, 0xBC) && (0x90...0x99).contains(b)) { return true }
+            before = (before.1, b)
+        }
+        return false
+    }
+
+    /// The fewest groups of `digits` that together cover every digit: from the start every four
+    /// digits, and the last four (13800138000 → 1380 0138 8000). A number holds the digits only
+    /// if it holds these groups; the search then checks the digits themselves.
+    public static func covering(_ digits: String) -> [String] {
+        let d = Array(digits.utf8)
+        guard d.count >= length else { return [] }
+        var starts = Array(stride(from: 0, through: d.count - length, by: length))
+        if starts.last != d.count - length { starts.append(d.count - length) }
+        var seen = Set<String>()
+        return starts.map { String(decoding: d[$0..<($0 + length)], as: UTF8.self) }.filter { seen.insert($0).inserted }
+    }
+}
