@@ -448,7 +448,7 @@ struct SalesTests {
                     let phone = try #require(CustomerList.phoneCondition("13800138000", dialect: sql.dialect.name, name: name))
                     let found = try await plan("SELECT id FROM customers WHERE " + phone)
                     #expect(found.contains(sql.isPostgres ? "customers_search_lexemes" : "customer_search") && !found.contains("SCAN customers"), "\(found)")
-                    #expect(found.contains("contacts_customer") && !found.contains("SCAN k") && !found.contains("SCAN contacts") && !found.contains("Seq Scan"), "\(found)")
+                    #expect(found.contains("contacts_customer") && !found.contains("SCAN contacts") && !found.contains("Seq Scan") && !found.contains("hashed SubPlan"), "\(found)")
                 }
                 if sql.isPostgres {
                     for fragment in ["星辰光", "星", "harbor"] {

@@ -197,8 +197,12 @@ enum CustomerList {
     static func phoneCondition(_ digits: String, dialect: String, name: String? = nil) -> SQLQueryString? {
         guard let pattern = likePattern(digits),
               let indexed = CustomerSearch.digitsCondition(digits, dialect: dialect) else { return nil }
+        // PostgreSQL: `OFFSET 0` keeps the contacts' test per candidate, on their customer index. For
+        // a few thousand candidates (four common digits) its planner otherwise read every contact
+        // once into a hash (290 ms at 1.9 M contacts, instead of 20 ms).
+        let fence = dialect == "postgresql" ? " OFFSET 0" : ""
         var held = SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' OR EXISTS (SELECT 1 FROM \(ident: Contact.schema) WHERE ")
-            + SQLQueryString("\(ident: Contact.schema).customer_id = \(ident: Customer.schema).id AND \(ident: Contact.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' AND \(ident: Contact.schema).deleted_at IS NULL)")
+            + SQLQueryString("\(ident: Contact.schema).customer_id = \(ident: Customer.schema).id AND \(ident: Contact.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' AND \(ident: Contact.schema).deleted_at IS NULL\(unsafeRaw: fence))")
         if let name { held = held + SQLQueryString(" OR lower(\(ident: Customer.schema).name) LIKE \(bind: name) ESCAPE '\\'") }
         return indexed + SQLQueryString(" AND (") + held + SQLQueryString(")")
     }
