@@ -135,7 +135,7 @@ enum ContactService {
             }
             try await contact.save(on: db)
             // The customer search finds customers by their contacts' phones (`CustomerSearch.document`).
-            if creating || input.mobile.given { try await CustomerSearch.refresh(contact.$customer.id, on: db) }
+            if input.mobile.given { try await CustomerSearch.refresh(contact.$customer.id, on: db) }
             try await Audit.record(creating ? .create : .update, "contact", id: contact.id, label: contact.name,
                                    before: before, after: ContactDTO(contact), request: req, on: db)
             return contact
