@@ -4,7 +4,7 @@ import Foundation
 /// 0138 8000, each once), so digits typed anywhere in a phone number, or in a name, are found
 /// through the index. Pairs of digits, as the rest of a name is indexed, are only a hundred
 /// different tokens, each held by most numbers: asking for them read a fifth of the index.
-/// A search for digits needs four (`CustomerList.looksLikePhone`), the length of one group.
+/// A search for digits needs four (`CustomerList.phoneDigits`), the length of one group.
 public enum DigitGroups {
     public static let length = 4
 

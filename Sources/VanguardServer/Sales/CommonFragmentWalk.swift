@@ -34,7 +34,7 @@ enum CommonFragmentWalk {
     /// index is the better way: a rare fragment, another sort, phone digits or a credit code
     /// (searched in other columns too), or no full page within the window.
     static func page(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool) async throws -> [Customer]? {
-        guard list.sortField == "name", let sql = req.db as? any SQLDatabase, !CustomerList.looksLikePhone(text), !CustomerList.looksLikeCode(text) else { return nil }
+        guard list.sortField == "name", let sql = req.db as? any SQLDatabase, CustomerList.phoneDigits(text) == nil, !CustomerList.looksLikeCode(text) else { return nil }
         let limits = req.application.fragmentSearchLimits
         // Common: at least one name in a hundred, and enough that, spread evenly, the window would
         // hold the page twice over.
