@@ -8,7 +8,7 @@ import Foundation
 public enum DigitGroups {
     public static let length = 4
 
-    /// Every group of four consecutive digits in a phone key (digits only), in order, each once.
+    /// Every group of four consecutive digits in a text of digits only (a phone key, a name's run), in order, each once.
     public static func all(_ key: String) -> [String] {
         let digits = Array(key.utf8)
         guard digits.count >= length else { return [] }

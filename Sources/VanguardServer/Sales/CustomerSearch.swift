@@ -40,10 +40,11 @@ enum CustomerSearch {
 
     /// What the index holds for a customer: its name's pairs (the first pair first: PostgreSQL's
     /// index marks it, `postgresLexemes`), then the four-digit groups (`DigitGroups`) of the
-    /// digits in its name, of its own phone and of every contact's on file, deleted ones too: deleting a contact need not
-    /// touch its customer, since the search checks live contacts' digits itself. `phoneKeys`: digits only
-    /// (`DuplicateCustomers.phoneKey`). Credit codes are not in it: they are found by their prefix
-    /// on their own index, and their pairs were half of a document for nothing.
+    /// digits in its name, of its own phone and of every contact's on file, deleted ones too:
+    /// deleting a contact need not touch its customer, since the search checks live contacts'
+    /// digits itself. `phoneKeys`: digits only (`DuplicateCustomers.phoneKey`). Credit codes are
+    /// not in it: they are found by their prefix on their own index, and their pairs were half of
+    /// a document for nothing.
     static func document(name: String, phoneKeys: [String]) -> String {
         var text = fastDocument([name]) ?? namePairs(name)
         var seen = Set<String>()

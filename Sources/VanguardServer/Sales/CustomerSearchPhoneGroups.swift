@@ -4,11 +4,11 @@ import SQLKit
 
 /// Remakes every customer's search text as `CustomerSearch.document` came to make it: a phone's
 /// groups of four digits instead of its pairs, the contacts' phones and the name's digits added
-/// as groups too, the credit code left out. The index is made again once afterwards, from all rows, which is faster than keeping it
-/// in step row by row: SQLite's update trigger is dropped meanwhile and the FTS5 index rebuilt;
-/// PostgreSQL's GIN index is dropped and created again (under its old name). Rows are read in
-/// batches of 5,000 and only changed texts are written. Run again after an interruption, it
-/// finishes the job: every step can be repeated.
+/// as groups too, the credit code left out. The index is made again once afterwards, from all
+/// rows, which is faster than keeping it in step row by row: SQLite's update trigger is dropped
+/// meanwhile and the FTS5 index rebuilt; PostgreSQL's GIN index is dropped and created again
+/// (under its old name). Rows are read in batches of 5,000 and only changed texts are written.
+/// Run again after an interruption, it finishes the job: every step can be repeated.
 struct CustomerSearchPhoneGroups: AsyncMigration {
     static let batch = 5_000
 
