@@ -429,10 +429,7 @@ struct SalesTests {
                 let sql = db as! any SQLDatabase
                 // A handful of rows: PostgreSQL would read the table instead of any index, so it is told not to.
                 if sql.isPostgres { try await sql.raw("SET LOCAL enable_seqscan = off").run() }
-                func plan(_ query: SQLQueryString) async throws -> String {
-                    let rows = try await sql.raw((sql.isPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + query).all()
-                    return try rows.map { try $0.decode(column: sql.isPostgres ? "QUERY PLAN" : "detail", as: String.self) }.joined(separator: "; ")
-                }
+                func plan(_ query: SQLQueryString) async throws -> String { try await queryPlan(sql, query) }
                 for index in ["customers_uscc", "contacts_email"] {
                     let definition = sql.isPostgres ? "SELECT indexdef AS text FROM pg_indexes WHERE indexname = \(bind: index)" : "SELECT sql AS text FROM sqlite_master WHERE name = \(bind: index)" as SQLQueryString
                     let text = try await sql.raw(definition).first()?.decode(column: "text", as: String.self) ?? ""

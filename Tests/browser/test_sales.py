@@ -1,5 +1,5 @@
 """The sales chapter in a real browser, as a salesperson of the demo team uses it: find a
-customer, add a contact and log a visit on the customer page, then move a deal on the pipeline
+customer, add a contact (then find them on the contacts list) and log a visit on the customer page, then move a deal on the pipeline
 board, both with the card's own form and by dragging it, and see a refused move explained
 (SAL-2, SAL-3, SP-1 … SP-4).
 
@@ -45,6 +45,18 @@ def test_customer_page_contact_and_visit(driver, base_url):
     mobile.send_keys("13912345678")
     submit_and_wait(driver, find(form, "button#add-contact"))
     assert f"联系人{tag}" in text_of(find(driver, "#contact-list"))
+    customer_path = driver.current_url.split(base_url, 1)[1].split("#")[0]
+    # The contacts list finds the new contact by name and by digits of the mobile, with their customer.
+    # (A tag of digits alone would be looked for in mobiles only, so the name is searched whole.)
+    for query in (f"联系人{tag}", "9123 4567"):
+        driver.get(f"{base_url}/contacts")
+        search = find(driver, "input#q")
+        search.send_keys(query)
+        submit_and_wait(driver, find(driver, "form.filters button[type=submit]"))
+        rows = [r for r in find_all(driver, "#contact-list tbody tr") if f"联系人{tag}" in text_of(r)]
+        assert len(rows) == 1, f"found by {query!r}"
+        assert find(rows[0], "a.customer-link").get_attribute("href").endswith(f"{customer_path}#contacts")
+    driver.get(f"{base_url}{customer_path}")
     find(driver, "#activities details.inline-form summary").click()
     form = find(driver, "form#activity-form")
     find(form, "textarea#summary").send_keys(f"拜访{tag}")

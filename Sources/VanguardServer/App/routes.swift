@@ -63,6 +63,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AdminPages())
     try signedIn.register(collection: NotificationPages())
     try signedIn.register(collection: CustomerPages())
+    try signedIn.register(collection: ContactPages())
     try signedIn.register(collection: PipelinePages())
     try signedIn.register(collection: QuotePages())
     try signedIn.register(collection: ContractPages())

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -168,6 +169,7 @@ struct ContactsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let contacts = routes.grouped("contacts")
         contacts.get(use: list)
+        contacts.get("export", use: { try await SalesExport.contactsList(req: $0, strict: true) })
         contacts.post(use: create)
         contacts.get(":id", use: show)
         contacts.patch(":id", use: update)
@@ -177,12 +179,8 @@ struct ContactsAPI: RouteCollection {
     func list(req: Request) async throws -> PageOf<ContactDTO> {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["name"], defaultSort: "name")
-        let q = Contact.query(on: req.db)
-        if let customerId = try req.queryUUID("customerId") { q.filter(\.$customer.$id == customerId) }
-        q.search(try req.queryText("q"), in: ["name", "title", "email", "wechat", "mobile"])
-        q.customerInSalesScope(AccessPolicy.salesScope(user.actor))
-        let rows = try await list.apply(to: q, column: "name").all()
-        return list.page(rows, value: \.name, id: { $0.id }, map: ContactDTO.init)
+        let rows = try await ContactList.query(req, scope: AccessPolicy.salesScope(user.actor), list: list)
+        return list.page(rows, value: \.nameOrder, id: { $0.id }, map: ContactDTO.init)
     }
 
     func create(req: Request) async throws -> Response {
@@ -218,5 +216,53 @@ struct ContactsAPI: RouteCollection {
         try req.authorize(.update, .salesRecord(try await ContactService.facts(c, on: req.db)))
         try await ContactService.delete(c, req: req)
         return .noContent
+    }
+}
+
+/// The contacts list's query, shared by the API, the page and the export: in pinyin order of
+/// name, one customer's or every contact in the reader's scope, searched by a fragment of name,
+/// title, e-mail, WeChat or mobile.
+enum ContactList {
+    static func query(_ req: Request, scope: RecordScope, list: ListRequest) async throws -> [Contact] {
+        let (q, unindexed) = try filtered(req, scope: scope)
+        return try await list.apply(to: q, column: "name_order", unindexed: unindexed).all()
+    }
+
+    /// The filtered query, and whether its order should not walk the name index (`unindexed`).
+    static func filtered(_ req: Request, scope: RecordScope) throws -> (QueryBuilder<Contact>, unindexed: Bool) {
+        let q = Contact.query(on: req.db)
+        let customerId = try req.queryUUID("customerId")
+        if let customerId { q.filter(\.$customer.$id == customerId) }
+        q.customerInSalesScope(scope)
+        guard let text = try req.queryText("q") else { return (q, false) }
+        let dialect = (req.db as? any SQLDatabase)?.dialect.name ?? "sqlite"
+        if let digits = CustomerList.phoneDigits(text), let condition = phoneCondition(digits, dialect: dialect) {
+            q.filter(.sql(condition))
+            return (q, false)
+        }
+        // A mobile holds digits and + - ( ) only: a text without a digit is not looked for there.
+        q.search(text, in: ["name", "title", "email", "wechat"] + (text.contains(where: \.isNumber) ? ["mobile"] : []))
+        // A fragment few contacts hold: walking the name index in order read every row (0.8–0.9 s
+        // at 1.08 M contacts); reading them and sorting the matches, 0.4 s.
+        return (q, customerId == nil)
+    }
+
+    /// Contacts whose mobile holds `digits` (four or more): found through their customers, whose
+    /// search text holds every contact's four-digit groups (`CustomerSearch.document`), not by
+    /// reading every contact's number. PostgreSQL gets the customers as an array first
+    /// (`= ANY(ARRAY(…))`), so its planner cannot start from the contacts instead.
+    static func phoneCondition(_ digits: String, dialect: String) -> SQLQueryString? {
+        guard let pattern = likePattern(digits), let indexed = CustomerSearch.digitsCondition(digits, dialect: dialect) else { return nil }
+        let (open, close) = dialect == "postgresql" ? (" = ANY(ARRAY(", "))") : (" IN (", ")")
+        return SQLQueryString("\(ident: Contact.schema).customer_id\(unsafeRaw: open)SELECT \(ident: Customer.schema).id FROM \(ident: Customer.schema) WHERE ")
+            + indexed + SQLQueryString("\(unsafeRaw: close) AND \(ident: Contact.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\'")
+    }
+
+    /// The customers' names of `contacts`, deleted ones too.
+    static func customerNames(_ contacts: [Contact], on db: any Database) async throws -> [UUID: String] {
+        let ids = Set(contacts.map(\.$customer.id))
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await Customer.query(on: db).withDeleted().filter(\.$id ~~ ids).field(\.$id).field(\.$name).all()
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0.name) })
     }
 }

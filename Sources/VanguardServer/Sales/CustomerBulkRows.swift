@@ -48,12 +48,13 @@ struct NewContact: Sendable {
     var birthdayCalendar = BirthdayCalendar.gregorian.rawValue
 
     static let columns = ["id", "customer_id", "name", "title", "mobile", "phone_key", "email", "wechat", "birthday", "birthday_calendar",
-                          "is_primary", "notes", "version", "created_at", "updated_at", "deleted_at"]
+                          "is_primary", "notes", "name_order", "version", "created_at", "updated_at", "deleted_at"]
 
-    /// The row of `columns`, stamped `stamp`; the phone key is worked out from the mobile, as a contact's own save does.
+    /// The row of `columns`, stamped `stamp`; the phone key and the name's sort key are worked out
+    /// as a contact's own save does.
     func row(stamp: Date) -> [BulkValue] {
         [.uuid(id), .uuid(customerId), .text(name), .text(title), .text(mobile), .text(mobile.map(DuplicateCustomers.phoneKey)), .text(email),
-         .null, .null, .text(birthdayCalendar), .bool(isPrimary), .text(notes), .int(1), .date(stamp), .date(stamp), .null]
+         .null, .null, .text(birthdayCalendar), .bool(isPrimary), .text(notes), .text(PinyinOrder.key(name)), .int(1), .date(stamp), .date(stamp), .null]
     }
 }
 

@@ -45,6 +45,20 @@ enum SalesExport {
         return try file(format, name: "opportunities", sheet: req.t("navPipeline"), header: header, rows: body)
     }
 
+    /// The contacts list (`ContactList`): each contact with its customer, in pinyin order of name.
+    static func contactsList(req: Request, strict: Bool) async throws -> Response {
+        let user = try req.requireUser()
+        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let (q, unindexed) = try ContactList.filtered(req, scope: AccessPolicy.salesScope(user.actor))
+        let rows = try await ListRequest(limit: limit, sortField: "name", descending: false).sorted(from: q, column: "name_order", unindexed: unindexed).limit(limit).all()
+        let customers = try await ContactList.customerNames(rows, on: req.db)
+        let header = ["contactName", "customer", "contactTitle", "mobile", "contactEmail", "wechat", "birthday", "primaryContact"].map(req.t)
+        let body = rows.map { c -> [String] in
+            [c.name, customers[c.$customer.id] ?? "", c.title, c.mobile ?? "", c.email ?? "", c.wechat ?? "", ContactPages.birthday(c, req), c.isPrimary ? req.t("yes") : ""]
+        }
+        return try file(format, name: "contacts", sheet: req.t("contacts"), header: header, rows: body)
+    }
+
     static func contacts(for customers: [UUID], on db: any Database) async throws -> [Contact] {
         var all: [Contact] = []
         for chunk in customers.chunked(500) {

@@ -58,12 +58,14 @@ final class Contact: Model, @unchecked Sendable {
     @Field(key: "birthday_calendar") var birthdayCalendar: String
     @Field(key: "is_primary") var isPrimary: Bool
     @Field(key: "notes") var notes: String
+    /// The name's pinyin sort key (`PinyinOrder`), kept by `NameOrderKeeper`.
+    @Field(key: "name_order") var nameOrder: String
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
 
-    init() {}
+    init() { nameOrder = "" }
 }
 
 /// A call, visit, trade-show meeting or e-mail with a customer: what was learned, the next step

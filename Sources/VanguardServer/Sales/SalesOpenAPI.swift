@@ -50,6 +50,8 @@ enum SalesOpenAPI {
                                                              params: [D.query("stage", S.str(40)), D.query("ownerId", S.uuid), D.query("customerId", S.uuid), D.param("q"),
                                                                       D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
         p += small("contacts", "Contact", "Contacts", listParams: [D.param("q"), D.query("customerId", S.uuid), sort(["name"])] + paging)
+        p.append(("/api/v1/contacts/export", ["get": D.op("exportContacts", "The contact list, each with its customer, as CSV or XLSX in pinyin order of name", tag: "Contacts",
+                                                        params: [D.param("q"), D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
         p += small("activities", "Activity", "Activities", listParams: [
             D.query("customerId", S.uuid), D.query("opportunityId", S.uuid), D.query("ownerId", S.uuid),
             D.query("kind", S.enumeration(ActivityKind.allCases.map(\.rawValue))), D.query("due", S.enumeration(["today", "overdue", "open"])),

@@ -68,16 +68,17 @@ enum ServiceScale {
             // Contacts with birthdays (a fifth of them lunar) on the first customers, which become
             // bought customers (the care rules look at those), those with a lunar-birthday contact key (class A).
             let contactColumns = ["id", "customer_id", "name", "title", "mobile", "phone_key", "email", "wechat", "birthday", "birthday_calendar", "is_primary",
-                                  "notes", "version", "created_at", "updated_at", "deleted_at"]
+                                  "notes", "name_order", "version", "created_at", "updated_at", "deleted_at"]
             let targets = Array(customers.prefix(careContacts))
             for start in stride(from: 0, to: careContacts, by: 50_000) {
                 let end = min(start + 50_000, careContacts)
                 var rows: [[any SQLExpression]] = []
                 for k in start..<end {
                     let birthday = String(format: "19%02d-%02d-%02d", 60 + Int(rng.next() % 40), 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28))
-                    rows.append([SQLBind(UUID.timeOrdered()), SQLBind(targets[k % targets.count]), SQLBind("联系人\(k)"), SQLBind("经理"), SQLLiteral.null, SQLLiteral.null,
+                    let name = "联系人\(k)"
+                    rows.append([SQLBind(UUID.timeOrdered()), SQLBind(targets[k % targets.count]), SQLBind(name), SQLBind("经理"), SQLLiteral.null, SQLLiteral.null,
                                  SQLLiteral.null, SQLLiteral.null, SQLBind(birthday), SQLBind(k % 5 == 0 ? "lunar" : "gregorian"), SQLBind(false),
-                                 SQLBind(""), SQLBind(1), SQLBind(now), SQLBind(now), SQLLiteral.null])
+                                 SQLBind(""), SQLBind(PinyinOrder.key(name)), SQLBind(1), SQLBind(now), SQLBind(now), SQLLiteral.null])
                 }
                 let batch = rows
                 try await db.writeTransaction { db in

@@ -1,0 +1,166 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import VanguardCore
+@testable import VanguardServer
+
+/// The contacts list across customers (SP-1, SAL-2): who a salesperson deals with, found by name,
+/// title, e-mail, WeChat or mobile, in pinyin order, each with their customer.
+@Suite("Sales: the contacts list (SP-1)")
+struct SalesContactTests {
+    /// Every name on the list, page after page.
+    static func listed(_ world: TestWorld, token: String, query: String = "", sort: String = "name", limit: Int = 2) async throws -> [String] {
+        var names: [String] = [], cursor: String?
+        repeat {
+            let page = try await world.api(.GET, "/api/v1/contacts?limit=\(limit)&sort=\(sort)" + query + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+                .json(PageOf<ContactDTO>.self)
+            names += page.items.map(\.name)
+            cursor = page.nextCursor
+        } while cursor != nil
+        return names
+    }
+
+    static func q(_ text: String) -> String { "&q=" + text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+
+    @Test("SP-1: every contact in the reader's scope lists in pinyin order page after page, both ways; imported ones take their places; contacts on file get theirs when the order arrives")
+    func pinyinOrder() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = team.salesRep.token, lead = team.salesLead.token
+            let mine = try await world.api(.POST, "/api/v1/customers", token: rep, json: JSONBody(["name": "杭州西湖茶业", "source": "visit"])).json(CustomerDTO.self)
+            let leads = try await world.api(.POST, "/api/v1/customers", token: lead, json: JSONBody(["name": "苏州园林设计", "source": "visit"])).json(CustomerDTO.self)
+            for (token, customer, name) in [(rep, mine, "张伟"), (rep, mine, "Lee"), (lead, leads, "白雪"), (rep, mine, "安娜"), (lead, leads, "王芳")] {
+                let made = try await world.api(.POST, "/api/v1/contacts", token: token, json: JSONBody(["customerId": .string(customer.id.uuidString), "name": .string(name)]))
+                #expect(made.status == .created, "\(made.body.string)")
+            }
+            #expect(try await Self.listed(world, token: lead) == ["安娜", "白雪", "Lee", "王芳", "张伟"], "code point order would put Lee first and 张 before 王")
+            #expect(try await Self.listed(world, token: lead, sort: "-name") == ["张伟", "王芳", "Lee", "白雪", "安娜"])
+            #expect(try await Self.listed(world, token: rep) == ["安娜", "Lee", "张伟"], "a salesperson sees their customers' contacts only")
+            #expect(try await Self.listed(world, token: team.hr.token) == [])
+            #expect(try await Self.listed(world, token: lead, query: "&customerId=\(leads.id)") == ["白雪", "王芳"])
+
+            // Imported with their customers: the import writes its rows in bulk, not through the model.
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: rep)
+            headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+            let csv = "客户名称,来源渠道,联系人,手机\n绍兴柯桥纺织,展会,陈静,13588887777\n宁波港务,展会,Ada,13588886666\n"
+            let imported = try await world.app.testing().sendRequest(.POST, "/api/v1/customers/import", headers: headers, body: ByteBuffer(string: csv))
+            #expect(imported.status == .ok, "\(imported.body.string)")
+            #expect(try await Self.listed(world, token: rep) == ["Ada", "安娜", "陈静", "Lee", "张伟"])
+
+            // A renamed contact moves.
+            let zhang = try #require(try await Contact.query(on: world.db).filter(\.$name == "张伟").first())
+            let renamed = try await world.api(.PATCH, "/api/v1/contacts/\(zhang.id!)", token: rep, json: JSONBody(["name": "卜伟"]), headers: [("If-Match", "\"v1\"")])
+            #expect(renamed.status == .ok)
+            #expect(try await Self.listed(world, token: rep) == ["Ada", "安娜", "卜伟", "陈静", "Lee"])
+
+            // A database from before the order: the migration gives every contact on file its place.
+            try await world.db.withConnection { db in
+                try await AddContactNameOrder().revert(on: db)
+                try await AddContactNameOrder().prepare(on: db)
+            }
+            #expect(try await Self.listed(world, token: lead) == ["Ada", "安娜", "白雪", "卜伟", "陈静", "Lee", "王芳"])
+        }
+    }
+
+    @Test("SP-1: a contact is found by a fragment of name, title, e-mail or WeChat, or by four or more digits of the mobile they have now, typed half- or full-width, page after page")
+    func search() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = team.salesRep.token
+            let shop = try await world.api(.POST, "/api/v1/customers", token: rep, json: JSONBody(["name": "宁波海曙文具", "source": "visit"])).json(CustomerDTO.self)
+            let other = try await world.api(.POST, "/api/v1/customers", token: team.salesLead.token, json: JSONBody(["name": "温州瓯江包装", "source": "visit"])).json(CustomerDTO.self)
+            func add(_ customer: CustomerDTO, _ token: String, _ fields: [String: JSONBodyValue]) async throws -> ContactDTO {
+                try await world.api(.POST, "/api/v1/contacts", token: token, json: JSONBody(fields.merging(["customerId": .string(customer.id.uuidString)]) { $1 })).json(ContactDTO.self)
+            }
+            let buyer = try await add(shop, rep, ["name": "陈采购", "title": "采购经理", "mobile": "139 1234 5678", "email": "chen@haishu.cn"])
+            _ = try await add(shop, rep, ["name": "周会计", "title": "财务", "wechat": "zhou_kuaiji"])
+            _ = try await add(shop, rep, ["name": "陈晓", "title": "采购助理", "mobile": "13800001234"])
+            _ = try await add(other, team.salesLead.token, ["name": "林采购", "title": "采购", "mobile": "13912345670"])
+            func found(_ text: String, _ token: String? = nil) async throws -> [String] {
+                try await Self.listed(world, token: token ?? rep, query: Self.q(text), limit: 1)
+            }
+            #expect(try await found("陈") == ["陈采购", "陈晓"])
+            #expect(try await found("采购") == ["陈采购", "陈晓"], "names and titles; 林采购 is the lead's")
+            #expect(try await found("采购", team.salesLead.token) == ["陈采购", "陈晓", "林采购"])
+            #expect(try await found("HAISHU") == ["陈采购"], "e-mail, any case")
+            #expect(try await found("kuaiji") == ["周会计"], "WeChat")
+            #expect(try await found("1234") == ["陈采购", "陈晓"], "digits anywhere in a mobile")
+            #expect(try await found("12345678") == ["陈采购"])
+            #expect(try await found("１２３４５６７８") == ["陈采购"], "full-width digits")
+            #expect(try await found("139-1234") == ["陈采购"])
+            #expect(try await found("12345670", team.salesLead.token) == ["林采购"])
+            #expect(try await found("12345670") == [], "not the lead's customer's contact")
+            #expect(try await found("王") == [])
+            // A changed mobile is found by its new digits only.
+            _ = try await world.api(.PATCH, "/api/v1/contacts/\(buyer.id)", token: rep, json: JSONBody(["mobile": "13700009999"]), headers: [("If-Match", "\"v1\"")])
+            #expect(try await found("0009999") == ["陈采购"])
+            #expect(try await found("12345678") == [])
+            #expect(try await world.api(.DELETE, "/api/v1/contacts/\(buyer.id)", token: rep, headers: [("If-Match", "\"v2\"")]).status == .noContent)
+            #expect(try await found("0009999") == [], "a deleted contact is not listed")
+            #expect(try await found("采购") == ["陈晓"])
+        }
+    }
+
+    @Test("SP-1: the contacts page lists each contact with their customer, searches, pages and exports as the API does; with none yet it says where to add them")
+    func page() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/contacts")
+            #expect(web.lastBody.contains("No contacts yet. Add them on a customer"))
+            let shop = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "宁波海曙文具", "source": "visit"])).json(CustomerDTO.self)
+            for (name, title) in [("周会计", "财务"), ("陈采购", "采购经理"), ("安娜", "总经理")] {
+                _ = try await world.api(.POST, "/api/v1/contacts", token: team.salesRep.token,
+                                        json: JSONBody(["customerId": .string(shop.id.uuidString), "name": .string(name), "title": .string(title), "birthday": "1980-08-15", "birthdayCalendar": "lunar"]))
+            }
+            let page = try await web.get("/contacts")
+            #expect(page.status == .ok)
+            let positions = ["安娜", "陈采购", "周会计"].map { web.lastBody.range(of: ">\($0)<")?.lowerBound }
+            #expect(!positions.contains(nil) && positions.map { $0! } == positions.map { $0! }.sorted(), "pinyin order")
+            #expect(web.lastBody.contains("href=\"/customers/\(shop.id)#contacts\">宁波海曙文具</a>"))
+            #expect(web.lastBody.contains("1980-08-15 (lunar)"))
+            try await web.get("/contacts?q=%E9%87%87%E8%B4%AD")  // 采购
+            #expect(web.lastBody.contains(">陈采购<") && !web.lastBody.contains(">周会计<"))
+            #expect(web.lastBody.contains("value=\"采购\""), "the search stays in the box")
+            try await web.get("/contacts?q=nobody")
+            #expect(web.lastBody.contains("Nothing matches these filters."))
+            try await web.get("/contacts?sort=-name")
+            let reversed = ["周会计", "陈采购", "安娜"].map { web.lastBody.range(of: ">\($0)<")?.lowerBound }
+            #expect(!reversed.contains(nil) && reversed.map { $0! } == reversed.map { $0! }.sorted())
+
+            let csv = try await world.api(.GET, "/api/v1/contacts/export?q=%E9%87%87%E8%B4%AD", token: team.salesRep.token)
+            #expect(csv.status == .ok)
+            let lines = csv.body.string.split(whereSeparator: \.isNewline).map(String.init)
+            #expect(lines.count == 2 && lines[1].hasPrefix("陈采购,宁波海曙文具,采购经理"), "\(lines)")
+            let all = try await world.api(.GET, "/api/v1/contacts/export", token: team.salesRep.token).body.string
+            #expect(all.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",")[0]) } == ["安娜", "陈采购", "周会计"])
+            let xlsx = try await world.api(.GET, "/api/v1/contacts/export?format=xlsx", token: team.salesRep.token)
+            #expect(xlsx.headers.contentType?.subType == "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(try await world.api(.GET, "/api/v1/contacts/export?format=pdf", token: team.salesRep.token).status == .badRequest)
+            let none = try await world.api(.GET, "/api/v1/contacts/export", token: team.hr.token).body.string
+            #expect(none.split(whereSeparator: \.isNewline).count == 1, "HR reads no customer's contacts: the header only")
+        }
+    }
+
+    @Test("the contacts list reads its name index; digits find contacts through their customers' search index, not by reading every contact")
+    func plans() async throws {
+        try await withApp { world in
+            try await world.db.transaction { db in
+                let sql = db as! any SQLDatabase
+                if sql.isPostgres { try await sql.raw("SET LOCAL enable_seqscan = off").run() }
+                func plan(_ query: SQLQueryString) async throws -> String { try await queryPlan(sql, query) }
+                let whole = try await plan("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY name_order, id LIMIT 51")
+                #expect(whole.contains("contacts_name_order") && !whole.contains("TEMP B-TREE") && !whole.contains("Sort"), "\(whole)")
+                let phone = try #require(ContactList.phoneCondition("13800138000", dialect: sql.dialect.name))
+                let found = try await plan("SELECT id FROM contacts WHERE " + phone)
+                #expect(found.contains(sql.isPostgres ? "customers_search_lexemes" : "customer_search") && found.contains("contacts_customer"), "\(found)")
+                #expect(!found.contains("SCAN contacts") && !found.contains("Seq Scan on contacts"), "\(found)")
+            }
+        }
+    }
+}
