@@ -145,6 +145,14 @@ struct SalesTests {
             #expect(try await names("2222") == [b.name])
             #expect(try await names("91350100M") == [a.name])
             #expect(try await names("不存在") == [])
+            // Brackets, spaces and full-width forms as the index takes them: Chinese names hold
+            // full-width brackets, which people type half-width as often as not.
+            let bracketed = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": "华为技术（深圳）有限公司", "source": "visit"])).json(CustomerDTO.self)
+            for typed in ["华为技术(深圳)", "华为技术（深圳）", "(深圳)有限", "技术 深圳"] {
+                #expect(try await names(typed) == [bracketed.name], "\(typed)")
+            }
+            #expect(try await names("Ｈａｒｂｏｒ　Ｌｉｇｈｔｓ") == [b.name], "full-width Latin letters")
+            #expect(try await names("深圳)物流") == [], "runs in order, each whole")
             let sorted = try await world.api(.GET, "/api/v1/customers?sort=-score&limit=2", token: token).json(PageOf<CustomerDTO>.self)
             #expect(sorted.items.count == 2 && sorted.nextCursor != nil)
             #expect(sorted.items[0].score >= sorted.items[1].score)

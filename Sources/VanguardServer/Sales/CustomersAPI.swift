@@ -156,19 +156,24 @@ enum CustomerList {
             // ran it twice, 80–310 ms each, bench data set).
             let nameWithPhone = nameMatch == .index && digits != nil && CustomerSearch.normalized(text) == digits
             q.group(.or) { or in
-                if let pattern = likePattern(text), !nameWithPhone {
+                if let pattern = namePattern(text), !nameWithPhone {
                     // The index finds the candidates; LIKE keeps only names holding the fragment itself.
                     if nameMatch != .rowByRow, let indexed = CustomerSearch.condition(text, dialect: dialect, notStarting: nameMatch == .indexNotStarting) {
                         or.filter(.sql(indexed + SQLQueryString(" AND lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
                     } else if dialect == "postgresql" {
                         // The same test as LIKE, which PostgreSQL's planner expects one name in
                         // thousands to pass and so sorts the window rather than walk it in order.
-                        or.filter(.sql(SQLQueryString("strpos(lower(\(ident: Customer.schema).name), \(bind: text.trimmingCharacters(in: .whitespaces).lowercased())) > 0")))
+                        let runs = nameRuns(text)
+                        if runs.count == 1 {
+                            or.filter(.sql(SQLQueryString("strpos(lower(\(ident: Customer.schema).name), \(bind: runs[0])) > 0")))
+                        } else {
+                            or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
+                        }
                     } else {
                         or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
                     }
                 }
-                if let digits, let condition = phoneCondition(digits, dialect: dialect, name: nameWithPhone ? likePattern(text) : nil) {
+                if let digits, let condition = phoneCondition(digits, dialect: dialect, name: nameWithPhone ? namePattern(text) : nil) {
                     or.filter(.sql(condition))
                 }
                 // A credit code: letters and digits, with a digit among them; a range on the index, not a scan.
@@ -204,6 +209,32 @@ enum CustomerList {
             + SQLQueryString("\(ident: Contact.schema).customer_id = \(ident: Customer.schema).id AND \(ident: Contact.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' AND \(ident: Contact.schema).deleted_at IS NULL\(unsafeRaw: fence))")
         if let name { held = held + SQLQueryString(" OR lower(\(ident: Customer.schema).name) LIKE \(bind: name) ESCAPE '\\'") }
         return indexed + SQLQueryString(" AND (") + held + SQLQueryString(")")
+    }
+
+    /// The `LIKE` pattern a name must match for a fragment: its runs of letters and digits in
+    /// order, half-width and lower-case, anything between them. The search index leaves out
+    /// punctuation and spaces and folds full-width forms, so the fragment's runs are what it
+    /// found: 华为技术(深圳), typed with ASCII brackets, finds 华为技术（深圳）有限公司, which
+    /// the text as typed does not match. A text of no letter or digit is matched as typed.
+    static func namePattern(_ text: String) -> String? {
+        let runs = nameRuns(text)
+        return runs.isEmpty ? likePattern(text) : "%" + runs.joined(separator: "%") + "%"
+    }
+
+    /// The runs of letters and digits of `text`, half-width and lower-case (no `LIKE` wildcard among them).
+    static func nameRuns(_ text: String) -> [String] {
+        let half = String(String.UnicodeScalarView(text.unicodeScalars.map(DuplicateCustomers.halfWidth))).lowercased()
+        var runs: [String] = [], run = String.UnicodeScalarView()
+        for scalar in half.unicodeScalars {
+            if TextSets.alphanumerics.contains(scalar) {
+                run.append(scalar)
+            } else if !run.isEmpty {
+                runs.append(String(run))
+                run = String.UnicodeScalarView()
+            }
+        }
+        if !run.isEmpty { runs.append(String(run)) }
+        return runs
     }
 
     /// The digits to look for in phones too, when the text is a phone number's: four digits or
