@@ -46,17 +46,14 @@ struct ListRequest {
     }
 
     /// Applies sort, cursor and limit (+1 to learn whether a next page exists).
-    func apply<M: Model>(to query: QueryBuilder<M>, column: String, bind: (String) -> DatabaseQuery.Value = { .bind($0) },
-                         unindexed: Bool = false) -> QueryBuilder<M> where M.IDValue == UUID {
-        sorted(from: query, column: column, bind: bind, unindexed: unindexed).limit(limit + 1)
+    func apply<M: Model>(to query: QueryBuilder<M>, column: String,
+                         bind: (String) -> DatabaseQuery.Value = { .bind($0) }) -> QueryBuilder<M> where M.IDValue == UUID {
+        sorted(from: query, column: column, bind: bind).limit(limit + 1)
     }
 
     /// Applies sort and cursor: the rows after the previous page, in the list's order.
-    /// `unindexed`: sorts by the column as an expression (`column || ''`), which no index serves.
-    /// For a filter only a few rows pass, reading them all and sorting the few beats walking the
-    /// column's index in order, which reads every row to find there are few.
-    func sorted<M: Model>(from query: QueryBuilder<M>, column: String, bind: (String) -> DatabaseQuery.Value = { .bind($0) },
-                          unindexed: Bool = false) -> QueryBuilder<M> where M.IDValue == UUID {
+    func sorted<M: Model>(from query: QueryBuilder<M>, column: String,
+                          bind: (String) -> DatabaseQuery.Value = { .bind($0) }) -> QueryBuilder<M> where M.IDValue == UUID {
         let field = DatabaseQuery.Field.path([FieldKey(stringLiteral: column)], schema: M.schemaOrAlias)
         let idField = DatabaseQuery.Field.path([.id], schema: M.schemaOrAlias)
         if let after {
@@ -70,12 +67,6 @@ struct ListRequest {
             }
         }
         let direction: DatabaseQuery.Sort.Direction = descending ? .descending : .ascending
-        if unindexed {
-            // PostgreSQL: the same byte order as the column's own (`COLLATE "C"` on name keys).
-            let collation = (query.database as? any SQLDatabase)?.isPostgres == true ? " COLLATE \"C\"" : ""
-            let expression = SQLQueryString("(\(ident: M.schemaOrAlias).\(ident: column) || '')\(unsafeRaw: collation)")
-            return query.sort(.custom(SQLOrderBy(expression: expression, direction: descending ? SQLDirection.descending : .ascending))).sort(idField, direction)
-        }
         return query.sort(field, direction).sort(idField, direction)
     }
 

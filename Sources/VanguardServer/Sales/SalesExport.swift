@@ -49,8 +49,7 @@ enum SalesExport {
     static func contactsList(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
-        let (q, unindexed) = try ContactList.filtered(req, scope: AccessPolicy.salesScope(user.actor))
-        let rows = try await ListRequest(limit: limit, sortField: "name", descending: false).sorted(from: q, column: "name_order", unindexed: unindexed).limit(limit).all()
+        let rows = try await ContactList.filtered(req, scope: AccessPolicy.salesScope(user.actor)).sort(\.$nameOrder).sort(\.$id).limit(limit).all()
         let customers = try await ContactList.customerNames(rows, on: req.db)
         let header = ["contactName", "customer", "contactTitle", "mobile", "contactEmail", "wechat", "birthday", "primaryContact"].map(req.t)
         let body = rows.map { c -> [String] in

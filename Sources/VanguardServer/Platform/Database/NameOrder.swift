@@ -28,13 +28,12 @@ struct NameOrderKeeper: AnyModelMiddleware {
 }
 
 /// Adds `name_order` to `table`, fills it from `name` for the rows on file, and moves the name
-/// indexes onto it (each `old` index on `oldColumns` becomes `new` on `newColumns`; with no `old`,
-/// `new` is added). PostgreSQL compares the column byte by
+/// indexes onto it (each `old` index on `oldColumns` becomes `new` on `newColumns`). PostgreSQL compares the column byte by
 /// byte (`COLLATE "C"`), as SQLite does, so both order the keys alike. The column is filled before
 /// its indexes exist, in batches of 5,000 by row.
 struct NameOrderColumn {
     let table: String
-    let indexes: [(old: String?, oldColumns: [String], new: String, newColumns: [String])]
+    let indexes: [(old: String, oldColumns: [String], new: String, newColumns: [String])]
     static let batch = 5_000
 
     func add(on database: any Database) async throws {
@@ -43,7 +42,7 @@ struct NameOrderColumn {
         try await sql.raw("ALTER TABLE \(ident: table) ADD COLUMN name_order TEXT\(unsafeRaw: collation) NOT NULL DEFAULT ''").run()
         if sql.isPostgres { try await fillPostgres(sql) } else { try await fillSQLite(sql) }
         for index in indexes {
-            if let old = index.old { try await sql.drop(index: old).run() }
+            try await sql.drop(index: index.old).run()
             var create = sql.create(index: index.new).on(table)
             for column in index.newColumns { create = create.column(column) }
             try await create.run()
@@ -55,8 +54,7 @@ struct NameOrderColumn {
         guard let sql = database as? any SQLDatabase else { return }
         for index in indexes {
             try await sql.drop(index: index.new).run()
-            guard let old = index.old else { continue }
-            var create = sql.create(index: old).on(table)
+            var create = sql.create(index: index.old).on(table)
             for column in index.oldColumns { create = create.column(column) }
             try await create.run()
         }
