@@ -75,6 +75,25 @@ struct PlatformServicesTests {
         }
     }
 
+    @Test("the audit trail pages newest first without repeating or skipping an event, at times with fractions of a second")
+    func auditTrailPages() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            for k in 0..<5 {
+                world.clock.advance(by: 0.123_456_789 + Double(k) / 7)
+                _ = try await world.api(.PATCH, "/api/v1/members/\(team.salesRep.member!)", token: team.hr.token, json: JSONBody(["grade": .string("P\(k + 1)")]))
+            }
+            var seen: [UUID] = [], cursor: String?
+            repeat {
+                let page = try await world.api(.GET, "/api/v1/audit-events?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: team.admin.token).json(PageOf<AuditEventDTO>.self)
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen.count == Set(seen).count, "no event twice")
+            #expect(seen.count == (try await AuditEvent.query(on: world.db).count()), "none left out")
+        }
+    }
+
     @Test("a change and its history entry are one transaction: if the history cannot be written, nothing is")
     func auditIsAtomic() async throws {
         try await withApp { world in

@@ -41,6 +41,8 @@ struct SalesContactTests {
             #expect(try await Self.listed(world, token: rep) == ["安娜", "Lee", "张伟"], "a salesperson sees their customers' contacts only")
             #expect(try await Self.listed(world, token: team.hr.token) == [])
             #expect(try await Self.listed(world, token: lead, query: "&customerId=\(leads.id)") == ["白雪", "王芳"])
+            #expect(try await Self.listed(world, token: lead, sort: "-createdAt") == ["王芳", "安娜", "白雪", "Lee", "张伟"], "newest first, page after page")
+            #expect(try await Self.listed(world, token: lead, sort: "createdAt") == ["张伟", "Lee", "白雪", "安娜", "王芳"])
 
             // Imported with their customers: the import writes its rows in bulk, not through the model.
             var headers = HTTPHeaders()
@@ -105,7 +107,7 @@ struct SalesContactTests {
         }
     }
 
-    @Test("SP-1: the contacts page lists each contact with their customer, searches, pages and exports as the API does; with none yet it says where to add them")
+    @Test("SP-1: the contacts page lists each contact with their customer, newest first or by name, searches and exports as the API does; with none yet it says where to add them")
     func page() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
@@ -114,14 +116,19 @@ struct SalesContactTests {
             try await web.get("/contacts")
             #expect(web.lastBody.contains("No contacts yet. Add them on a customer"))
             let shop = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "宁波海曙文具", "source": "visit"])).json(CustomerDTO.self)
-            for (name, title) in [("周会计", "财务"), ("陈采购", "采购经理"), ("安娜", "总经理")] {
+            for (name, title) in [("安娜", "总经理"), ("周会计", "财务"), ("陈采购", "采购经理")] {
                 _ = try await world.api(.POST, "/api/v1/contacts", token: team.salesRep.token,
                                         json: JSONBody(["customerId": .string(shop.id.uuidString), "name": .string(name), "title": .string(title), "birthday": "1980-08-15", "birthdayCalendar": "lunar"]))
             }
+            func inOrder(_ names: [String]) -> Bool {
+                let positions = names.map { web.lastBody.range(of: ">\($0)<")?.lowerBound }
+                return !positions.contains(nil) && positions.map { $0! } == positions.map { $0! }.sorted()
+            }
             let page = try await web.get("/contacts")
             #expect(page.status == .ok)
-            let positions = ["安娜", "陈采购", "周会计"].map { web.lastBody.range(of: ">\($0)<")?.lowerBound }
-            #expect(!positions.contains(nil) && positions.map { $0! } == positions.map { $0! }.sorted(), "pinyin order")
+            #expect(inOrder(["陈采购", "周会计", "安娜"]), "newest first")
+            try await web.get("/contacts?sort=name")
+            #expect(inOrder(["安娜", "陈采购", "周会计"]), "pinyin order")
             #expect(web.lastBody.contains("href=\"/customers/\(shop.id)#contacts\">宁波海曙文具</a>"))
             #expect(web.lastBody.contains("1980-08-15 (lunar)"))
             try await web.get("/contacts?q=%E9%87%87%E8%B4%AD")  // 采购
@@ -130,8 +137,7 @@ struct SalesContactTests {
             try await web.get("/contacts?q=nobody")
             #expect(web.lastBody.contains("Nothing matches these filters."))
             try await web.get("/contacts?sort=-name")
-            let reversed = ["周会计", "陈采购", "安娜"].map { web.lastBody.range(of: ">\($0)<")?.lowerBound }
-            #expect(!reversed.contains(nil) && reversed.map { $0! } == reversed.map { $0! }.sorted())
+            #expect(inOrder(["周会计", "陈采购", "安娜"]))
 
             let csv = try await world.api(.GET, "/api/v1/contacts/export?q=%E9%87%87%E8%B4%AD", token: team.salesRep.token)
             #expect(csv.status == .ok)
@@ -158,6 +164,8 @@ struct SalesContactTests {
                 let owned = try await plan("SELECT id FROM contacts WHERE deleted_at IS NULL AND " + SQLQueryString("customer_id IN (") + SalesScopeSQL.customers(member: member, group: nil)
                                            + SQLQueryString(") ORDER BY name_order, id LIMIT 51"))
                 #expect(owned.contains("contacts_customer") && !owned.contains("SCAN contacts") && !owned.contains("Seq Scan on contacts"), "\(owned)")
+                let newest = try await plan("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY id DESC LIMIT 51")
+                #expect(!newest.contains("TEMP B-TREE") && !newest.contains("Sort"), "newest first reads the primary key in order: \(newest)")
                 let phone = try #require(ContactList.phoneCondition("13800138000", dialect: sql.dialect.name))
                 let found = try await plan("SELECT id FROM contacts WHERE " + phone)
                 #expect(found.contains(sql.isPostgres ? "customers_search_lexemes" : "customer_search") && found.contains("contacts_customer"), "\(found)")

@@ -51,6 +51,24 @@ struct ListRequest {
         sorted(from: query, column: column, bind: bind).limit(limit + 1)
     }
 
+    /// The same for a list by a time column: the cursor's time is the cursor row's own, read again
+    /// by its id. SQLite's driver reads times back rounded to the microsecond, while `Date()`
+    /// stores finer ones, so the time a page ends on, sent back, was not the row's: the next page
+    /// repeated it or skipped one. The cursor's own time serves only if that row is gone.
+    func applyByTime<M: Model>(to query: QueryBuilder<M>, column: String) -> QueryBuilder<M> where M.IDValue == UUID {
+        if let after {
+            let table = M.schemaOrAlias
+            let op = descending ? "<" : ">"
+            let time = SQLQueryString("COALESCE((SELECT t.\(ident: column) FROM \(ident: M.schema) t WHERE t.id = \(bind: after.id)), ")
+                + SQLQueryString("\(bind: Date(timeIntervalSince1970: Double(after.value) ?? 0)))")
+            query.filter(.sql(SQLQueryString("(\(ident: table).\(ident: column) \(unsafeRaw: op) ") + time
+                + SQLQueryString(" OR (\(ident: table).\(ident: column) = ") + time + SQLQueryString(" AND \(ident: table).id \(unsafeRaw: op) \(bind: after.id)))")))
+        }
+        let direction: DatabaseQuery.Sort.Direction = descending ? .descending : .ascending
+        return query.sort(.path([FieldKey(stringLiteral: column)], schema: M.schemaOrAlias), direction)
+            .sort(.path([.id], schema: M.schemaOrAlias), direction).limit(limit + 1)
+    }
+
     /// Applies sort and cursor: the rows after the previous page, in the list's order.
     func sorted<M: Model>(from query: QueryBuilder<M>, column: String,
                           bind: (String) -> DatabaseQuery.Value = { .bind($0) }) -> QueryBuilder<M> where M.IDValue == UUID {

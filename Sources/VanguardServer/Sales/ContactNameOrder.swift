@@ -6,7 +6,8 @@ extension Contact: PinyinNamed {}
 /// (`NameOrderColumn`). It has no index: an import's contacts, scattered over one, took a quarter
 /// to a third longer (SQLite, 20,000 rows into 1.08 M contacts: 17,500–20,700 rows/s without,
 /// 11,200–14,200 with). Lists within a salesperson's or a group's customers, or one customer's,
-/// start from `contacts_customer`; the whole team's list reads and sorts every contact.
+/// start from `contacts_customer`; the whole team's list by name reads and sorts every contact,
+/// and opens newest first instead, on the primary key (`ContactList.query`).
 struct AddContactNameOrder: AsyncMigration {
     static let column = NameOrderColumn(table: Contact.schema, indexes: [])
 
@@ -14,3 +15,4 @@ struct AddContactNameOrder: AsyncMigration {
 
     func revert(on database: any Database) async throws { try await Self.column.remove(on: database) }
 }
+

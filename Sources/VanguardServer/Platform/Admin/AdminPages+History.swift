@@ -28,7 +28,7 @@ extension AdminPages {
         let type = req.query[String.self, at: "entityType"] ?? ""
         let q = AuditEvent.query(on: req.db)
         if !type.isEmpty { q.filter(\.$entityType == type) }
-        let rows = try await list.apply(to: q, column: "occurred_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
+        let rows = try await list.applyByTime(to: q, column: "occurred_at").all()
         let locale = req.locale
         let hidden = MemberDTO.confidentialFields
         let page = list.page(rows, value: { String($0.occurredAt.timeIntervalSince1970) }, id: { $0.id }) { e in

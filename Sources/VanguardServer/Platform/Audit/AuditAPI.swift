@@ -50,7 +50,7 @@ struct AuditAPI: RouteCollection {
         if let entityType, !entityType.isEmpty { q.filter(\.$entityType == entityType) }
         if let entityId { q.filter(\.$entityId == entityId) }
         if let action = try req.queryChoice("action", from: AuditAction.allCases.map(\.rawValue)) { q.filter(\.$action == action) }
-        let rows = try await list.apply(to: q, column: "occurred_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
+        let rows = try await list.applyByTime(to: q, column: "occurred_at").all()
         let page = list.page(rows, value: { String($0.occurredAt.timeIntervalSince1970) }, id: { $0.id }) { AuditEventDTO($0, hidden: hidden) }
         return try await page.encodeResponse(for: req)
     }

@@ -34,7 +34,7 @@ struct NotificationsAPI: RouteCollection {
         let list = try ListRequest.parse(req, sortable: ["createdAt"], defaultSort: "-createdAt")
         let q = AppNotification.query(on: req.db).filter(\.$userId == user.actor.userId)
         if try req.queryBool("unread") == true { q.filter(\.$readAt == nil) }
-        let rows = try await list.apply(to: q, column: "created_at", bind: { .bind(Date(timeIntervalSince1970: Double($0) ?? 0)) }).all()
+        let rows = try await list.applyByTime(to: q, column: "created_at").all()
         let locale = req.locale
         return try await list.page(rows, value: { String($0.createdAt.timeIntervalSince1970) }, id: { $0.id }, map: { NotificationDTO($0, locale: locale) })
             .encodeResponse(for: req)
