@@ -87,7 +87,7 @@ enum CommonFragmentWalk {
     /// read 科技's share too, and still sorted all 66,000 matches.
     static func commonOnPostgres(_ text: String, share: Double, shares: [String: Double]) -> Bool {
         let (pairs, _) = CustomerSearch.terms(text)
-        return !pairs.isEmpty && pairs.allSatisfy { (shares[$0] ?? 0) >= share }
+        return !pairs.isEmpty && pairs.allSatisfy { CustomerSearch.holdingShare($0, shares) >= share }
     }
 }
 

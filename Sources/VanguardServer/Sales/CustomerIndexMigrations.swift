@@ -5,7 +5,7 @@ extension SalesMigrations {
     /// Sales changes that landed after the other chapters' tables (`contacts_email` came with the
     /// campaigns): appended, never reordered.
     static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyNames.uncommon(Customer.schema), CustomerSearchFirstPair(), RekeyNames.longS(Customer.schema), CustomerSearchPhoneGroups(),
-                                         AddContactNameOrder()]
+                                         AddContactNameOrder(), CustomerSearchFirstPairOnly()]
 }
 
 /// Credit codes and contacts' e-mails are missing on most records (none of a typical import's
@@ -60,7 +60,7 @@ struct CustomerSearchFirstPair: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.isPostgres else { return }
         try await sql.raw("DROP INDEX IF EXISTS customers_search_lexemes").run()
-        try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN ((\(unsafeRaw: CustomerSearch.postgresLexemes())))").run()
+        try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN ((\(unsafeRaw: CustomerSearch.postgresLexemesFirstPairTwice())))").run()
         // The split reads how many names start with a pair from the index's statistics.
         try await database.analyze(tables: [Customer.schema])
     }
@@ -69,5 +69,26 @@ struct CustomerSearchFirstPair: AsyncMigration {
         guard let sql = database as? any SQLDatabase, sql.isPostgres else { return }
         try await sql.raw("DROP INDEX IF EXISTS customers_search_lexemes").run()
         try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN (array_to_tsvector(array_remove(string_to_array(search_text, ' '), '')))").run()
+    }
+}
+
+/// PostgreSQL: the search index holds a name's first pair marked only ("^上海"), not also plain,
+/// so the names holding a pair elsewhere than at their start are its plain entry alone
+/// (`CustomerSearch.postgresLexemes`). The index is made again under its name; the texts stay.
+struct CustomerSearchFirstPairOnly: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await remake(database, CustomerSearch.postgresLexemes())
+    }
+
+    func revert(on database: any Database) async throws {
+        try await remake(database, CustomerSearch.postgresLexemesFirstPairTwice())
+    }
+
+    private func remake(_ database: any Database, _ expression: String) async throws {
+        guard let sql = database as? any SQLDatabase, sql.isPostgres else { return }
+        try await sql.raw("DROP INDEX IF EXISTS customers_search_lexemes").run()
+        try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN ((\(unsafeRaw: expression)))").run()
+        // The split and the walk read the tokens' shares from the index's statistics.
+        try await database.analyze(tables: [Customer.schema])
     }
 }

@@ -17,7 +17,7 @@ struct CustomerSearchPhoneGroups: AsyncMigration {
         if sql.isPostgres {
             try await sql.raw("DROP INDEX IF EXISTS customers_search_lexemes").run()
             try await remakePostgres(sql)
-            try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN ((\(unsafeRaw: CustomerSearch.postgresLexemes())))").run()
+            try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN ((\(unsafeRaw: CustomerSearch.postgresLexemesFirstPairTwice())))").run()
             try await database.analyze(tables: [Customer.schema])
         } else {
             try await sql.raw("DROP TRIGGER IF EXISTS customers_search_update").run()

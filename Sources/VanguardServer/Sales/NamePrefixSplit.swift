@@ -13,8 +13,9 @@ import VanguardCore
 ///   whose search text starts with the fragment is in that range: `PinyinOrder.key`);
 /// - the others: the index's matches whose first tokens are not the fragment's pairs, few for
 ///   such a fragment, read and sorted as usual. SQLite's FTS5 knows token positions
-///   (`NOT ^"…"`); PostgreSQL's index holds each name's first pair marked (`'上海' & !'^上海'`,
-///   `CustomerSearch.firstPairMark`), so there the fragment is two characters.
+///   (`NOT ^"…"`); PostgreSQL's index holds each name's first pair marked only (`'^上海'`,
+///   `CustomerSearch.firstPairMark`), so the others are those holding the pair unmarked
+///   (`'上海'`), and there the fragment is two characters.
 /// The page is the first rows of both, merged. For fragments of common Chinese characters,
 /// ASCII letters and digits (Harbor names start with it too); on SQLite for any such fragment,
 /// common or not, on PostgreSQL for a common pair (`CommonFragmentWalk`).
@@ -54,7 +55,7 @@ enum NamePrefixSplit {
                                limits: CommonFragmentWalk.Limits) async throws -> [Customer]? {
         let pair = CustomerSearch.normalized(text)
         guard pair.count == 2, let lead = split(text) else { return nil }
-        guard let holding = shares[pair], let starting = shares[CustomerSearch.firstPairMark + pair], starting >= leastStartingShare * holding else { return nil }
+        guard let starting = shares[CustomerSearch.firstPairMark + pair], starting >= leastStartingShare * CustomerSearch.holdingShare(pair, shares) else { return nil }
         // The planner takes the pair and its marked form as independent (导入: 65 % and 65 % of the
         // names, so 23 % holding it elsewhere, where none do) and walked the whole name index in
         // order looking for them (17–28 s). The index's own answer is known to be small: only it may serve.
