@@ -153,6 +153,11 @@ struct SalesTests {
             }
             #expect(try await names("Ｈａｒｂｏｒ　Ｌｉｇｈｔｓ") == [b.name], "full-width Latin letters")
             #expect(try await names("深圳)物流") == [], "runs in order, each whole")
+            // A name of no letter or digit: its text starts with its phone's digits.
+            let symbols = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": "★☆", "source": "visit", "phone": "0755-26815555"]))
+            #expect(symbols.status == .created, "\(symbols.body.string)")
+            #expect(try await names("0755-2681 5555") == ["★☆"])
+            #expect(try await names("26815555") == ["★☆"])
             let sorted = try await world.api(.GET, "/api/v1/customers?sort=-score&limit=2", token: token).json(PageOf<CustomerDTO>.self)
             #expect(sorted.items.count == 2 && sorted.nextCursor != nil)
             #expect(sorted.items[0].score >= sorted.items[1].score)

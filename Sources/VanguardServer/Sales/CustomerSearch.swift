@@ -172,7 +172,7 @@ enum CustomerSearch {
         let groups = DigitGroups.covering(digits)
         guard !groups.isEmpty else { return nil }
         if dialect == "postgresql" {
-            return SQLQueryString("\(unsafeRaw: postgresLexemes(Customer.schema + ".")) @@ \(bind: groups.map { anywhere(lexeme($0)) }.joined(separator: " & "))::tsquery")
+            return SQLQueryString("\(unsafeRaw: postgresLexemes(Customer.schema + ".")) @@ \(bind: groups.map(lexeme).joined(separator: " & "))::tsquery")
         }
         let match = groups.map { "\"\($0)\"" }.joined(separator: " AND ")
         return SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: match))")
@@ -197,8 +197,13 @@ enum CustomerSearch {
     /// then share no entry with those holding it elsewhere, which the split reads alone
     /// (`NamePrefixSplit`): with the first token both ways, "holding it but not first" read both
     /// entries' whole lists (导入: 822,000 names, 0.2 s).
+    /// A first token longer than a pair is a digit group (a name with no letter or digit): kept
+    /// unmarked too, so digits are asked for unmarked only (`digitsCondition`). Asked either way,
+    /// PostgreSQL's planner counted the marked group's default share on top and walked the whole
+    /// name index for four common digits (2990: 352 ms instead of 46 ms).
     static func postgresLexemes(_ table: String = "") -> String {
-        "array_to_tsvector(array_remove((string_to_array(\(table)search_text, ' '))[2:], '') || ('\(firstPairMark)' || split_part(\(table)search_text, ' ', 1)))"
+        let first = "split_part(\(table)search_text, ' ', 1)"
+        return "array_to_tsvector(array_remove((string_to_array(\(table)search_text, ' '))[CASE WHEN length(\(first)) > 2 THEN 1 ELSE 2 END:], '') || ('\(firstPairMark)' || \(first)))"
     }
 
     /// The expression as `CustomerSearchFirstPair` and `CustomerSearchPhoneGroups` made it: the
