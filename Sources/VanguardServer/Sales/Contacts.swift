@@ -229,8 +229,8 @@ enum ContactList {
         let q = try filtered(req, scope: scope)
         if list.sortField == "createdAt" {
             // By id: ids are time-ordered (`UUID.timeOrdered`, to the millisecond), so the primary
-            // key lists contacts as they were added, with no index of its own to keep, and the
-            // cursor is exact (a timestamp read back through `Date` can be off by its last bit).
+            // key lists contacts as they were added, with no index of its own for imports to keep,
+            // and the cursor is the id itself (times come back rounded: `ListRequest.applyByTime`).
             return try await list.apply(to: q, column: "id", bind: { .bind(UUID(uuidString: $0) ?? UUID()) }).all()
         }
         return try await list.apply(to: q, column: "name_order").all()
