@@ -146,7 +146,7 @@ struct CustomerPages: RouteCollection {
             size: c.size.map { req.t("size_" + $0) } ?? "—", source: req.t("source_" + c.source), statusLabel: req.t("customer_" + c.status),
             owner: c.ownerMemberId.flatMap { names[$0] } ?? "—",
             contacts: contacts.map { p in ContactRow(id: p.id!, name: p.name, title: p.title, mobile: p.mobile ?? "", email: p.email ?? "", wechat: p.wechat ?? "",
-                                                     birthday: p.birthday.map { b in p.birthdayCalendar == "lunar" ? "\(b) (\(req.t("lunar")))" : b } ?? "", isPrimary: p.isPrimary) },
+                                                     birthday: ContactPages.birthday(p, req), isPrimary: p.isPrimary) },
             activities: activities.map { ActivityRow(id: $0.id!, kind: req.t("activity_" + $0.kind), occurredOn: $0.occurredOn, owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—",
                                                      summary: $0.summary, needs: $0.needs, nextStep: $0.nextStep, nextStepOn: $0.nextStepOn ?? "", done: $0.nextStepDoneAt != nil) },
             deals: deals.map { DealRow(id: $0.id!, title: $0.title, stage: pipeline.stage($0.stage)?.name[req.locale] ?? $0.stage,
