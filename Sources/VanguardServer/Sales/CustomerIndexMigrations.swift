@@ -5,7 +5,7 @@ extension SalesMigrations {
     /// Sales changes that landed after the other chapters' tables (`contacts_email` came with the
     /// campaigns): appended, never reordered.
     static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyNames.uncommon(Customer.schema), CustomerSearchFirstPair(), RekeyNames.longS(Customer.schema), CustomerSearchPhoneGroups(),
-                                         AddContactNameOrder(), CustomerSearchFirstPairOnly()]
+                                         AddContactNameOrder(), CustomerSearchFirstPairOnly(), SearchIndexFirstPairOnSQLite()]
 }
 
 /// Credit codes and contacts' e-mails are missing on most records (none of a typical import's
@@ -90,5 +90,52 @@ struct CustomerSearchFirstPairOnly: AsyncMigration {
         try await sql.raw("CREATE INDEX customers_search_lexemes ON customers USING GIN ((\(unsafeRaw: expression)))").run()
         // The split and the walk read the tokens' shares from the index's statistics.
         try await database.analyze(tables: [Customer.schema])
+    }
+}
+
+/// SQLite: the search index holds a name's first pair marked only, as PostgreSQL's does
+/// (`CustomerSearch.sqliteIndexed`). The index is made again: contentless, since what it holds
+/// is no longer the column as it is (FTS5 reads an external content table's column itself when
+/// rebuilding or deleting), with '^' a token character. The triggers write the marked text and
+/// delete by rowid.
+struct SearchIndexFirstPairOnSQLite: AsyncMigration {
+    static let triggers = ["customers_search_insert", "customers_search_delete", "customers_search_update"]
+
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase, !sql.isPostgres else { return }
+        try await dropIndex(sql)
+        try await sql.raw("""
+            CREATE VIRTUAL TABLE customer_search USING fts5(search_text, content='', contentless_delete=1, tokenize="\(unsafeRaw: CustomerSearch.sqliteTokenizer)")
+            """).run()
+        try await sql.raw("INSERT INTO customer_search(rowid, search_text) SELECT rowid, \(unsafeRaw: CustomerSearch.sqliteIndexed("search_text")) FROM customers").run()
+        try await sql.raw("""
+            CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
+              INSERT INTO customer_search(rowid, search_text) VALUES (new.rowid, \(unsafeRaw: CustomerSearch.sqliteIndexed("new.search_text")));
+            END
+            """).run()
+        try await sql.raw("""
+            CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
+              DELETE FROM customer_search WHERE rowid = old.rowid;
+            END
+            """).run()
+        try await sql.raw("""
+            CREATE TRIGGER customers_search_update AFTER UPDATE OF search_text ON customers BEGIN
+              DELETE FROM customer_search WHERE rowid = old.rowid;
+              INSERT INTO customer_search(rowid, search_text) VALUES (new.rowid, \(unsafeRaw: CustomerSearch.sqliteIndexed("new.search_text")));
+            END
+            """).run()
+    }
+
+    /// Back to the external-content index of the column as it is, as `AddCustomerSearch` and
+    /// `CustomerSearchPhoneGroups` made it.
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase, !sql.isPostgres else { return }
+        try await dropIndex(sql)
+        try await AddCustomerSearch.createSQLiteIndex(sql)
+    }
+
+    private func dropIndex(_ sql: any SQLDatabase) async throws {
+        for trigger in Self.triggers { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run() }
+        try await sql.raw("DROP TABLE IF EXISTS customer_search").run()
     }
 }

@@ -12,10 +12,10 @@ import VanguardCore
 ///   of the name index read in order (the key leaves out what the search leaves out, so a name
 ///   whose search text starts with the fragment is in that range: `PinyinOrder.key`);
 /// - the others: the index's matches whose first tokens are not the fragment's pairs, few for
-///   such a fragment, read and sorted as usual. SQLite's FTS5 knows token positions
-///   (`NOT ^"…"`); PostgreSQL's index holds each name's first pair marked only (`'^上海'`,
-///   `CustomerSearch.firstPairMark`), so the others are those holding the pair unmarked
-///   (`'上海'`), and there the fragment is two characters.
+///   such a fragment, read and sorted as usual. Both indexes hold each name's first pair marked
+///   only (`'^上海'`, `CustomerSearch.firstPairMark`), so the others are those holding the pair
+///   unmarked (`'上海'`); on PostgreSQL the fragment is two characters, on SQLite FTS5's token
+///   positions serve longer leads (`others`).
 /// The page is the first rows of both, merged. For fragments of common Chinese characters,
 /// ASCII letters and digits (Harbor names start with it too); on SQLite for any such fragment,
 /// common or not, on PostgreSQL for a common pair (`CommonFragmentWalk`).
@@ -110,11 +110,26 @@ enum NamePrefixSplit {
         var distinct = Set<Character>(), lead = 0
         while lead < chars.count, distinct.insert(chars[lead]).inserted { lead += 1 }
         lead = min(lead + 1, chars.count)
-        guard lead >= 2, let all = CustomerSearch.sqliteMatch(text) else { return nil }
+        guard lead >= 2 else { return nil }
         let leading = String(chars[..<lead])
-        let (pairs, _) = CustomerSearch.terms(leading)
+        let (pairs, _) = CustomerSearch.terms(leading), (all, _) = CustomerSearch.terms(String(chars))
         let prefix = String(PinyinOrder.key(leading).split(separator: "\u{1}", omittingEmptySubsequences: false)[0])
-        return Lead(prefix: prefix, others: "(\(all)) NOT ^\"\(pairs.joined(separator: " "))\"", whole: lead == chars.count)
+        return Lead(prefix: prefix, others: others(first: pairs[0], leadPairs: pairs, rest: Array(all.dropFirst())), whole: lead == chars.count)
+    }
+
+    /// The FTS5 query for the matches whose names do not start with the lead. The index holds a
+    /// name's first pair marked only and each pair once (`CustomerSearch.sqliteIndexed`), so a
+    /// name holding the lead's first pair unmarked holds it later, never first: the others are
+    /// those, read from the pair's own entry without the names it starts (导入: 822,000), and,
+    /// for a lead longer than a pair, the names starting with its first pair but not with the
+    /// lead itself ("Sun Summit" for summit: its later su is the first one, left out).
+    private static func others(first: String, leadPairs: [String], rest: [String]) -> String {
+        let later = rest.map { CustomerSearch.sqliteAnywhere($0) }
+        let holdingLater = (["\"\(first)\""] + later).joined(separator: " AND ")
+        guard leadPairs.count > 1 else { return holdingLater }
+        let mark = CustomerSearch.firstPairMark
+        let startingOtherwise = "(\((["\"\(mark)\(first)\""] + later).joined(separator: " AND "))) NOT ^\"\(([mark + first] + leadPairs.dropFirst()).joined(separator: " "))\""
+        return "(\(holdingLater)) OR (\(startingOtherwise))"
     }
 
     /// Lower-case ASCII letters and digits (as `CustomerSearch.normalized` leaves them), and common Chinese characters.
