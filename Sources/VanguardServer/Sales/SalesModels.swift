@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// A company or person the team sells to, from first prospect on (SP-1, SAL-2): the customer file.
-final class Customer: Model, @unchecked Sendable {
+final class Customer: Model, ListedProperties, @unchecked Sendable {
     static let schema = "customers"
 
     @ID(key: .id) var id: UUID?
@@ -38,11 +38,14 @@ final class Customer: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
 
+    /// Listed, not found by reflection for every row (`ListedProperties`).
+    var properties: [any AnyProperty] { [$id, $name, $nameKey, $nameOrder, $kind, $uscc, $industry, $region, $size, $source, $status, $expectedAnnualYuan, $score, $customerClass, $phone, $phoneKey, $email, $address, $notes, $ownerMemberId, $mergedIntoId, $searchText, $version, $createdAt, $updatedAt, $deletedAt] }
+
     init() { searchText = ""; nameOrder = "" }
 }
 
 /// A person at a customer the team deals with: phone, e-mail, WeChat, birthday (SP-1, CP-4).
-final class Contact: Model, @unchecked Sendable {
+final class Contact: Model, ListedProperties, @unchecked Sendable {
     static let schema = "contacts"
 
     @ID(key: .id) var id: UUID?
@@ -64,6 +67,9 @@ final class Contact: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+
+    /// Listed, not found by reflection for every row (`ListedProperties`).
+    var properties: [any AnyProperty] { [$id, $customer, $name, $title, $mobile, $phoneKey, $email, $wechat, $birthday, $birthdayCalendar, $isPrimary, $notes, $nameOrder, $version, $createdAt, $updatedAt, $deletedAt] }
 
     init() { nameOrder = "" }
 }
@@ -94,7 +100,7 @@ final class SalesActivity: Model, @unchecked Sendable {
 }
 
 /// A deal in the pipeline (SAL-3, SP-1 … SP-4): its stage, amount, chance and expected close.
-final class Opportunity: Model, @unchecked Sendable {
+final class Opportunity: Model, ListedProperties, @unchecked Sendable {
     static let schema = "opportunities"
 
     @ID(key: .id) var id: UUID?
@@ -115,6 +121,9 @@ final class Opportunity: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+
+    /// Listed, not found by reflection for every row (`ListedProperties`).
+    var properties: [any AnyProperty] { [$id, $customer, $title, $ownerMemberId, $stage, $amountFen, $probability, $expectedClose, $needs, $lossReason, $source, $stageChangedAt, $closedOn, $version, $createdAt, $updatedAt, $deletedAt] }
 
     init() {}
 }
