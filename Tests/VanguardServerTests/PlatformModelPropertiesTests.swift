@@ -6,11 +6,15 @@ import Testing
 /// would find, the same objects in the same order: a property left out would be neither read nor saved.
 @Suite("Models that list their properties list every one, as Fluent's reflection finds them")
 struct ModelPropertiesTests {
-    @Test("the listed models: customers, contacts and deals")
+    @Test("the listed models: customers, contacts, activities and deals; members, accounts and web sessions")
     func listsMatchReflection() {
         check(Customer.self)
         check(Contact.self)
+        check(SalesActivity.self)
         check(Opportunity.self)
+        check(Member.self)
+        check(UserAccount.self)
+        check(WebSession.self)
     }
 
     private func check<M: ListedProperties>(_ type: M.Type) {

@@ -59,7 +59,7 @@ final class Duty: Model, @unchecked Sendable {
 }
 
 /// A member of the team: employee profile, position, grade, reporting line (ORG-1).
-final class Member: Model, @unchecked Sendable {
+final class Member: Model, ListedProperties, @unchecked Sendable {
     static let schema = "members"
 
     @ID(key: .id) var id: UUID?
@@ -82,6 +82,9 @@ final class Member: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+
+    /// Listed, not found by reflection for every row (`ListedProperties`).
+    var properties: [any AnyProperty] { [$id, $employeeNo, $name, $nameEn, $nameOrder, $email, $mobile, $position, $grade, $hireDate, $supervisorId, $group, $status, $idNumber, $version, $createdAt, $updatedAt, $deletedAt] }
 
     init() { nameOrder = "" }
 }

@@ -76,7 +76,7 @@ final class Contact: Model, ListedProperties, @unchecked Sendable {
 
 /// A call, visit, trade-show meeting or e-mail with a customer: what was learned, the next step
 /// and when (SP-2, SAL-2). "My day" is built from the next steps.
-final class SalesActivity: Model, @unchecked Sendable {
+final class SalesActivity: Model, ListedProperties, @unchecked Sendable {
     static let schema = "sales_activities"
 
     @ID(key: .id) var id: UUID?
@@ -95,6 +95,9 @@ final class SalesActivity: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+
+    /// Listed, not found by reflection for every row (`ListedProperties`).
+    var properties: [any AnyProperty] { [$id, $customer, $contactId, $opportunityId, $kind, $occurredOn, $ownerMemberId, $summary, $needs, $nextStep, $nextStepOn, $nextStepDoneAt, $version, $createdAt, $updatedAt, $deletedAt] }
 
     init() {}
 }

@@ -4,7 +4,7 @@ import Vapor
 import VanguardCore
 
 /// A person who can sign in. Linked to a member record when they belong to the team.
-final class UserAccount: Model, @unchecked Sendable {
+final class UserAccount: Model, ListedProperties, @unchecked Sendable {
     static let schema = "users"
 
     @ID(key: .id) var id: UUID?
@@ -22,6 +22,9 @@ final class UserAccount: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+
+    /// Listed, not found by reflection for every row (`ListedProperties`).
+    var properties: [any AnyProperty] { [$id, $email, $displayName, $passwordHash, $role, $memberId, $locale, $active, $failedSignIns, $lockedUntil, $passwordChangedAt, $version, $createdAt, $updatedAt, $deletedAt] }
 
     init() {}
 

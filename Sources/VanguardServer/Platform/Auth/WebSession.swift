@@ -4,7 +4,7 @@ import Vapor
 
 /// A browser session, kept in the database so any instance can serve any request.
 /// Only a hash of the cookie value is stored.
-final class WebSession: Model, @unchecked Sendable {
+final class WebSession: Model, ListedProperties, @unchecked Sendable {
     static let schema = "web_sessions"
 
     @ID(key: .id) var id: UUID?
@@ -15,6 +15,9 @@ final class WebSession: Model, @unchecked Sendable {
     @Field(key: "last_seen_at") var lastSeenAt: Date
     @OptionalField(key: "ip") var ip: String?
     @OptionalField(key: "user_agent") var userAgent: String?
+
+    /// Listed, not found by reflection for every row (`ListedProperties`).
+    var properties: [any AnyProperty] { [$id, $tokenHash, $user, $csrfToken, $createdAt, $lastSeenAt, $ip, $userAgent] }
 
     init() {}
 
