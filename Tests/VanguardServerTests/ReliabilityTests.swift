@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Foundation
 import Testing
@@ -237,6 +238,38 @@ struct ReliabilityTests {
         }
         try await app.asyncShutdown()
         #expect(scratch.files.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+    }
+
+    @Test("a server told to stop lets a request still running finish, with its database, before it closes the database")
+    func stopLetsRunningRequestsFinish() async throws {
+        let app = try await Application.make(.testing)
+        app.directory = DirectoryConfiguration(workingDirectory: repositoryRoot)
+        let open = NIOLockedValueBox(false), started = NIOLockedValueBox(false)
+        do {
+            try await configure(app, settings: Settings(database: .sqliteMemory, bcryptCost: 4,
+                                                        policyPackPath: repositoryRoot + "policy/default.yaml", runsJobs: false))
+            try await prepareDatabase(app)
+            // A handler that is still working when the stop comes, then asks for its database.
+            app.get("test-slow") { req async throws -> String in
+                started.withLockedValue { $0 = true }
+                while !open.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+                guard req.application.databases.database(logger: req.logger, on: req.eventLoop) != nil else { return "no database" }
+                return String(try await UserAccount.query(on: req.db).count())
+            }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        let request = Task { try await app.testing().sendRequest(.GET, "/test-slow") }
+        while !started.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        let stopped = NIOLockedValueBox(false)
+        let stop = Task { try await app.asyncShutdown(); stopped.withLockedValue { $0 = true } }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!stopped.withLockedValue { $0 }, "the stop waits for the running request")
+        open.withLockedValue { $0 = true }
+        let answer = try await request.value
+        try await stop.value
+        #expect(answer.status == .ok && answer.body.string != "no database", "\(answer.status) \(answer.body.string)")
     }
 
     @Test("serve maps the SQLite file into every connection (VANGUARD_SQLITE_MMAP_MB), and 0 leaves it unmapped")

@@ -30,7 +30,9 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
     ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)
 
+    let inFlight = InFlightRequests()
     app.middleware = Middlewares()
+    app.middleware.use(inFlight)
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
@@ -40,6 +42,8 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.lifecycle.use(WebhookWorker())
     app.lifecycle.use(SchedulerWorker())
     app.lifecycle.use(DatabaseUpkeep())
+    // Last, so its shutdown runs first: the requests finish while the workers and databases are up.
+    app.lifecycle.use(inFlight)
     try routes(app)
 }
 
