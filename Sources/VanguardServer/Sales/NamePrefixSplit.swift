@@ -114,7 +114,7 @@ enum NamePrefixSplit {
         let leading = String(chars[..<lead])
         let (pairs, _) = CustomerSearch.terms(leading), (all, _) = CustomerSearch.terms(String(chars))
         let prefix = String(PinyinOrder.key(leading).split(separator: "\u{1}", omittingEmptySubsequences: false)[0])
-        return Lead(prefix: prefix, others: others(first: pairs[0], leadPairs: pairs, rest: Array(all.dropFirst())), whole: lead == chars.count)
+        return Lead(prefix: prefix, others: others(leadPairs: pairs, rest: Array(all.dropFirst())), whole: lead == chars.count)
     }
 
     /// The FTS5 query for the matches whose names do not start with the lead. The index holds a
@@ -123,7 +123,8 @@ enum NamePrefixSplit {
     /// those, read from the pair's own entry without the names it starts (导入: 822,000), and,
     /// for a lead longer than a pair, the names starting with its first pair but not with the
     /// lead itself ("Sun Summit" for summit: its later su is the first one, left out).
-    private static func others(first: String, leadPairs: [String], rest: [String]) -> String {
+    private static func others(leadPairs: [String], rest: [String]) -> String {
+        let first = leadPairs[0]
         let later = rest.map { CustomerSearch.sqliteAnywhere($0) }
         let holdingLater = (["\"\(first)\""] + later).joined(separator: " AND ")
         guard leadPairs.count > 1 else { return holdingLater }
