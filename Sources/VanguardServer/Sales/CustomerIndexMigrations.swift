@@ -99,11 +99,9 @@ struct CustomerSearchFirstPairOnly: AsyncMigration {
 /// rebuilding or deleting), with '^' a token character. The triggers write the marked text and
 /// delete by rowid.
 struct SearchIndexFirstPairOnSQLite: AsyncMigration {
-    static let triggers = ["customers_search_insert", "customers_search_delete", "customers_search_update"]
-
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, !sql.isPostgres else { return }
-        try await dropIndex(sql)
+        try await AddCustomerSearch.dropSQLiteIndex(sql)
         try await sql.raw("""
             CREATE VIRTUAL TABLE customer_search USING fts5(search_text, content='', contentless_delete=1, tokenize="\(unsafeRaw: CustomerSearch.sqliteTokenizer)")
             """).run()
@@ -130,12 +128,7 @@ struct SearchIndexFirstPairOnSQLite: AsyncMigration {
     /// `CustomerSearchPhoneGroups` made it.
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, !sql.isPostgres else { return }
-        try await dropIndex(sql)
+        try await AddCustomerSearch.dropSQLiteIndex(sql)
         try await AddCustomerSearch.createSQLiteIndex(sql)
-    }
-
-    private func dropIndex(_ sql: any SQLDatabase) async throws {
-        for trigger in Self.triggers { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run() }
-        try await sql.raw("DROP TABLE IF EXISTS customer_search").run()
     }
 }

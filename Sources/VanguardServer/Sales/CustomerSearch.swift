@@ -266,12 +266,17 @@ struct AddCustomerSearch: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         if let sql = database as? any SQLDatabase, sql.dialect.name != "postgresql" {
-            for trigger in ["customers_search_insert", "customers_search_delete", "customers_search_update"] {
-                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
-            }
-            try await sql.raw("DROP TABLE IF EXISTS customer_search").run()
+            try await Self.dropSQLiteIndex(sql)
         }
         try await database.schema(Customer.schema).deleteField("search_text").update()
+    }
+
+    /// SQLite's search index and the triggers that keep it, whichever way it was made.
+    static func dropSQLiteIndex(_ sql: any SQLDatabase) async throws {
+        for trigger in ["customers_search_insert", "customers_search_delete", "customers_search_update"] {
+            try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
+        }
+        try await sql.raw("DROP TABLE IF EXISTS customer_search").run()
     }
 
     /// An external-content FTS5 table kept in step with the customers by triggers, filled from
