@@ -156,24 +156,18 @@ enum CustomerList {
             // ran it twice, 80–310 ms each, bench data set).
             let nameWithPhone = nameMatch == .index && digits != nil && CustomerSearch.normalized(text) == digits
             q.group(.or) { or in
-                if let pattern = namePattern(text), !nameWithPhone {
-                    // The index finds the candidates; LIKE keeps only names holding the fragment itself.
-                    if nameMatch != .rowByRow, let indexed = CustomerSearch.condition(text, dialect: dialect, notStarting: nameMatch == .indexNotStarting) {
-                        or.filter(.sql(indexed + SQLQueryString(" AND lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
-                    } else if dialect == "postgresql" {
-                        // The same test as LIKE, which PostgreSQL's planner expects one name in
-                        // thousands to pass and so sorts the window rather than walk it in order.
-                        let runs = nameRuns(text)
-                        if runs.count == 1 {
-                            or.filter(.sql(SQLQueryString("strpos(lower(\(ident: Customer.schema).name), \(bind: runs[0])) > 0")))
-                        } else {
-                            or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
-                        }
-                    } else {
-                        or.filter(.sql(SQLQueryString("lower(\(ident: Customer.schema).name) LIKE \(bind: pattern) ESCAPE '\\'")))
+                if !nameWithPhone {
+                    // The index finds the candidates; the name's own test keeps only names holding the fragment itself.
+                    if nameMatch != .rowByRow, let indexed = CustomerSearch.condition(text, dialect: dialect, notStarting: nameMatch == .indexNotStarting),
+                       let holds = nameHolds(text, dialect: dialect) {
+                        or.filter(.sql(indexed + SQLQueryString(" AND ") + holds))
+                    } else if let holds = nameHolds(text, dialect: dialect, single: true) {
+                        // PostgreSQL: one run as `strpos`, the same test as LIKE, which its planner
+                        // expects one name in thousands to pass and so sorts the window rather than walk it in order.
+                        or.filter(.sql(holds))
                     }
                 }
-                if let digits, let condition = phoneCondition(digits, dialect: dialect, name: nameWithPhone ? namePattern(text) : nil) {
+                if let digits, let condition = phoneCondition(digits, dialect: dialect, name: nameWithPhone ? nameHolds(text, dialect: dialect) : nil) {
                     or.filter(.sql(condition))
                 }
                 // A credit code: letters and digits, with a digit among them; a range on the index, not a scan.
@@ -197,8 +191,8 @@ enum CustomerList {
     /// phone's and every contact's), then the digits themselves are checked. A contact's phone
     /// had no index that finds digits inside a number: its search read every contact (0.14–0.24 s
     /// at 0.9–1.9 M contacts), and digit pairs are in most numbers (45–310 ms).
-    /// `name`: a `LIKE` pattern for names as well: the index holds the groups of names' digits too.
-    static func phoneCondition(_ digits: String, dialect: String, name: String? = nil) -> SQLQueryString? {
+    /// `name`: a name's test (`nameHolds`) as well: the index holds the groups of names' digits too.
+    static func phoneCondition(_ digits: String, dialect: String, name: SQLQueryString? = nil) -> SQLQueryString? {
         guard let pattern = likePattern(digits),
               let indexed = CustomerSearch.digitsCondition(digits, dialect: dialect) else { return nil }
         // PostgreSQL: `OFFSET 0` keeps the contacts' test per candidate, on their customer index. For
@@ -207,7 +201,7 @@ enum CustomerList {
         let fence = dialect == "postgresql" ? " OFFSET 0" : ""
         var held = SQLQueryString("\(ident: Customer.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' OR EXISTS (SELECT 1 FROM \(ident: Contact.schema) WHERE ")
             + SQLQueryString("\(ident: Contact.schema).customer_id = \(ident: Customer.schema).id AND \(ident: Contact.schema).phone_key LIKE \(bind: pattern) ESCAPE '\\' AND \(ident: Contact.schema).deleted_at IS NULL\(unsafeRaw: fence))")
-        if let name { held = held + SQLQueryString(" OR lower(\(ident: Customer.schema).name) LIKE \(bind: name) ESCAPE '\\'") }
+        if let name { held = held + SQLQueryString(" OR ") + name }
         return indexed + SQLQueryString(" AND (") + held + SQLQueryString(")")
     }
 
