@@ -304,6 +304,27 @@ struct SalesImportTests {
     /// Rows whose search entries take more than 4 MB.
     static let pendingListRows = 12_000
 
+    @Test("PostgreSQL: an import that adds a hundredth of the customers has the upkeep take their statistics again, and the search reads them at once, so names the import made common are searched as common ones")
+    func statisticsAfterImport() async throws {
+        try await withApp { world in
+            guard world.app.settings.database.isPostgres else { return }
+            let team = try await world.seedTeam()
+            let sql = try #require(world.db as? any SQLDatabase)
+            try await sql.raw("ALTER TABLE customers SET (autovacuum_enabled = false)").run()
+            try await sql.raw("ANALYZE customers").run()
+            let tokens = world.app.commonSearchTokens
+            #expect(try await tokens.shares(sql: sql, now: world.clock.now())["^统计"] == nil)
+            // Fewer rows than the import analyzes itself (a big load into a small file).
+            let rows = (1...1_500).map { "统计测试\($0)号有限公司,visit" }.joined(separator: "\n")
+            #expect(try await upload(world, "/api/v1/customers/import", token: team.salesRep.token, csv: "客户名称,来源渠道\n" + rows).status == .ok)
+            #expect(try await tokens.shares(sql: sql, now: world.clock.now())["^统计"] == nil, "not analyzed by the import itself")
+            try await SearchIndexMerges.runDue(world.app)
+            let share = try await tokens.shares(sql: sql, now: world.clock.now())["^统计"]
+            #expect((share ?? 0) > 0.5, "the names starting with 统计 are most of the file: \(String(describing: share))")
+            #expect(try await world.app.customerStatistics.analyzeIfStale(world.app) == false, "nothing more to analyze")
+        }
+    }
+
     @Test("a row's cells are read by field position: every field the importer knows has its own, in the list's order")
     func fieldPositions() {
         #expect(CustomerImport.Field.allCases.map { "\($0)" } == CustomerImport.fields.map(\.field))

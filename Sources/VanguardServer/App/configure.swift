@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Wires the application. The executable and the tests call this same function; only the
@@ -13,6 +14,8 @@ public func configure(_ app: Application, settings: Settings, clock: any AppCloc
     app.tokenCache = TokenCache()
     app.leadSignUps = LeadSignUps(app: app)
     app.commonSearchTokens = CommonSearchTokens()
+    app.customerStatistics = CustomerStatistics()
+    app.searchIndexMergesDue = NIOLockedValueBox(false)
     try configureDatabase(app, settings.database, poolSize: settings.databasePoolSize,
                       connectionWait: .seconds(settings.databaseConnectionWaitSeconds))
     TimeOrderedIDs.install(app)

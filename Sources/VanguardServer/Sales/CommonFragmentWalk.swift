@@ -110,6 +110,11 @@ final class CommonSearchTokens: Sendable {
         kept.withLockedValue { $0 = (now, shares) }
         return shares
     }
+
+    /// The statistics were taken again: the next search reads them.
+    func forget() {
+        kept.withLockedValue { $0 = nil }
+    }
 }
 
 extension Application {

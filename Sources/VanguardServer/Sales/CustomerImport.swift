@@ -104,7 +104,7 @@ enum CustomerImport {
         }
         let outcome = try await req.db.writeTransaction { db in
             let outcome = try await db.withLargePageCache(mebibytes: 64) {
-                try await SearchIndexMerges.deferring(on: db) {
+                try await SearchIndexMerges.deferring(on: db, app: req.application) {
                     try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: BulkWriteQueue(db as! any SQLDatabase), progress: progress)
                 }
             }
@@ -112,9 +112,12 @@ enum CustomerImport {
             return outcome
         }
         // A big load into a small file leaves the planner's statistics stale (see Database.analyze);
-        // one into a big file barely moves them, and ANALYZE itself then takes seconds.
+        // one into a big file barely moves them, and ANALYZE itself then takes seconds. PostgreSQL's
+        // search also reads the statistics, which the upkeep then takes again (`CustomerStatistics`).
         if outcome.created > 5_000, try await req.db.approximateRows(Customer.schema) < outcome.created * 10 {
             try await req.db.analyze(tables: [Customer.schema, Contact.schema])
+        } else if req.application.settings.database.isPostgres {
+            req.application.customerStatistics.noteWritten(outcome.created)
         }
         return Report(rows: rows.count, created: outcome.created, contacts: outcome.contacts, dryRun: false, ignoredColumns: unknown)
     }
