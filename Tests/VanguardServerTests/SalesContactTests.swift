@@ -43,6 +43,12 @@ struct SalesContactTests {
             #expect(try await Self.listed(world, token: lead, query: "&customerId=\(leads.id)") == ["白雪", "王芳"])
             #expect(try await Self.listed(world, token: lead, sort: "-createdAt") == ["王芳", "安娜", "白雪", "Lee", "张伟"], "newest first, page after page")
             #expect(try await Self.listed(world, token: lead, sort: "createdAt") == ["张伟", "Lee", "白雪", "安娜", "王芳"])
+            // Unasked, everyone's contacts come newest first, as the page opens (no sort of every
+            // contact in scope); one customer's come by name.
+            let unasked = try await world.api(.GET, "/api/v1/contacts", token: lead).json(PageOf<ContactDTO>.self).items.map(\.name)
+            #expect(unasked == ["王芳", "安娜", "白雪", "Lee", "张伟"])
+            let oneCustomer = try await world.api(.GET, "/api/v1/contacts?customerId=\(mine.id)", token: lead).json(PageOf<ContactDTO>.self).items.map(\.name)
+            #expect(oneCustomer == ["安娜", "Lee", "张伟"])
 
             // Imported with their customers: the import writes its rows in bulk, not through the model.
             var headers = HTTPHeaders()

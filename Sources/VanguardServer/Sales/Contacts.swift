@@ -178,7 +178,7 @@ struct ContactsAPI: RouteCollection {
 
     func list(req: Request) async throws -> PageOf<ContactDTO> {
         let user = try req.requireUser()
-        let list = try ListRequest.parse(req, sortable: ContactList.sortable, defaultSort: "name")
+        let list = try ListRequest.parse(req, sortable: ContactList.sortable, defaultSort: ContactList.defaultSort(req))
         let rows = try await ContactList.query(req, scope: AccessPolicy.salesScope(user.actor), list: list)
         return list.page(rows, value: { ContactList.sortValue($0, list.sortField) }, id: { $0.id }, map: ContactDTO.init)
     }
@@ -224,6 +224,13 @@ struct ContactsAPI: RouteCollection {
 /// in pinyin order of name, or by when they were added.
 enum ContactList {
     static let sortable = ["name", "createdAt"]
+
+    /// One customer's contacts by name; everyone's newest first, as the page opens: by name, the
+    /// whole team's list sorts every contact in scope (160–190 ms a page at 1.4 M contacts, 1.2 s
+    /// under 16 connections; `AddContactNameOrder`), newest first reads the primary key (5 ms).
+    static func defaultSort(_ req: Request) -> String {
+        req.queryString("customerId") == nil ? "-createdAt" : "name"
+    }
 
     static func query(_ req: Request, scope: RecordScope, list: ListRequest) async throws -> [Contact] {
         let q = try filtered(req, scope: scope)

@@ -49,7 +49,9 @@ enum SalesOpenAPI {
         p.append(("/api/v1/opportunities/export", ["get": D.op("exportOpportunities", "The deal list as CSV or XLSX", tag: "Opportunities",
                                                              params: [D.query("stage", S.str(40)), D.query("ownerId", S.uuid), D.query("customerId", S.uuid), D.param("q"),
                                                                       D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
-        p += small("contacts", "Contact", "Contacts", listParams: [D.param("q"), D.query("customerId", S.uuid), sort(ContactList.sortable)] + paging)
+        p += small("contacts", "Contact", "Contacts", listParams: [D.param("q"), D.query("customerId", S.uuid),
+            D.query("sort", S.enumeration(ContactList.sortable.flatMap { [$0, "-" + $0] }),
+                    "Field to sort by; prefix - for descending. Names sort by pinyin, Chinese and Latin names together. By default one customer's contacts (customerId) by name, every contact newest first.")] + paging)
         p.append(("/api/v1/contacts/export", ["get": D.op("exportContacts", "The contact list, each with its customer, as CSV or XLSX in pinyin order of name", tag: "Contacts",
                                                         params: [D.param("q"), D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
         p += small("activities", "Activity", "Activities", listParams: [
