@@ -24,6 +24,21 @@ struct SalesOrderTests {
         return Fixture(team: team, customer: customer.id, contract: contract)
     }
 
+    /// An exported CSV's rows, cells split (the exports here hold no commas or quotes in a cell).
+    static func csvRows(_ response: TestingHTTPResponse) throws -> [[String]] {
+        #expect(response.status == .ok)
+        var text = response.body.string
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// An exported workbook's rows, header first, each as wide as the header (the reader leaves
+    /// out a row's empty cells at its end).
+    static func xlsxRows(_ response: TestingHTTPResponse) throws -> [[String]] {
+        let table = try XLSXReader.table(from: Data(buffer: response.body))
+        return [table.header] + table.rows.map { $0 + Array(repeating: "", count: max(0, table.header.count - $0.count)) }
+    }
+
     func assess(_ world: TestWorld, _ f: Fixture, weak: Bool = false) async throws -> CreditAssessmentDTO {
         let answer = try await world.api(.POST, "/api/v1/credit-assessments", token: f.team.finance.token, json: JSONBody([
             "customerId": .string(f.customer.uuidString), "onTimeShare": weak ? 0.5 : 0.99, "yearsInBusiness": weak ? 0 : 12,
@@ -94,6 +109,17 @@ struct SalesOrderTests {
             #expect(!onTime.late)
             let lateList = try await world.api(.GET, "/api/v1/orders?late=true", token: rep).json(PageOf<OrderDTO>.self)
             #expect(lateList.items.map(\.id) == [late.id])
+            // The list exports with its filter, by planned delivery, in CSV and XLSX alike.
+            let lateCSV = try Self.csvRows(await world.api(.GET, "/api/v1/orders/export?late=true", token: rep))
+            #expect(lateCSV == [["订单号", "客户", "金额（元）", "状态", "计划交付", "实际交付", "验收日期", "逾期"],
+                                [late.number, "天津瑞丰建筑工程", "40000.00", "执行中", "2026-09-01", "", "", "是"]])
+            let allCSV = try Self.csvRows(await world.api(.GET, "/api/v1/orders/export", token: rep))
+            #expect(allCSV.dropFirst().map { $0[0] } == [late.number, onTime.number])
+            let xlsx = try await world.api(.GET, "/api/v1/orders/export?format=xlsx", token: rep)
+            #expect(try Self.xlsxRows(xlsx) == allCSV)
+            #expect(try Self.csvRows(await world.api(.GET, "/api/v1/orders/export", token: f.team.serviceAgent.token)).count == 1,
+                    "another group's agent exports the header only")
+            #expect(try await world.api(.GET, "/api/v1/orders/export?format=pdf", token: rep).status == .badRequest)
             #expect(try await world.api(.PATCH, "/api/v1/orders/\(onTime.id)", token: rep, json: JSONBody(["status": "accepted"])).status == .conflict,
                     "acceptance comes after delivery")
             let delivered = try await world.api(.PATCH, "/api/v1/orders/\(onTime.id)", token: rep, json: JSONBody(["status": "delivered"])).json(OrderDTO.self)
@@ -136,6 +162,14 @@ struct SalesOrderTests {
             #expect(report.buckets["over90"] == 2500, "the unapplied 1,500 paid the oldest invoice first")
             #expect(report.customers.first?.oldestOverdueDays == 100)
             #expect(try await world.api(.GET, "/api/v1/receivables/ageing", token: f.team.serviceAgent.token).json(AgeingDTO.self).outstanding == 0)
+            // The same figures export, one customer a row and the total last, for chasing the debts.
+            let exported = try Self.csvRows(await world.api(.GET, "/api/v1/receivables/ageing/export", token: f.team.salesRep.token))
+            #expect(exported == [["客户", "未到期", "0–30天", "31–60天", "61–90天", "90天以上", "未收", "最长逾期天数"],
+                                 ["天津瑞丰建筑工程", "1000.00", "2000.00", "0.00", "0.00", "2500.00", "5500.00", "100"],
+                                 ["合计", "1000.00", "2000.00", "0.00", "0.00", "2500.00", "5500.00", ""]])
+            let xlsx = try await world.api(.GET, "/api/v1/receivables/ageing/export?format=xlsx", token: f.team.salesRep.token)
+            #expect(try Self.xlsxRows(xlsx) == exported)
+            #expect(try Self.csvRows(await world.api(.GET, "/api/v1/receivables/ageing/export", token: f.team.serviceAgent.token)).count == 1)
             let bad = try await world.api(.POST, "/api/v1/invoices", token: fin, json: JSONBody([
                 "customerId": .string(f.customer.uuidString), "amount": 0, "issuedOn": "2026-09-01", "dueOn": "2026-08-01"]))
             #expect(Set(bad.problemFields) == ["amount", "dueOn"])
@@ -159,6 +193,12 @@ struct SalesOrderTests {
             #expect(try await fin.post("/receivables/invoices", form: ["customerId": f.customer.uuidString, "amount": "8,000", "issuedOn": "2026-07-01", "dueOn": "2026-07-31"]).status == .seeOther)
             try await fin.get("/receivables")
             #expect(fin.lastBody.contains("<svg") && fin.lastBody.contains("8,000.00") && fin.lastBody.contains("id=\"ageing-table\""))
+            #expect(fin.lastBody.contains("href=\"/receivables/export\"") && fin.lastBody.contains("href=\"/receivables/export?format=xlsx\""))
+            let sheet = try await fin.get("/receivables/export")
+            #expect(sheet.status == .ok && sheet.body.string.contains("天津瑞丰建筑工程,0.00,0.00,8000.00,0.00,0.00,8000.00,52"), "\(sheet.body.string)")
+            try await web.get("/orders?late=true")
+            #expect(web.lastBody.contains("href=\"/orders/export?late=true\""), "the page's export keeps its filter")
+            #expect(try await web.get("/orders/export?format=xlsx").headers.contentType?.subType == "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         }
     }
 }

@@ -273,9 +273,6 @@ enum ContactList {
 
     /// The customers' names of `contacts`, deleted ones too.
     static func customerNames(_ contacts: [Contact], on db: any Database) async throws -> [UUID: String] {
-        let ids = Set(contacts.map(\.$customer.id))
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await Customer.query(on: db).withDeleted().filter(\.$id ~~ ids).field(\.$id).field(\.$name).all()
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0.name) })
+        try await SalesNames.customers(Set(contacts.map(\.$customer.id)), on: db)
     }
 }

@@ -7,6 +7,7 @@ struct OrderPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let o = routes.grouped("orders")
         o.get(use: list)
+        o.get("export", use: { try await SalesExport.orders(req: $0, strict: false) })
         o.get("new", use: newForm)
         o.post(use: create)
         o.get(":id", use: show)
@@ -15,13 +16,14 @@ struct OrderPages: RouteCollection {
         o.post(":id", "after-sales", use: afterSales)
         let r = routes.grouped("receivables")
         r.get(use: receivables)
+        r.get("export", use: { try await SalesExport.ageing(req: $0, strict: false) })
         r.post("invoices", use: recordInvoice)
         r.post("payments", use: recordPayment)
         routes.post("customers", ":id", "credit", use: assessCredit)
     }
 
     struct Row: Encodable { var id: UUID; var number: String; var customer: String; var amount: String; var status: String; var statusLabel: String; var plannedDelivery: String; var actualDelivery: String; var late: Bool }
-    struct ListContext: Encodable { var rows: [Row]; var lateOnly: Bool; var nextHref: String?; var lateCount: Int }
+    struct ListContext: Encodable { var rows: [Row]; var lateOnly: Bool; var nextHref: String?; var lateCount: Int; var exportHref: String; var exportXlsxHref: String }
 
     func list(req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -38,7 +40,9 @@ struct OrderPages: RouteCollection {
             rows: page.items.map { Row(id: $0.id, number: $0.number, customer: names[$0.customerId] ?? "—", amount: SalesNames.yuan(Int64(($0.amount * 100).rounded())),
                                        status: $0.status, statusLabel: req.t("order_" + $0.status), plannedDelivery: $0.plannedDelivery,
                                        actualDelivery: $0.actualDelivery ?? "", late: $0.late) },
-            lateOnly: lateOnly, nextHref: page.nextCursor.map { SalesNames.href("/orders", ["cursor": $0, "late": lateOnly ? "true" : ""]) }, lateCount: lateCount))
+            lateOnly: lateOnly, nextHref: page.nextCursor.map { SalesNames.href("/orders", ["cursor": $0, "late": lateOnly ? "true" : ""]) }, lateCount: lateCount,
+            exportHref: SalesNames.href("/orders/export", ["late": lateOnly ? "true" : ""]),
+            exportXlsxHref: SalesNames.href("/orders/export", ["late": lateOnly ? "true" : "", "format": "xlsx"])))
     }
 
     struct NewContext: Encodable { var form: FormView; var heading: String; var contract: String; var credit: [String]; var canOverride: Bool }

@@ -9,6 +9,7 @@ struct OrdersAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let orders = routes.grouped("orders")
         orders.get(use: list)
+        orders.get("export", use: { try await SalesExport.orders(req: $0, strict: true) })
         orders.post(use: create)
         orders.get(":id", use: show)
         orders.patch(":id", use: update)

@@ -89,6 +89,7 @@ struct ReceivablesAPI: RouteCollection {
         routes.get("credit-assessments", use: assessments)
         routes.post("credit-assessments", use: assess)
         routes.get("receivables", "ageing", use: ageing)
+        routes.get("receivables", "ageing", "export", use: { try await SalesExport.ageing(req: $0, strict: true) })
     }
 
     static func customer(_ id: UUID?, field: String, req: Request) async throws -> Customer {

@@ -11,6 +11,16 @@ enum SalesNames {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0.name) })
     }
 
+    /// Customers' names by id, deleted ones too, asked 500 ids at a time: an export's 100,000
+    /// rows can name more customers than SQLite takes parameters in one statement.
+    static func customers(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
+        var names: [UUID: String] = [:]
+        for chunk in Array(ids).chunked(500) {
+            for c in try await Customer.query(on: db).withDeleted().filter(\.$id ~~ chunk).field(\.$id).field(\.$name).all() { names[c.id!] = c.name }
+        }
+        return names
+    }
+
     /// Fen as yuan with thousands separators: 12345678 → "123,456.78".
     static func yuan(_ fen: Int64) -> String {
         let negative = fen < 0

@@ -107,6 +107,9 @@ enum SalesOpenAPI {
                 "post": D.op("createOrder", "Place an order under a signed contract; refused by the credit rules unless the team lead overrides with a reason", tag: "Orders",
                              body: "OrderCreate", ok: [("201", D.json("Order", "Placed.", etag: true, location: true))], errors: ["409", "413", "415"]),
             ]),
+            ("/api/v1/orders/export", ["get": D.op("exportOrders", "The orders list as CSV or XLSX, by planned delivery (late=true: the late ones)", tag: "Orders",
+                                                   params: [D.query("customerId", S.uuid), D.query("contractId", S.uuid), D.query("status", S.enumeration(OrderStatus.allCases.map(\.rawValue))),
+                                                            D.query("late", S.bool), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]),
             ("/api/v1/orders/{id}", [
                 "get": D.op("getOrder", "One order", tag: "Orders", params: [id], ok: [("200", D.json("Order", "The order.", etag: true))], errors: ["404"]),
                 "patch": D.op("updateOrder", "Delivery dates, notes, status", tag: "Orders", params: [id, ifMatch], body: "OrderPatch",
@@ -136,6 +139,8 @@ enum SalesOpenAPI {
             ]),
             ("/api/v1/receivables/ageing", ["get": D.op("receivablesAgeing", "Outstanding by age bucket, per customer and in total", tag: "Receivables",
                                                       params: [D.query("customerId", S.uuid)], ok: [("200", D.json("Ageing", "The ageing."))], errors: []),]),
+            ("/api/v1/receivables/ageing/export", ["get": D.op("exportReceivablesAgeing", "The ageing as CSV or XLSX: each customer's outstanding by age bucket, then the total", tag: "Receivables",
+                                                             params: [D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]),
             ("/api/v1/targets", ["get": D.op("currentTargets", "This quarter's targets with attainment and forecast", tag: "Targets",
                                             ok: [("200", D.json("TargetReport", "The breakdown."))], errors: [])]),
             ("/api/v1/targets/{period}", [

@@ -1,0 +1,41 @@
+import Fluent
+import Vapor
+import VanguardCore
+
+/// Orders and receivables as CSV or XLSX (issue 4: any list exports), with the list's filters and
+/// the reader's scope: the delivery list a lead chases late orders with, and the ageing a finance
+/// officer chases debts with (SAL-4, RSK-S2).
+extension SalesExport {
+    /// The orders list (`OrderList`, `late=true` for the late ones), by planned delivery.
+    static func orders(req: Request, strict: Bool) async throws -> Response {
+        let user = try req.requireUser()
+        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let rows = try await OrderList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
+            .sort(\.$plannedDelivery).sort(\.$id).limit(limit).all()
+        let customers = try await SalesNames.customers(Set(rows.map(\.customerId)), on: req.db)
+        let today = req.today
+        let header = ["orderNumber", "customer", "amountYuan", "status", "plannedDelivery", "actualDelivery", "acceptedOn", "late"].map(req.t)
+        let body = rows.map { o -> [String] in
+            let dto = OrderDTO(o, today: today)
+            return [o.number, customers[o.customerId] ?? "", Money(fen: o.amountFen).yuanText, req.t("order_" + o.status), o.plannedDelivery,
+                    o.actualDelivery ?? "", o.acceptedOn ?? "", dto.late ? req.t("yes") : ""]
+        }
+        return try file(format, name: "orders", sheet: req.t("navOrders"), header: header, rows: body)
+    }
+
+    /// The receivables ageing (`CreditService.ageingReport`): each customer's outstanding by age
+    /// bucket, as the page and `GET /api/v1/receivables/ageing` give it, then the total.
+    static func ageing(req: Request, strict: Bool) async throws -> Response {
+        let user = try req.requireUser()
+        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let report = try await CreditService.ageingReport(req, scope: AccessPolicy.salesScope(user.actor), customer: try req.queryUUID("customerId", strict: strict))
+        let buckets = AgeingBucket.allCases.map(\.rawValue)
+        func yuan(_ amount: Double?) -> String { Money(fen: Int64(((amount ?? 0) * 100).rounded())).yuanText }
+        let header = (["customer"] + buckets.map { "bucket_" + $0 } + ["outstanding", "oldestOverdue"]).map(req.t)
+        var body = report.customers.map { r in [r.customer] + buckets.map { yuan(r.buckets[$0]) } + [yuan(r.outstanding), String(r.oldestOverdueDays)] }
+        if !report.customers.isEmpty {
+            body.append([req.t("total")] + buckets.map { yuan(report.buckets[$0]) } + [yuan(report.outstanding), ""])
+        }
+        return try file(format, name: "receivables-\(report.asOf)", sheet: req.t("navReceivables"), header: header, rows: body)
+    }
+}
