@@ -48,6 +48,16 @@ struct SalesQuoteTests {
             #expect(dup.status == .conflict && dup.problemFields == ["code"])
             let bad = try await world.api(.POST, "/api/v1/products", token: f.team.lead.token, json: JSONBody(["code": "a b", "name": "x", "unit": "台", "listPrice": 1.005]))
             #expect(Set(bad.problemFields) == ["code", "listPrice"])
+            // The price list exports as the list reads it, by code, with its filters, in CSV and XLSX alike.
+            #expect(try await world.api(.POST, "/api/v1/products", token: f.team.lead.token, json: JSONBody([
+                "code": "AZ-1", "name": "安装服务", "nameEn": "Installation", "unit": "次", "listPrice": 800.5, "active": false])).status == .created)
+            let exported = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/products/export", token: f.team.salesRep.token))
+            #expect(exported == [["编码", "名称", "英文名", "类别", "单位", "目录价（元）", "启用", "说明"],
+                                 ["AZ-1", "安装服务", "Installation", "", "次", "800.50", "已停用", ""],
+                                 ["CNC-200", "数控机床 CNC-200", "", "设备", "台", "120000.00", "启用", ""]])
+            #expect(try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/products/export?format=xlsx", token: f.team.salesRep.token)) == exported)
+            let onSale = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/products/export?active=true", token: f.team.salesRep.token))
+            #expect(onSale.dropFirst().map { $0[0] } == ["CNC-200"])
         }
     }
 
@@ -155,6 +165,10 @@ struct SalesQuoteTests {
             #expect(web.lastBody.contains("96,000.00"))
             try await web.get(location + "/print")
             #expect(web.lastBody.contains("print-view") && web.lastBody.contains("数控机床 CNC-200"))
+            try await web.get("/products?q=cnc")
+            #expect(web.lastBody.contains("href=\"/products/export?q=cnc\""), "the price list's export keeps its search")
+            let sheet = try await web.get("/products/export?q=cnc")
+            #expect(sheet.status == .ok && sheet.body.string.contains("CNC-200,数控机床 CNC-200,,设备,台,120000.00,Active,"), "\(sheet.body.string)")
         }
     }
 }

@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 import VanguardCore
 
-/// Orders and receivables as CSV or XLSX (issue 4: any list exports), with the list's filters and
+/// Orders, receivables and the price list as CSV or XLSX (issue 4: any list exports), with the list's filters and
 /// the reader's scope: the delivery list a lead chases late orders with, and the ageing a finance
 /// officer chases debts with (SAL-4, RSK-S2).
 extension SalesExport {
@@ -37,5 +37,21 @@ extension SalesExport {
             body.append([req.t("total")] + buckets.map { yuan(report.buckets[$0]) } + [yuan(report.outstanding), ""])
         }
         return try file(format, name: "receivables-\(report.asOf)", sheet: req.t("navReceivables"), header: header, rows: body)
+    }
+
+    /// The price list (SAL-3), by code, with the list's search and filters: what a salesperson
+    /// sends a customer or works a quote out from in a spreadsheet.
+    static func products(req: Request, strict: Bool) async throws -> Response {
+        try req.authorize(.read, .priceList)
+        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let q = Product.query(on: req.db).search(try req.queryText("q"), in: ["code", "name", "name_en", "category"])
+        if let active = try req.queryBool("active") { q.filter(\.$active == active) }
+        if let category = try req.queryText("category", max: 100) { q.filter(\.$category == category) }
+        let rows = try await q.sort(\.$code).sort(\.$id).limit(limit).all()
+        let header = ["productCode", "productName", "nameEn", "category", "unit", "listPriceYuan", "active", "description"].map(req.t)
+        let body = rows.map { p in
+            [p.code, p.name, p.nameEn, p.category, p.unit, Money(fen: p.listPriceFen).yuanText, req.t(p.active ? "active" : "inactive"), p.description]
+        }
+        return try file(format, name: "price-list", sheet: req.t("navProducts"), header: header, rows: body)
     }
 }

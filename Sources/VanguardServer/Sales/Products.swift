@@ -182,6 +182,7 @@ struct ProductsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let products = routes.grouped("products")
         products.get(use: list)
+        products.get("export", use: { try await SalesExport.products(req: $0, strict: true) })
         products.post(use: create)
         products.get(":id", use: show)
         products.patch(":id", use: update)

@@ -16,6 +16,7 @@ struct QuotePages: RouteCollection {
         q.post(":id", "status", use: move)
         let p = routes.grouped("products")
         p.get(use: products)
+        p.get("export", use: { try await SalesExport.products(req: $0, strict: false) })
         p.post(use: createProduct)
     }
 
@@ -230,7 +231,7 @@ struct QuotePages: RouteCollection {
     // MARK: the price list
 
     struct ProductRow: Encodable { var code: String; var name: String; var category: String; var unit: String; var price: String; var active: Bool }
-    struct ProductsContext: Encodable { var rows: [ProductRow]; var q: String; var canEdit: Bool; var form: FormView }
+    struct ProductsContext: Encodable { var rows: [ProductRow]; var q: String; var canEdit: Bool; var form: FormView; var exportHref: String; var exportXlsxHref: String }
 
     func products(req: Request) async throws -> Response {
         try req.authorize(.read, .priceList)
@@ -271,7 +272,8 @@ struct QuotePages: RouteCollection {
         }
         let context = ProductsContext(rows: rows.map { ProductRow(code: $0.code, name: $0.name, category: $0.category, unit: $0.unit,
                                                                   price: SalesNames.yuan($0.listPriceFen), active: $0.active) },
-                                      q: q, canEdit: req.allowed(.create, .priceList), form: form)
+                                      q: q, canEdit: req.allowed(.create, .priceList), form: form,
+                                      exportHref: SalesNames.href("/products/export", ["q": q]), exportXlsxHref: SalesNames.href("/products/export", ["q": q, "format": "xlsx"]))
         return try await req.page("Sales/products", title: "navProducts", section: "products", context, status: status)
     }
 }

@@ -69,6 +69,9 @@ enum SalesOpenAPI {
                                                              params: dealFilters, ok: [("200", D.json("PipelineBoard", "The columns."))], errors: [])]))
         p += D.resource("products", "Product", "Price list", listParams: [D.param("q"), D.query("active", S.bool), D.query("category", S.str(100)),
                                                                           sort(ProductsAPI.sortable)] + paging)
+        p.append(("/api/v1/products/export", ["get": D.op("exportProducts", "The price list as CSV or XLSX, by code", tag: "Price list",
+                                                        params: [D.param("q"), D.query("active", S.bool), D.query("category", S.str(100)), D.query("format", S.enumeration(["csv", "xlsx"]))],
+                                                        ok: exportOK, errors: [])]))
         p += D.resource("quotes", "Quote", "Quotes", listParams: [D.query("opportunityId", S.uuid), D.query("customerId", S.uuid),
                                                                    D.query("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue))),
                                                                    sort(QuotesAPI.sortable)] + paging, deleteErrors: ["409"])
