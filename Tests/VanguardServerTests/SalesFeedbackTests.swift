@@ -28,6 +28,12 @@ struct SalesFeedbackTests {
             #expect(answered.status == "answered")
             let byDept = try await world.api(.GET, "/api/v1/feedback?departmentId=\(product.id!)&tag=%E5%AF%BC%E5%87%BA", token: team.lead.token).json(PageOf<FeedbackDTO>.self)
             #expect(byDept.items.map(\.id) == [f.id])
+            // The department takes the list away as a sheet, filtered the same way.
+            let sheet = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/feedback/export?departmentId=\(product.id!)&tag=%E5%AF%BC%E5%87%BA", token: team.lead.token))
+            #expect(sheet.count == 2 && sheet[1] == ["希望支持批量导出", "产品", "拜访", "导出,报表", "长沙博远软件", product.nameZh, "已答复", "已排入下个版本", "", "何静", "2026-09-21"],
+                    "\(sheet)")
+            #expect(try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/feedback/export?format=xlsx&departmentId=\(product.id!)", token: team.lead.token)) == sheet)
+            #expect(try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/feedback/export", token: team.serviceAgent.token)).count == 1)
             #expect(try await world.api(.GET, "/api/v1/feedback", token: team.serviceAgent.token).json(PageOf<FeedbackDTO>.self).items.isEmpty,
                     "another group's agent does not see this rep's customer feedback")
             let bad = try await world.api(.PATCH, "/api/v1/feedback/\(f.id)", token: rep, json: JSONBody(["status": "routed", "departmentId": nil]))
@@ -52,6 +58,11 @@ struct SalesFeedbackTests {
             #expect(item.tags == "交付,物流")
             #expect(try await web.post("/feedback/\(item.id!)", form: ["departmentId": logistics.id!.uuidString, "response": ""]).status == .seeOther)
             #expect(try await FeedbackItem.find(item.id, on: world.db)?.status == "routed")
+            try await web.get("/feedback?status=routed")
+            #expect(web.lastBody.contains("href=\"/feedback/export?status=routed\""), "the export keeps the list's filter")
+            let sheet = try await web.get("/feedback/export?status=routed")
+            #expect(sheet.body.string.contains("交货太慢") && sheet.body.string.contains("\"交付,物流\""), "\(sheet.body.string)")
+            #expect(try await web.get("/feedback/export?status=closed").body.string.split(whereSeparator: \.isNewline).count == 1)
         }
     }
 

@@ -24,12 +24,11 @@ struct SalesOrderTests {
         return Fixture(team: team, customer: customer.id, contract: contract)
     }
 
-    /// An exported CSV's rows, cells split (the exports here hold no commas or quotes in a cell).
+    /// An exported CSV's rows, header first, read back as the importer reads a file.
     static func csvRows(_ response: TestingHTTPResponse) throws -> [[String]] {
         #expect(response.status == .ok)
-        var text = response.body.string
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let table = try ImportFile.table(from: Data(buffer: response.body))
+        return [table.header] + table.rows
     }
 
     /// An exported workbook's rows, header first, each as wide as the header (the reader leaves

@@ -202,6 +202,7 @@ struct FeedbackAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let f = routes.grouped("feedback")
         f.get(use: list)
+        f.get("export", use: { try await SalesExport.feedback(req: $0, strict: true) })
         f.post(use: create)
         f.get(":id", use: show)
         f.patch(":id", use: update)

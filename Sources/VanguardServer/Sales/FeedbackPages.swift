@@ -6,6 +6,7 @@ import VanguardCore
 struct FeedbackPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("feedback", use: list)
+        routes.get("feedback", "export", use: { try await SalesExport.feedback(req: $0, strict: false) })
         routes.post("feedback", use: create)
         routes.post("feedback", ":id", use: update)
     }

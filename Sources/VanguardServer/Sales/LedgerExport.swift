@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 import VanguardCore
 
-/// Orders, receivables and the price list as CSV or XLSX (issue 4: any list exports), with the list's filters and
+/// Orders, receivables, the price list and feedback as CSV or XLSX (issue 4: any list exports), with the list's filters and
 /// the reader's scope: the delivery list a lead chases late orders with, and the ageing a finance
 /// officer chases debts with (SAL-4, RSK-S2).
 extension SalesExport {
@@ -53,5 +53,26 @@ extension SalesExport {
             [p.code, p.name, p.nameEn, p.category, p.unit, Money(fen: p.listPriceFen).yuanText, req.t(p.active ? "active" : "inactive"), p.description]
         }
         return try file(format, name: "price-list", sheet: req.t("navProducts"), header: header, rows: body)
+    }
+
+    /// Feedback and market information (SAL-5) with the list's filters, by summary: what a
+    /// department takes away to work through, with who recorded it and the answer so far.
+    static func feedback(req: Request, strict: Bool) async throws -> Response {
+        let user = try req.requireUser()
+        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let categories = try await FeedbackService.categories(req)
+        let rows = try await FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: strict)
+            .sort(\.$summary).sort(\.$id).limit(limit).all()
+        let categoryNames = Dictionary(categories.map { ($0.key, $0.name[req.locale]) }, uniquingKeysWith: { a, _ in a })
+        let departments = Dictionary(uniqueKeysWithValues: try await Department.query(on: req.db).withDeleted().all().map { ($0.id!, req.locale == .en ? $0.nameEn : $0.nameZh) })
+        let customers = try await SalesNames.customers(Set(rows.compactMap(\.customerId)), on: req.db)
+        let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
+        let header = ["feedbackSummary", "category", "sourceChannel", "tags", "customer", "routeTo", "status", "departmentResponse", "detail", "owner", "addedOn"].map(req.t)
+        let body = rows.map { f -> [String] in
+            [f.summary, categoryNames[f.category] ?? f.category, req.t("feedbackSource_" + f.source), f.tags, f.customerId.flatMap { customers[$0] } ?? "",
+             f.departmentId.flatMap { departments[$0] } ?? "", req.t("feedback_" + f.status), f.response, f.detail,
+             f.ownerMemberId.flatMap { owners[$0] } ?? "", f.createdAt.map { CivilDate.on($0).description } ?? ""]
+        }
+        return try file(format, name: "feedback", sheet: req.t("navFeedback"), header: header, rows: body)
     }
 }

@@ -164,6 +164,11 @@ enum SalesOpenAPI {
                 "post": D.op("createFeedback", "Record feedback (SAL-5)", tag: "Feedback", body: "FeedbackCreate",
                              ok: [("201", D.json("Feedback", "Recorded.", etag: true, location: true))], errors: ["413", "415"]),
             ]),
+            ("/api/v1/feedback/export", ["get": D.op("exportFeedback", "Feedback as CSV or XLSX, with the list's filters, by summary", tag: "Feedback",
+                                                     params: [D.param("q"), D.query("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))),
+                                                              D.query("category", S.enumeration(TicketRules.standardFeedbackCategories.map(\.key))), D.query("departmentId", S.uuid),
+                                                              D.query("customerId", S.uuid), D.query("tag", S.str(30)), D.query("format", S.enumeration(["csv", "xlsx"]))],
+                                                     ok: exportOK, errors: [])]),
             ("/api/v1/feedback/{id}", [
                 "get": D.op("getFeedback", "One feedback item", tag: "Feedback", params: [id], ok: [("200", D.json("Feedback", "The item.", etag: true))], errors: ["404"]),
                 "patch": D.op("updateFeedback", "Route, answer or close feedback", tag: "Feedback", params: [id, ifMatch], body: "FeedbackPatch",
