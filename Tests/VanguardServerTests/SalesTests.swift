@@ -520,7 +520,12 @@ struct SalesTests {
                     // Names holding 上海 but not starting with it: the index alone answers, with its marked first pairs.
                     let notStarting = try #require(CustomerSearch.condition("上海", dialect: "postgresql", notStarting: true))
                     #expect(try await plan("SELECT id FROM customers WHERE " + notStarting).contains("Index Cond: (array_to_tsvector"))
+                    // A handful of rows: PostgreSQL would sort them rather than read an index in order, so it is told not to.
+                    try await sql.raw("SET LOCAL enable_sort = off").run()
                 }
+                // The whole team's activities newest first, and a period's, read the day index in order.
+                let activities = try await plan("SELECT id FROM sales_activities WHERE occurred_on >= \(bind: "2026-09-01") ORDER BY occurred_on DESC, id DESC LIMIT 51")
+                #expect(activities.contains("activities_occurred") && !activities.contains("TEMP B-TREE") && !activities.contains("Sort"), "\(activities)")
             }
         }
     }
@@ -574,6 +579,47 @@ struct SalesTests {
             #expect(dealNow.needs == "需要两条产线的自动化改造")
             #expect(try await world.api(.GET, "/api/v1/activities/my-day", token: team.salesLead.token).json(ActivitiesAPI.MyDay.self).today.isEmpty,
                     "my day is mine")
+        }
+    }
+
+    @Test("SP-2: the activity log lists and exports the days asked for, newest first, in the reader's scope; a period's activities export from the reports page; bad days are refused by name")
+    func activityLog() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let rep = team.salesRep.token
+            let customer = try await world.api(.POST, "/api/v1/customers", token: rep, json: JSONBody(["name": "厦门蓝海电子", "source": "visit"])).json(CustomerDTO.self)
+            func activity(_ kind: String, on day: String, _ summary: String, next: String? = nil) async throws {
+                var body: [String: JSONBodyValue] = ["customerId": .string(customer.id.uuidString), "kind": .string(kind), "occurredOn": .string(day),
+                                                     "summary": .string(summary), "needs": "自动化改造", "nextStep": next == nil ? "" : "回访"]
+                if let next { body["nextStepOn"] = .string(next) }
+                #expect(try await world.api(.POST, "/api/v1/activities", token: rep, json: JSONBody(body)).status == .created)
+            }
+            try await activity("visit", on: "2026-09-21", "现场拜访", next: "2026-09-28")
+            try await activity("call", on: "2026-09-18", "电话沟通")
+            try await activity("email", on: "2026-08-30", "寄送资料")
+            func listed(_ query: String, token: String) async throws -> [String] {
+                try await world.api(.GET, "/api/v1/activities?" + query, token: token).json(PageOf<ActivityDTO>.self).items.map(\.summary)
+            }
+            #expect(try await listed("from=2026-09-15&to=2026-09-21", token: rep) == ["现场拜访", "电话沟通"])
+            #expect(try await listed("to=2026-09-18", token: rep) == ["电话沟通", "寄送资料"])
+            #expect(try await listed("from=2026-09-01", token: team.salesLead.token) == ["现场拜访", "电话沟通"], "the lead reads the team's")
+            let week = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/activities/export?from=2026-09-15&to=2026-09-21", token: team.salesLead.token))
+            #expect(week == [["日期", "方式", "客户", "联系人", "负责人", "内容", "客户需求", "下一步", "下一步日期", "下一步已完成"],
+                             ["2026-09-21", "拜访", "厦门蓝海电子", "", "何静", "现场拜访", "自动化改造", "回访", "2026-09-28", ""],
+                             ["2026-09-18", "电话", "厦门蓝海电子", "", "何静", "电话沟通", "自动化改造", "", "", ""]], "\(week)")
+            #expect(try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/activities/export?from=2026-09-15&to=2026-09-21&format=xlsx", token: team.salesLead.token)) == week)
+            #expect(try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/activities/export", token: team.serviceAgent.token)).count == 1)
+            let badDay = try await world.api(.GET, "/api/v1/activities?from=2026-02-30", token: rep)
+            #expect(badDay.status == .badRequest && badDay.problemFields == ["from"])
+            let backwards = try await world.api(.GET, "/api/v1/activities/export?from=2026-09-21&to=2026-09-01", token: rep)
+            #expect(backwards.status == .badRequest && backwards.problemFields == ["to"])
+            // The reports page offers the period's activities as a sheet.
+            let web = WebClient(world)
+            try await web.signIn(team.salesLead.email)
+            try await web.get("/reports/sales?period=2026-Q3")
+            #expect(web.lastBody.removingPercentEncoding?.contains("href=\"/activities/export?from=2026-07-01&amp;to=2026-09-30\"") == true)
+            let sheet = try await web.get("/activities/export?from=2026-07-01&to=2026-09-30")
+            #expect(sheet.status == .ok && sheet.body.string.split(whereSeparator: \.isNewline).count == 4, "\(sheet.body.string)")
         }
     }
 

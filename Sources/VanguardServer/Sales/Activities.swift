@@ -175,6 +175,7 @@ struct ActivitiesAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let activities = routes.grouped("activities")
         activities.get(use: list)
+        activities.get("export", use: { try await SalesExport.activities(req: $0, strict: true) })
         activities.get("my-day", use: myDay)
         activities.post(use: create)
         activities.get(":id", use: show)
@@ -185,17 +186,7 @@ struct ActivitiesAPI: RouteCollection {
     func list(req: Request) async throws -> PageOf<ActivityDTO> {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["occurredOn", "nextStepOn"], defaultSort: "-occurredOn")
-        let q = SalesActivity.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor), viaCustomer: true)
-        if let v = try req.queryUUID("customerId") { q.filter(\.$customer.$id == v) }
-        if let v = try req.queryUUID("opportunityId") { q.filter(\.$opportunityId == v) }
-        if let v = try req.queryUUID("ownerId") { q.filter(\.$ownerMemberId == v) }
-        if let v = try req.queryChoice("kind", from: ActivityKind.allCases.map(\.rawValue)) { q.filter(\.$kind == v) }
-        if let due = try req.queryChoice("due", from: ["today", "overdue", "open"]) {
-            let today = req.today.description
-            q.filter(\.$nextStepDoneAt == nil).filter(\.$nextStepOn != nil)
-            if due == "today" { q.filter(\.$nextStepOn == today) }
-            if due == "overdue" { q.filter(\.$nextStepOn < today) }
-        }
+        let q = try ActivityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: true)
         let column = list.sortField == "nextStepOn" ? "next_step_on" : "occurred_on"
         let rows = try await list.apply(to: q, column: column).all()
         return list.page(rows, value: { list.sortField == "nextStepOn" ? ($0.nextStepOn ?? "") : $0.occurredOn }, id: { $0.id }, map: ActivityDTO.init)

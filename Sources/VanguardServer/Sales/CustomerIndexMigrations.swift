@@ -5,7 +5,7 @@ extension SalesMigrations {
     /// Sales changes that landed after the other chapters' tables (`contacts_email` came with the
     /// campaigns): appended, never reordered.
     static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyNames.uncommon(Customer.schema), CustomerSearchFirstPair(), RekeyNames.longS(Customer.schema), CustomerSearchPhoneGroups(),
-                                         AddContactNameOrder(), CustomerSearchFirstPairOnly(), SearchIndexFirstPairOnSQLite()]
+                                         AddContactNameOrder(), CustomerSearchFirstPairOnly(), SearchIndexFirstPairOnSQLite(), ActivitiesByDay()]
 }
 
 /// Credit codes and contacts' e-mails are missing on most records (none of a typical import's

@@ -54,11 +54,14 @@ enum SalesOpenAPI {
                     "Field to sort by; prefix - for descending. Names sort by pinyin, Chinese and Latin names together. By default one customer's contacts (customerId) by name, every contact newest first.")] + paging)
         p.append(("/api/v1/contacts/export", ["get": D.op("exportContacts", "The contact list, each with its customer, as CSV or XLSX in pinyin order of name", tag: "Contacts",
                                                         params: [D.param("q"), D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
-        p += small("activities", "Activity", "Activities", listParams: [
+        let activityFilters = [
             D.query("customerId", S.uuid), D.query("opportunityId", S.uuid), D.query("ownerId", S.uuid),
             D.query("kind", S.enumeration(ActivityKind.allCases.map(\.rawValue))), D.query("due", S.enumeration(["today", "overdue", "open"])),
-            sort(["occurredOn", "nextStepOn"]),
-        ] + paging)
+            D.query("from", date, "First day the activities happened on, included"), D.query("to", date, "Last day, included"),
+        ]
+        p += small("activities", "Activity", "Activities", listParams: activityFilters + [sort(["occurredOn", "nextStepOn"])] + paging)
+        p.append(("/api/v1/activities/export", ["get": D.op("exportActivities", "The activities list as CSV or XLSX, newest first, with its filters (a week's visits: from, to)", tag: "Activities",
+                                                          params: activityFilters + [D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
         p.append(("/api/v1/activities/my-day", ["get": D.op("myDay", "My next steps due today and overdue (SP-2)", tag: "Activities",
                                                           ok: [("200", D.json("MyDay", "Today's and overdue next steps."))], errors: [])]))
         let dealFilters = [D.query("stage", S.str(40)), D.query("ownerId", S.uuid), D.query("customerId", S.uuid), D.param("q"),

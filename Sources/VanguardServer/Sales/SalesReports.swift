@@ -123,6 +123,7 @@ struct SalesReportsAPI: RouteCollection {
 struct SalesReportPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("reports", "sales", use: reports)
+        routes.get("activities", "export", use: { try await SalesExport.activities(req: $0, strict: false) })
         routes.get("targets", use: targets)
         routes.post("targets", ":period", use: saveTargets)
         routes.post("targets", ":period", "commit", use: commit)
@@ -147,6 +148,9 @@ struct SalesReportPages: RouteCollection {
         var funnelCharts: [BarChart]
         var timeCharts: [BarChart]
         var wonAmount: String
+        /// The period's activities as a sheet, for the weekly or monthly report.
+        var activitiesHref: String
+        var activitiesXlsxHref: String
     }
 
     func reports(req: Request) async throws -> Response {
@@ -157,7 +161,9 @@ struct SalesReportPages: RouteCollection {
         let times = BarChart(title: req.t("stageTimeChart"), items: report.stageTimes.map { ($0.name, $0.meanDays ?? 0, "stage-\($0.stage)") }, format: { String(format: "%.1f", $0) })
         return try await req.page("Sales/reports", title: "navReports", section: "reports",
                                   ReportContext(report: report, periods: Self.periods(req, current: period), funnelCharts: [funnel], timeCharts: [times],
-                                                wonAmount: SalesNames.yuan(Int64((report.wonAmount * 100).rounded()))))
+                                                wonAmount: SalesNames.yuan(Int64((report.wonAmount * 100).rounded())),
+                                                activitiesHref: SalesNames.href("/activities/export", ["from": period.firstDay.description, "to": period.lastDay.description]),
+                                                activitiesXlsxHref: SalesNames.href("/activities/export", ["from": period.firstDay.description, "to": period.lastDay.description, "format": "xlsx"])))
     }
 
     struct TargetRow: Encodable {
