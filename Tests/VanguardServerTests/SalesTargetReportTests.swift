@@ -80,6 +80,14 @@ struct SalesTargetReportTests {
             #expect(report.ended && after.committedForecast == 340_000)
             // 1 − |340,000 − 300,000| ÷ 300,000 = 86.67 %
             #expect(after.forecastAccuracyPercent == 86.67)
+            // The same figures as a sheet, one line per level, for the report the lead sends on.
+            let sheet = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/targets/2026-Q3/export", token: team.lead.token))
+            #expect(sheet[0] == ["层级", "对象", "目标（元）", "已赢单", "达成率", "加权预测", "已提交预测", "预测准确率"], "\(sheet[0])")
+            let mine = try #require(sheet.first { $0.count > 1 && $0[1] == me.name })
+            #expect(mine == ["个人", me.name, "600000.00", "300000.00", "50.0%", "340000.00", "340000.00", "86.7%"], "\(mine)")
+            #expect(sheet[1][0] == "团队" && sheet[1][2] == "600000.00", "the whole team first")
+            #expect(try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/targets/2026-Q3/export?format=xlsx", token: team.lead.token)) == sheet)
+            #expect(try await world.api(.GET, "/api/v1/targets/2026-Q5/export", token: team.lead.token).problemFields == ["period"])
         }
     }
 
@@ -195,6 +203,9 @@ struct SalesTargetReportTests {
             _ = try await lead.post("/targets/2026-Q3", form: form)
             try await lead.get("/targets?period=2026-Q3")
             #expect(lead.lastBody.contains("value=\"200000.00\"") && lead.lastBody.contains("<svg"))
+            #expect(lead.lastBody.contains("href=\"/targets/export?period=2026-Q3\""))
+            let sheet = try await lead.get("/targets/export?period=2026-Q3")
+            #expect(sheet.status == .ok && sheet.body.string.contains("Team,Whole team,500000.00,0.00,0.0%,0.00,,") && sheet.body.string.contains("Person,何静,200000.00,"), "\(sheet.body.string.split(whereSeparator: \.isNewline).joined(separator: " | "))")
             try await lead.get("/reports/sales?period=2026-Q3")
             #expect(lead.lastBody.contains("id=\"funnel\"") && lead.lastBody.contains("<svg"))
             let rep = WebClient(world)

@@ -155,6 +155,8 @@ enum SalesOpenAPI {
                 "put": D.op("setTargets", "Set the whole breakdown (team → groups → people); refused unless every split adds up", tag: "Targets",
                             params: [periodParam], body: "TargetSet", ok: [("200", D.json("TargetReport", "Saved."))], errors: ["413", "415"]),
             ]),
+            ("/api/v1/targets/{period}/export", ["get": D.op("exportTargets", "A period's targets with attainment and forecast as CSV or XLSX: the team, each group, each person", tag: "Targets",
+                                                           params: [periodParam, D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]),
             ("/api/v1/targets/{period}/forecast-commits", ["post": D.op("commitForecast", "Record today's forecast as the lead's commitment", tag: "Targets",
                                                                       params: [periodParam], ok: [("200", D.json("TargetReport", "Committed."))], errors: [])]),
             ("/api/v1/reports/sales", ["get": D.op("salesReport", "Funnel, win rate and time in each stage for a period", tag: "Reports",

@@ -125,6 +125,7 @@ struct SalesReportPages: RouteCollection {
         routes.get("reports", "sales", use: reports)
         routes.get("activities", "export", use: { try await SalesExport.activities(req: $0, strict: false) })
         routes.get("targets", use: targets)
+        routes.get("targets", "export", use: { try await SalesExport.targets(req: $0, strict: false) })
         routes.post("targets", ":period", use: saveTargets)
         routes.post("targets", ":period", "commit", use: commit)
     }

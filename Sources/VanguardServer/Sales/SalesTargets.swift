@@ -231,6 +231,7 @@ struct TargetsAPI: RouteCollection {
             try req.authorize(.read, .targets)
             return try await TargetService.report(try TargetService.period(req), req: req)
         })
+        t.get(":period", "export", use: { try await SalesExport.targets(req: $0, strict: true) })
         t.put(":period", use: { req in
             try req.authorize(.update, .targets)
             let period = try TargetService.period(req)
