@@ -115,6 +115,11 @@ struct SalesTargetReportTests {
             #expect(other.funnel.allSatisfy { $0.deals == 0 }, "another group's deals are not in my report")
             let whole = try await world.api(.GET, "/api/v1/reports/sales?period=2026-Q3", token: team.lead.token).json(SalesReport.self)
             #expect(whole.won == 1 && whole.lost == 1 && whole.wonAmount == 200_000, "the lead's report sees the whole team")
+            // The page shows the funnel's amounts as money.
+            let web = WebClient(world)
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/reports/sales?period=2026-Q3")
+            #expect(web.lastBody.contains(">330,000.00<") && !web.lastBody.contains(">330000.0<"))
             let sql = try #require(world.db as? any SQLDatabase)
             if !sql.isPostgres {
                 // The whole team's decided deals come from their own index, whose rows hold what the count

@@ -131,6 +131,7 @@ struct SalesReportPages: RouteCollection {
     }
 
     struct PeriodOption: Encodable { var value: String; var selected: Bool }
+    struct FunnelRow: Encodable { var name: String; var deals: Int; var amount: String }
 
     static func periods(_ req: Request, current: TargetPeriod) -> [PeriodOption] {
         let year = req.today.year
@@ -149,6 +150,8 @@ struct SalesReportPages: RouteCollection {
         var funnelCharts: [BarChart]
         var timeCharts: [BarChart]
         var wonAmount: String
+        /// The funnel's amounts as money reads (12,345.00), not as a number prints (12345.0).
+        var funnelRows: [FunnelRow]
         /// The period's activities as a sheet, for the weekly or monthly report.
         var activitiesHref: String
         var activitiesXlsxHref: String
@@ -163,6 +166,7 @@ struct SalesReportPages: RouteCollection {
         return try await req.page("Sales/reports", title: "navReports", section: "reports",
                                   ReportContext(report: report, periods: Self.periods(req, current: period), funnelCharts: [funnel], timeCharts: [times],
                                                 wonAmount: SalesNames.yuan(Int64((report.wonAmount * 100).rounded())),
+                                                funnelRows: report.funnel.map { FunnelRow(name: $0.name, deals: $0.deals, amount: SalesNames.yuan(Int64(($0.amount * 100).rounded()))) },
                                                 activitiesHref: SalesNames.href("/activities/export", ["from": period.firstDay.description, "to": period.lastDay.description]),
                                                 activitiesXlsxHref: SalesNames.href("/activities/export", ["from": period.firstDay.description, "to": period.lastDay.description, "format": "xlsx"])))
     }
