@@ -12,7 +12,7 @@ enum SalesNames {
     }
 
     /// Customers' names by id, deleted ones too, asked 500 ids at a time: an export's 100,000
-    /// rows can name more customers than SQLite takes parameters in one statement.
+    /// rows can name more customers than PostgreSQL takes parameters in one statement (65,535).
     static func customers(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
         var names: [UUID: String] = [:]
         for chunk in Array(ids).chunked(500) {
