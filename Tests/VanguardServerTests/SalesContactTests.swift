@@ -25,6 +25,35 @@ struct SalesContactTests {
 
     static func q(_ text: String) -> String { "&q=" + text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
 
+    @Test("an export naming more customers than PostgreSQL takes parameters in one statement (65,535) still names every one")
+    func exportNamesManyCustomers() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let count = 66_000, stamp = Date()
+            var customers: [[BulkValue]] = [], contacts: [[BulkValue]] = []
+            for n in 0..<count {
+                let name = "导出\(n)号商行"
+                let record = CustomerDTO(id: UUID.timeOrdered(), name: name, kind: "company", uscc: nil, industry: nil, region: "", size: nil, source: "visit",
+                                         status: "prospect", expectedAnnualYuan: 0, score: 0, customerClass: "C", phone: nil, email: nil, address: "",
+                                         notes: "", ownerId: nil, version: 1, createdAt: stamp, updatedAt: stamp)
+                customers.append(NewCustomer(record: record, nameKey: DuplicateCustomers.nameKey(name), phoneKey: nil,
+                                             searchText: CustomerSearch.document(name: name, phoneKeys: [])).row)
+                contacts.append(NewContact(id: UUID.timeOrdered(), customerId: record.id, name: "联系人\(n)", title: "", mobile: nil, email: nil, isPrimary: true).row(stamp: stamp))
+            }
+            let customerRows = customers, contactRows = contacts
+            try await world.db.transaction { db in
+                let sql = db as! any SQLDatabase
+                try await sql.bulkInsert(into: Customer.schema, columns: NewCustomer.columns, rows: customerRows)
+                try await sql.bulkInsert(into: Contact.schema, columns: NewContact.columns, rows: contactRows)
+            }
+            let sheet = try await world.api(.GET, "/api/v1/contacts/export", token: team.admin.token)
+            #expect(sheet.status == .ok)
+            let lines = sheet.body.string.split(whereSeparator: \.isNewline)
+            #expect(lines.count == count + 1)
+            #expect(lines.dropFirst().allSatisfy { $0.contains(",导出") }, "every contact's customer is named")
+        }
+    }
+
     @Test("SP-1: every contact in the reader's scope lists in pinyin order page after page, both ways; imported ones take their places; contacts on file get theirs when the order arrives")
     func pinyinOrder() async throws {
         try await withApp { world in

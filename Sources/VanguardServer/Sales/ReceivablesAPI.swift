@@ -283,7 +283,7 @@ enum CreditService {
         let invoices = Dictionary(grouping: try await iq.all(), by: \.customerId)
         let payments = Dictionary(grouping: try await pq.all(), by: \.customerId)
         let ids = Set(invoices.keys).union(payments.keys)
-        let names = Dictionary(uniqueKeysWithValues: try await Customer.query(on: req.db).withDeleted().filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) })
+        let names = try await SalesNames.customers(ids, on: req.db)
         var rows: [AgeingDTO.Row] = []
         var totals = Dictionary(uniqueKeysWithValues: AgeingBucket.allCases.map { ($0.rawValue, Int64(0)) })
         for id in ids {

@@ -34,7 +34,7 @@ enum SalesExport {
         let pipeline = try await OpportunityService.pipeline(req)
         let rows = try await OpportunityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), pipeline: pipeline, strict: strict)
             .sort(\.$expectedClose).sort(\.$id).limit(limit).all()
-        let customers = Dictionary(uniqueKeysWithValues: try await Customer.query(on: req.db).withDeleted().filter(\.$id ~~ Set(rows.map(\.$customer.id))).all().map { ($0.id!, $0.name) })
+        let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: req.db)
         let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
         let header = ["dealTitle", "customer", "stage", "amountYuan", "probability", "expectedClose", "owner", "customerNeeds", "lossReason"].map(req.t)
         let body = rows.map { o -> [String] in
