@@ -185,6 +185,14 @@ struct SalesContactTests {
             #expect(try await world.api(.GET, "/api/v1/contacts/export?format=pdf", token: team.salesRep.token).status == .badRequest)
             let none = try await world.api(.GET, "/api/v1/contacts/export", token: team.hr.token).body.string
             #expect(none.split(whereSeparator: \.isNewline).count == 1, "HR reads no customer's contacts: the header only")
+            // More rows than a file holds are refused, never cut short without a word.
+            world.app.salesExportLimit = 2
+            let tooMany = try await world.api(.GET, "/api/v1/contacts/export", token: team.salesRep.token)
+            #expect(tooMany.status == .unprocessableEntity && tooMany.problem?.type == "/problems/export-too-large", "\(tooMany.body.string)")
+            #expect(tooMany.problem?.detail?.contains("more than 2 rows") == true)
+            #expect(try await world.api(.GET, "/api/v1/contacts/export?q=%E9%87%87%E8%B4%AD", token: team.salesRep.token).status == .ok, "narrowed, it exports")
+            let refusedPage = try await web.get("/contacts/export")
+            #expect(refusedPage.status == .unprocessableEntity && refusedPage.body.string.contains("Narrow it with the filters"))
         }
     }
 

@@ -55,8 +55,8 @@ extension SalesExport {
     static func activities(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
-        let rows = try await ActivityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
-            .sort(\.$occurredOn, .descending).sort(\.$id, .descending).limit(limit).all()
+        let rows = try await all(ActivityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
+            .sort(\.$occurredOn, .descending).sort(\.$id, .descending), req: req)
         let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: req.db)
         let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
         var contacts: [UUID: String] = [:]

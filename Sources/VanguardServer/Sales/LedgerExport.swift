@@ -10,8 +10,8 @@ extension SalesExport {
     static func orders(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
-        let rows = try await OrderList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
-            .sort(\.$plannedDelivery).sort(\.$id).limit(limit).all()
+        let rows = try await all(OrderList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
+            .sort(\.$plannedDelivery).sort(\.$id), req: req)
         let customers = try await SalesNames.customers(Set(rows.map(\.customerId)), on: req.db)
         let today = req.today
         let header = ["orderNumber", "customer", "amountYuan", "status", "plannedDelivery", "actualDelivery", "acceptedOn", "late"].map(req.t)
@@ -47,7 +47,7 @@ extension SalesExport {
         let q = Product.query(on: req.db).search(try req.queryText("q"), in: ["code", "name", "name_en", "category"])
         if let active = try req.queryBool("active") { q.filter(\.$active == active) }
         if let category = try req.queryText("category", max: 100) { q.filter(\.$category == category) }
-        let rows = try await q.sort(\.$code).sort(\.$id).limit(limit).all()
+        let rows = try await all(q.sort(\.$code).sort(\.$id), req: req)
         let header = ["productCode", "productName", "nameEn", "category", "unit", "listPriceYuan", "active", "description"].map(req.t)
         let body = rows.map { p in
             [p.code, p.name, p.nameEn, p.category, p.unit, Money(fen: p.listPriceFen).yuanText, req.t(p.active ? "active" : "inactive"), p.description]
@@ -61,8 +61,8 @@ extension SalesExport {
         let user = try req.requireUser()
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
         let categories = try await FeedbackService.categories(req)
-        let rows = try await FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: strict)
-            .sort(\.$summary).sort(\.$id).limit(limit).all()
+        let rows = try await all(FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: strict)
+            .sort(\.$summary).sort(\.$id), req: req)
         let categoryNames = Dictionary(categories.map { ($0.key, $0.name[req.locale]) }, uniquingKeysWith: { a, _ in a })
         let departments = Dictionary(uniqueKeysWithValues: try await Department.query(on: req.db).withDeleted().all().map { ($0.id!, req.locale == .en ? $0.nameEn : $0.nameZh) })
         let customers = try await SalesNames.customers(Set(rows.compactMap(\.customerId)), on: req.db)

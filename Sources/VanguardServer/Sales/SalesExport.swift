@@ -5,14 +5,28 @@ import VanguardCore
 /// Sales lists as CSV (default) or XLSX (`format=xlsx`), with the list's filters and the reader's
 /// scope. The customer export's column titles are the ones the importer reads, so it imports again.
 enum SalesExport {
+    /// The most rows an export holds (`Application.salesExportLimit`): a file of them is built in
+    /// memory.
     static let limit = 100_000
+
+    /// Every row of an export's query, or a refusal that says so: an export that stopped at the
+    /// limit would leave rows out without a word (a million customers, a tenth of them exported).
+    static func all<M: Model>(_ q: QueryBuilder<M>, req: Request) async throws -> [M] {
+        let most = req.application.salesExportLimit
+        let rows = try await q.limit(most + 1).all()
+        guard rows.count <= most else {
+            throw Problem(.unprocessableEntity, code: "export-too-large", title: "Too many rows to export.",
+                          detail: "This list holds more than \(most) rows, the most one file holds. Narrow it with the filters and export each part.")
+        }
+        return rows
+    }
 
     static func customers(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
         let q = Customer.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor))
         try CustomerList.filter(q, req, strict: strict)
-        let rows = try await q.sort(\.$nameOrder).sort(\.$id).limit(limit).all()
+        let rows = try await all(q.sort(\.$nameOrder).sort(\.$id), req: req)
         let primary = Dictionary(grouping: try await contacts(for: rows.compactMap(\.id), on: req.db), by: { $0.$customer.id }).mapValues { $0.first! }
         let owners = Dictionary(uniqueKeysWithValues: try await Member.query(on: req.db).withDeleted().field(\.$id).field(\.$employeeNo).all().map { ($0.id!, $0.employeeNo) })
         let sales = try await req.application.policy.current(on: req.db).effectiveSales
@@ -32,8 +46,8 @@ enum SalesExport {
         let user = try req.requireUser()
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
         let pipeline = try await OpportunityService.pipeline(req)
-        let rows = try await OpportunityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), pipeline: pipeline, strict: strict)
-            .sort(\.$expectedClose).sort(\.$id).limit(limit).all()
+        let rows = try await all(OpportunityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), pipeline: pipeline, strict: strict)
+            .sort(\.$expectedClose).sort(\.$id), req: req)
         let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: req.db)
         let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
         let header = ["dealTitle", "customer", "stage", "amountYuan", "probability", "expectedClose", "owner", "customerNeeds", "lossReason"].map(req.t)
@@ -49,7 +63,7 @@ enum SalesExport {
     static func contactsList(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
-        let rows = try await ContactList.filtered(req, scope: AccessPolicy.salesScope(user.actor)).sort(\.$nameOrder).sort(\.$id).limit(limit).all()
+        let rows = try await all(ContactList.filtered(req, scope: AccessPolicy.salesScope(user.actor)).sort(\.$nameOrder).sort(\.$id), req: req)
         let customers = try await ContactList.customerNames(rows, on: req.db)
         let header = ["contactName", "customer", "contactTitle", "mobile", "contactEmail", "wechat", "birthday", "primaryContact"].map(req.t)
         let body = rows.map { c -> [String] in
@@ -168,5 +182,15 @@ enum CustomerImportPage {
         var context = context
         context.problems = context.problems.map { var p = $0; p.column = req.t(p.column); return p }
         return try await req.page("Sales/customer-import", title: "importCustomers", section: "customers", context, status: status)
+    }
+}
+
+extension Application {
+    private struct SalesExportLimitKey: StorageKey { typealias Value = Int }
+
+    /// `SalesExport.limit` unless a test set its own.
+    var salesExportLimit: Int {
+        get { storage[SalesExportLimitKey.self] ?? SalesExport.limit }
+        set { storage[SalesExportLimitKey.self] = newValue }
     }
 }

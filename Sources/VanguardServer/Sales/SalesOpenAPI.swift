@@ -44,16 +44,16 @@ enum SalesOpenAPI {
         let exportOK: [(String, JSONValue)] = [("200", ["description": "The file.", "content": .object([("text/csv", csvBody), (xlsx, xlsxBody)])])]
         p.append(("/api/v1/customers/export", ["get": D.op("exportCustomers", "The customer list (with the first contact) as CSV or XLSX, in the columns the importer reads", tag: "Customers",
                                                          params: [D.param("q"), D.query("ownerId", S.uuid), D.query("class", S.str(10)), D.query("status", S.enumeration(CustomerStatus.allCases.map(\.rawValue))),
-                                                                  D.query("source", S.enumeration(sources)), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
+                                                                  D.query("source", S.enumeration(sources)), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]))
         p.append(("/api/v1/customers/import", ["post": D.importOp("importCustomers", "Add customers (and a first contact each) from a CSV or XLSX file: all rows or none; problems name rows[N].field", tag: "Customers")]))
         p.append(("/api/v1/opportunities/export", ["get": D.op("exportOpportunities", "The deal list as CSV or XLSX", tag: "Opportunities",
                                                              params: [D.query("stage", S.str(40)), D.query("ownerId", S.uuid), D.query("customerId", S.uuid), D.param("q"),
-                                                                      D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
+                                                                      D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]))
         p += small("contacts", "Contact", "Contacts", listParams: [D.param("q"), D.query("customerId", S.uuid),
             D.query("sort", S.enumeration(ContactList.sortable.flatMap { [$0, "-" + $0] }),
                     "Field to sort by; prefix - for descending. Names sort by pinyin, Chinese and Latin names together. By default one customer's contacts (customerId) by name, every contact newest first.")] + paging)
         p.append(("/api/v1/contacts/export", ["get": D.op("exportContacts", "The contact list, each with its customer, as CSV or XLSX in pinyin order of name", tag: "Contacts",
-                                                        params: [D.param("q"), D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
+                                                        params: [D.param("q"), D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]))
         let activityFilters = [
             D.query("customerId", S.uuid), D.query("opportunityId", S.uuid), D.query("ownerId", S.uuid),
             D.query("kind", S.enumeration(ActivityKind.allCases.map(\.rawValue))), D.query("due", S.enumeration(["today", "overdue", "open"])),
@@ -61,7 +61,7 @@ enum SalesOpenAPI {
         ]
         p += small("activities", "Activity", "Activities", listParams: activityFilters + [sort(["occurredOn", "nextStepOn"])] + paging)
         p.append(("/api/v1/activities/export", ["get": D.op("exportActivities", "The activities list as CSV or XLSX, newest first, with its filters (a week's visits: from, to)", tag: "Activities",
-                                                          params: activityFilters + [D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]))
+                                                          params: activityFilters + [D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]))
         p.append(("/api/v1/activities/my-day", ["get": D.op("myDay", "My next steps due today and overdue (SP-2)", tag: "Activities",
                                                           ok: [("200", D.json("MyDay", "Today's and overdue next steps."))], errors: [])]))
         let dealFilters = [D.query("stage", S.str(40)), D.query("ownerId", S.uuid), D.query("customerId", S.uuid), D.param("q"),
@@ -74,7 +74,7 @@ enum SalesOpenAPI {
                                                                           sort(ProductsAPI.sortable)] + paging)
         p.append(("/api/v1/products/export", ["get": D.op("exportProducts", "The price list as CSV or XLSX, by code", tag: "Price list",
                                                         params: [D.param("q"), D.query("active", S.bool), D.query("category", S.str(100)), D.query("format", S.enumeration(["csv", "xlsx"]))],
-                                                        ok: exportOK, errors: [])]))
+                                                        ok: exportOK, errors: ["422"])]))
         p += D.resource("quotes", "Quote", "Quotes", listParams: [D.query("opportunityId", S.uuid), D.query("customerId", S.uuid),
                                                                    D.query("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue))),
                                                                    sort(QuotesAPI.sortable)] + paging, deleteErrors: ["409"])
@@ -115,7 +115,7 @@ enum SalesOpenAPI {
             ]),
             ("/api/v1/orders/export", ["get": D.op("exportOrders", "The orders list as CSV or XLSX, by planned delivery (late=true: the late ones)", tag: "Orders",
                                                    params: [D.query("customerId", S.uuid), D.query("contractId", S.uuid), D.query("status", S.enumeration(OrderStatus.allCases.map(\.rawValue))),
-                                                            D.query("late", S.bool), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]),
+                                                            D.query("late", S.bool), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]),
             ("/api/v1/orders/{id}", [
                 "get": D.op("getOrder", "One order", tag: "Orders", params: [id], ok: [("200", D.json("Order", "The order.", etag: true))], errors: ["404"]),
                 "patch": D.op("updateOrder", "Delivery dates, notes, status", tag: "Orders", params: [id, ifMatch], body: "OrderPatch",
@@ -146,7 +146,7 @@ enum SalesOpenAPI {
             ("/api/v1/receivables/ageing", ["get": D.op("receivablesAgeing", "Outstanding by age bucket, per customer and in total", tag: "Receivables",
                                                       params: [D.query("customerId", S.uuid)], ok: [("200", D.json("Ageing", "The ageing."))], errors: []),]),
             ("/api/v1/receivables/ageing/export", ["get": D.op("exportReceivablesAgeing", "The ageing as CSV or XLSX: each customer's outstanding by age bucket, then the total", tag: "Receivables",
-                                                             params: [D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]),
+                                                             params: [D.query("customerId", S.uuid), D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]),
             ("/api/v1/targets", ["get": D.op("currentTargets", "This quarter's targets with attainment and forecast", tag: "Targets",
                                             ok: [("200", D.json("TargetReport", "The breakdown."))], errors: [])]),
             ("/api/v1/targets/{period}", [
@@ -156,7 +156,7 @@ enum SalesOpenAPI {
                             params: [periodParam], body: "TargetSet", ok: [("200", D.json("TargetReport", "Saved."))], errors: ["413", "415"]),
             ]),
             ("/api/v1/targets/{period}/export", ["get": D.op("exportTargets", "A period's targets with attainment and forecast as CSV or XLSX: the team, each group, each person", tag: "Targets",
-                                                           params: [periodParam, D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: [])]),
+                                                           params: [periodParam, D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]),
             ("/api/v1/targets/{period}/forecast-commits", ["post": D.op("commitForecast", "Record today's forecast as the lead's commitment", tag: "Targets",
                                                                       params: [periodParam], ok: [("200", D.json("TargetReport", "Committed."))], errors: [])]),
             ("/api/v1/reports/sales", ["get": D.op("salesReport", "Funnel, win rate and time in each stage for a period", tag: "Reports",
@@ -173,7 +173,7 @@ enum SalesOpenAPI {
                                                      params: [D.param("q"), D.query("status", S.enumeration(FeedbackStatus.allCases.map(\.rawValue))),
                                                               D.query("category", S.enumeration(TicketRules.standardFeedbackCategories.map(\.key))), D.query("departmentId", S.uuid),
                                                               D.query("customerId", S.uuid), D.query("tag", S.str(30)), D.query("format", S.enumeration(["csv", "xlsx"]))],
-                                                     ok: exportOK, errors: [])]),
+                                                     ok: exportOK, errors: ["422"])]),
             ("/api/v1/feedback/{id}", [
                 "get": D.op("getFeedback", "One feedback item", tag: "Feedback", params: [id], ok: [("200", D.json("Feedback", "The item.", etag: true))], errors: ["404"]),
                 "patch": D.op("updateFeedback", "Route, answer or close feedback", tag: "Feedback", params: [id, ifMatch], body: "FeedbackPatch",
