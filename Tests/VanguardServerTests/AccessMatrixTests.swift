@@ -340,6 +340,7 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/contracts/{contract}/signed-file", allowed: sellers, web: true),
         Row(method: .GET, path: "/contracts/{contract}/signed-file", allowed: salesReaders, web: true),
         Row(method: .GET, path: "/orders", allowed: everyone, web: true),
+        Row(method: .GET, path: "/contracts", allowed: everyone, web: true),
         Row(method: .GET, path: "/orders/export", allowed: everyone, web: true),
         Row(method: .GET, path: "/activities/export", allowed: everyone, web: true),
         Row(method: .GET, path: "/orders/new?contractId={contract}", allowed: sellers, web: true),

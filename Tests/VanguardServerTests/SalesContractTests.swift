@@ -141,6 +141,16 @@ struct SalesContractFlowTests {
             _ = try await rep.post("/contracts/\(c.id)/review", form: form)
             let lead = WebClient(world)
             try await lead.signIn(f.team.salesLead.email)
+            // The group lead finds it on the contracts list, under its status.
+            let status = try await world.api(.GET, "/api/v1/contracts/\(c.id)", token: f.team.salesLead.token).json(ContractDTO.self).status
+            try await lead.get("/contracts?status=\(status)")
+            #expect(lead.lastBody.contains("href=\"/contracts/\(c.id)\"") && lead.lastBody.contains(c.number) && lead.lastBody.contains("80,000.00"), "\(status)")
+            try await lead.get("/contracts?status=signed")
+            #expect(!lead.lastBody.contains(c.number) && lead.lastBody.contains("No contracts with this status."))
+            let other = WebClient(world)
+            try await other.signIn(f.team.serviceAgent.email)
+            try await other.get("/contracts")
+            #expect(!other.lastBody.contains(c.number), "another group's agent does not see the contract")
             try await lead.get("/contracts/\(c.id)")
             #expect(lead.lastBody.contains("id=\"approve\""))
             #expect(try await lead.post("/contracts/\(c.id)/approve", form: ["note": "同意"]).status == .seeOther)

@@ -7,6 +7,7 @@ import VanguardCore
 struct ContractPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let c = routes.grouped("contracts")
+        c.get(use: list)
         c.get("new", use: newForm)
         c.post(use: create)
         c.get(":id", use: show)
@@ -19,6 +20,27 @@ struct ContractPages: RouteCollection {
     }
 
     struct NewContext: Encodable { var form: FormView; var heading: String; var quoteNumber: String }
+
+    struct ListRow: Encodable { var id: UUID; var number: String; var title: String; var customer: String; var amount: String; var status: String; var statusLabel: String; var signedOn: String }
+    struct ListContext: Encodable { var rows: [ListRow]; var statusOptions: [FormField.Option]; var status: String; var nextHref: String? }
+
+    /// Every contract in the reader's scope, newest number first, by status: the ones in review
+    /// for whoever reviews them, the approved ones waiting for their signed copy.
+    func list(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let list = try ListRequest.parse(req, sortable: ["number"], defaultSort: "-number")
+        let rows = try await list.apply(to: try ContractList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: false), column: "number").all()
+        let shown = Array(rows.prefix(list.limit))
+        let nextCursor = rows.count > list.limit ? shown.last.map { Cursor.encode(field: "number", value: $0.number, id: $0.id!) } : nil
+        let customers = try await SalesNames.customers(Set(shown.map(\.customerId)), on: req.db)
+        let current = req.queryString("status") ?? ""
+        return try await req.page("Sales/contracts", title: "navContracts", section: "contracts", ListContext(
+            rows: shown.map { c in ListRow(id: c.id!, number: c.number, title: c.title, customer: customers[c.customerId] ?? "—", amount: SalesNames.yuan(c.amountFen),
+                                               status: c.status, statusLabel: req.t("contract_" + c.status), signedOn: c.signedOn ?? "") },
+            statusOptions: [FormField.Option(value: "", label: req.t("allStatuses"), selected: current.isEmpty)]
+                + ContractStatus.allCases.map { FormField.Option(value: $0.rawValue, label: req.t("contract_" + $0.rawValue), selected: $0.rawValue == current) },
+            status: current, nextHref: nextCursor.map { SalesNames.href("/contracts", ["cursor": $0, "sort": "-number", "status": current]) }))
+    }
 
     func newForm(req: Request) async throws -> Response {
         let user = try req.requireUser()

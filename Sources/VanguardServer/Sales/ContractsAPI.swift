@@ -23,10 +23,7 @@ struct ContractsAPI: RouteCollection {
     func list(req: Request) async throws -> PageOf<ContractDTO> {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["number"], defaultSort: "number")
-        let q = Contract.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor), viaCustomer: true)
-        if let v = try req.queryUUID("opportunityId") { q.filter(\.$opportunity.$id == v) }
-        if let v = try req.queryUUID("customerId") { q.filter(\.$customerId == v) }
-        if let v = try req.queryChoice("status", from: ContractStatus.allCases.map(\.rawValue)) { q.filter(\.$status == v) }
+        let q = try ContractList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: true)
         let rows = try await list.apply(to: q, column: "number").all()
         let policy = try await ContractService.policy(req)
         var states: [UUID: ContractService.State] = [:]
@@ -113,5 +110,17 @@ enum ContractFiles {
         }
         guard let body = req.body.data, body.readableBytes > 0 else { throw Problem.invalid("file", "required", "The request has no file in its body.") }
         return (Data(buffer: body), req.headers.first(name: "X-File-Name")?.removingPercentEncoding)
+    }
+}
+
+/// The contracts list's query, shared by the API and the page: the reader's scope, then a deal,
+/// a customer or a status (the ones in review, for whoever reviews them).
+enum ContractList {
+    static func filtered(_ req: Request, scope: RecordScope, strict: Bool) throws -> QueryBuilder<Contract> {
+        let q = Contract.query(on: req.db).inSalesScope(scope, viaCustomer: true)
+        if let v = try req.queryUUID("opportunityId", strict: strict) { q.filter(\.$opportunity.$id == v) }
+        if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customerId == v) }
+        if let v = try req.queryChoice("status", from: ContractStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == v) }
+        return q
     }
 }
