@@ -341,6 +341,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/contracts/{contract}/signed-file", allowed: salesReaders, web: true),
         Row(method: .GET, path: "/orders", allowed: everyone, web: true),
         Row(method: .GET, path: "/contracts", allowed: everyone, web: true),
+        Row(method: .GET, path: "/quotes", allowed: everyone, web: true),
         Row(method: .GET, path: "/orders/export", allowed: everyone, web: true),
         Row(method: .GET, path: "/activities/export", allowed: everyone, web: true),
         Row(method: .GET, path: "/orders/new?contractId={contract}", allowed: sellers, web: true),

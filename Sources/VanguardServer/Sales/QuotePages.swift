@@ -7,6 +7,7 @@ import VanguardCore
 struct QuotePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let q = routes.grouped("quotes")
+        q.get(use: list)
         q.get("new", use: newForm)
         q.post(use: create)
         q.get(":id", use: show)
@@ -18,6 +19,28 @@ struct QuotePages: RouteCollection {
         p.get(use: products)
         p.get("export", use: { try await SalesExport.products(req: $0, strict: false) })
         p.post(use: createProduct)
+    }
+
+    struct ListRow: Encodable { var id: UUID; var number: String; var customer: String; var net: String; var discount: String; var status: String; var statusLabel: String; var validUntil: String }
+    struct ListContext: Encodable { var rows: [ListRow]; var statusOptions: [FormField.Option]; var status: String; var nextHref: String? }
+
+    /// Every quote in the reader's scope, newest number first, by status: the ones awaiting the
+    /// lead's approval (RSK-S1), the sent ones waiting for the customer's answer.
+    func list(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let list = try ListRequest.parse(req, sortable: ["number"], defaultSort: "-number")
+        let rows = try await list.apply(to: try QuoteList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: false), column: "number").all()
+        let shown = Array(rows.prefix(list.limit))
+        let nextCursor = rows.count > list.limit ? shown.last.map { Cursor.encode(field: "number", value: $0.number, id: $0.id!) } : nil
+        let customers = try await SalesNames.customers(Set(shown.map(\.customerId)), on: req.db)
+        let current = req.queryString("status") ?? ""
+        return try await req.page("Sales/quotes", title: "navQuotes", section: "quotes", ListContext(
+            rows: shown.map { q in ListRow(id: q.id!, number: q.number, customer: customers[q.customerId] ?? "—", net: SalesNames.yuan(q.netFen),
+                                           discount: String(format: "%.2f%%", Double(q.effectiveDiscountBP) / 100), status: q.status,
+                                           statusLabel: req.t("quote_" + q.status), validUntil: q.validUntil) },
+            statusOptions: [FormField.Option(value: "", label: req.t("allStatuses"), selected: current.isEmpty)]
+                + QuoteStatus.allCases.map { FormField.Option(value: $0.rawValue, label: req.t("quote_" + $0.rawValue), selected: $0.rawValue == current) },
+            status: current, nextHref: nextCursor.map { SalesNames.href("/quotes", ["cursor": $0, "sort": "-number", "status": current]) }))
     }
 
     static let lineSlots = 8

@@ -20,10 +20,7 @@ struct QuotesAPI: RouteCollection {
     func list(req: Request) async throws -> PageOf<QuoteDTO> {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: Self.sortable, defaultSort: "number")
-        let q = Quote.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor), viaCustomer: true)
-        if let v = try req.queryUUID("opportunityId") { q.filter(\.$opportunity.$id == v) }
-        if let v = try req.queryUUID("customerId") { q.filter(\.$customerId == v) }
-        if let v = try req.queryChoice("status", from: QuoteStatus.allCases.map(\.rawValue)) { q.filter(\.$status == v) }
+        let q = try QuoteList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: true)
         let rows = try await list.apply(to: q, column: list.sortField == "validUntil" ? "valid_until" : "number").all()
         let ids = rows.compactMap(\.id)
         let lines = Dictionary(grouping: try await QuoteLineRecord.query(on: req.db).filter(\.$quote.$id ~~ ids).all(), by: { $0.$quote.id })
@@ -78,5 +75,17 @@ struct QuotesAPI: RouteCollection {
         let q = try await QuoteService.find(req, withDeleted: true)
         try req.authorize(.read, .salesRecord(try await QuoteService.facts(q, on: req.db)))
         return try await AuditAPI.page(req, entityType: "quote", entityId: q.id!, hidden: [])
+    }
+}
+
+/// The quotes list's query, shared by the API and the page: the reader's scope, then a deal, a
+/// customer or a status (the ones awaiting the lead's approval, RSK-S1).
+enum QuoteList {
+    static func filtered(_ req: Request, scope: RecordScope, strict: Bool) throws -> QueryBuilder<Quote> {
+        let q = Quote.query(on: req.db).inSalesScope(scope, viaCustomer: true)
+        if let v = try req.queryUUID("opportunityId", strict: strict) { q.filter(\.$opportunity.$id == v) }
+        if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customerId == v) }
+        if let v = try req.queryChoice("status", from: QuoteStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == v) }
+        return q
     }
 }

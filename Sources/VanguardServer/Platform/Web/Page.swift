@@ -74,6 +74,7 @@ extension Request {
             // The rest of the sales chapter sits in one menu, so the bar stays one line on a laptop.
             salesMore = [
                 .init(href: "/contacts", label: table["contacts"] ?? "Contacts", active: section == "contacts"),
+                .init(href: "/quotes", label: table["navQuotes"] ?? "Quotes", active: section == "quotes"),
                 .init(href: "/contracts", label: table["navContracts"] ?? "Contracts", active: section == "contracts"),
                 .init(href: "/orders", label: table["navOrders"] ?? "Orders", active: section == "orders"),
                 .init(href: "/receivables", label: table["navReceivables"] ?? "Receivables", active: section == "receivables"),
