@@ -30,15 +30,13 @@ struct ContractPages: RouteCollection {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["number"], defaultSort: "-number")
         let rows = try await list.apply(to: try ContractList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: false), column: "number").all()
-        let shown = Array(rows.prefix(list.limit))
-        let nextCursor = rows.count > list.limit ? shown.last.map { Cursor.encode(field: "number", value: $0.number, id: $0.id!) } : nil
+        let (shown, nextCursor) = list.cut(rows, value: \.number, id: { $0.id })
         let customers = try await SalesNames.customers(Set(shown.map(\.customerId)), on: req.db)
         let current = req.queryString("status") ?? ""
         return try await req.page("Sales/contracts", title: "navContracts", section: "contracts", ListContext(
             rows: shown.map { c in ListRow(id: c.id!, number: c.number, title: c.title, customer: customers[c.customerId] ?? "—", amount: SalesNames.yuan(c.amountFen),
                                                status: c.status, statusLabel: req.t("contract_" + c.status), signedOn: c.signedOn ?? "") },
-            statusOptions: [FormField.Option(value: "", label: req.t("allStatuses"), selected: current.isEmpty)]
-                + ContractStatus.allCases.map { FormField.Option(value: $0.rawValue, label: req.t("contract_" + $0.rawValue), selected: $0.rawValue == current) },
+            statusOptions: SalesNames.statusOptions(req, ContractStatus.allCases.map(\.rawValue), labelPrefix: "contract_", current: current),
             status: current, nextHref: nextCursor.map { SalesNames.href("/contracts", ["cursor": $0, "sort": "-number", "status": current]) }))
     }
 

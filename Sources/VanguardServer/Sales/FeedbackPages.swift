@@ -48,8 +48,7 @@ struct FeedbackPages: RouteCollection {
                                         column: "summary").all()
         let departments = try await Department.query(on: req.db).sort(\.$code).all()
         let customers = try await Customer.query(on: req.db).withDeleted().filter(\.$id ~~ Set(rows.compactMap(\.customerId))).all()
-        let shown = rows.prefix(list.limit)
-        let nextCursor = rows.count > list.limit ? shown.last.map { Cursor.encode(field: "summary", value: $0.summary, id: $0.id!) } : nil
+        let (shown, nextCursor) = list.cut(rows, value: \.summary, id: { $0.id })
         var mapped: [Row] = []
         for f in shown {
             let facts = try await FeedbackService.facts(f, on: req.db)
@@ -74,8 +73,7 @@ struct FeedbackPages: RouteCollection {
         let current = req.queryString("status") ?? ""
         return try await req.page("Sales/feedback", title: "navFeedback", section: "feedback", Context(
             rows: mapped, form: form, departments: departmentOptions,
-            statusOptions: [FormField.Option(value: "", label: req.t("allStatuses"), selected: current.isEmpty)]
-                + FeedbackStatus.allCases.map { FormField.Option(value: $0.rawValue, label: req.t("feedback_" + $0.rawValue), selected: $0.rawValue == current) },
+            statusOptions: SalesNames.statusOptions(req, FeedbackStatus.allCases.map(\.rawValue), labelPrefix: "feedback_", current: current),
             status: current, nextHref: nextCursor.map { SalesNames.href("/feedback", ["cursor": $0, "status": current]) }), status: status)
     }
 

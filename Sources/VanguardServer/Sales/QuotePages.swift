@@ -30,16 +30,14 @@ struct QuotePages: RouteCollection {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["number"], defaultSort: "-number")
         let rows = try await list.apply(to: try QuoteList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: false), column: "number").all()
-        let shown = Array(rows.prefix(list.limit))
-        let nextCursor = rows.count > list.limit ? shown.last.map { Cursor.encode(field: "number", value: $0.number, id: $0.id!) } : nil
+        let (shown, nextCursor) = list.cut(rows, value: \.number, id: { $0.id })
         let customers = try await SalesNames.customers(Set(shown.map(\.customerId)), on: req.db)
         let current = req.queryString("status") ?? ""
         return try await req.page("Sales/quotes", title: "navQuotes", section: "quotes", ListContext(
             rows: shown.map { q in ListRow(id: q.id!, number: q.number, customer: customers[q.customerId] ?? "—", net: SalesNames.yuan(q.netFen),
                                            discount: String(format: "%.2f%%", Double(q.effectiveDiscountBP) / 100), status: q.status,
                                            statusLabel: req.t("quote_" + q.status), validUntil: q.validUntil) },
-            statusOptions: [FormField.Option(value: "", label: req.t("allStatuses"), selected: current.isEmpty)]
-                + QuoteStatus.allCases.map { FormField.Option(value: $0.rawValue, label: req.t("quote_" + $0.rawValue), selected: $0.rawValue == current) },
+            statusOptions: SalesNames.statusOptions(req, QuoteStatus.allCases.map(\.rawValue), labelPrefix: "quote_", current: current),
             status: current, nextHref: nextCursor.map { SalesNames.href("/quotes", ["cursor": $0, "sort": "-number", "status": current]) }))
     }
 

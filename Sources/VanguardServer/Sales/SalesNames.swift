@@ -21,6 +21,12 @@ enum SalesNames {
         return names
     }
 
+    /// A list page's status filter: "all statuses", then each status by its label (`labelPrefix` + status).
+    static func statusOptions(_ req: Request, _ statuses: [String], labelPrefix: String, current: String) -> [FormField.Option] {
+        [FormField.Option(value: "", label: req.t("allStatuses"), selected: current.isEmpty)]
+            + statuses.map { FormField.Option(value: $0, label: req.t(labelPrefix + $0), selected: $0 == current) }
+    }
+
     /// Fen as yuan with thousands separators: 12345678 → "123,456.78".
     static func yuan(_ fen: Int64) -> String {
         let negative = fen < 0
