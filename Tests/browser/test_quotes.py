@@ -2,7 +2,9 @@
 with a discount above the policy's line, asks for approval, the team lead approves it, the
 salesperson sends it, and the deal may then move to negotiation on the board."""
 
-from conftest import DEMO_PASSWORD, find, find_all, sign_in, sign_out_locally, submit_and_wait, text_of, wait_for_path
+from selenium.webdriver.support.ui import Select
+
+from conftest import DEMO_PASSWORD, find, find_all, sign_in, sign_out_locally, submit_and_wait, text_of, wait_for_new_page, wait_for_path
 
 REP = "huang.lijun@demo.vanguard.cn"
 LEAD = "chen.zhiyuan@demo.vanguard.cn"
@@ -36,7 +38,20 @@ def test_quote_approval_and_negotiation(driver, base_url):
 
     sign_out_locally(driver, base_url)
     sign_in(driver, base_url, LEAD, DEMO_PASSWORD)
-    driver.get(quote_path)
+    # The lead finds it through the sales menu's quotes list, filtered to those awaiting approval.
+    driver.get(f"{base_url}/pipeline")
+    find(driver, "li.nav-more summary").click()
+    submit_and_wait(driver, find(driver, 'li.nav-more a[href="/quotes"]'))
+    wait_for_path(driver, "/quotes")
+    old_html = find(driver, "html")
+    Select(find(driver, "select#filter-status")).select_by_value("pendingApproval")
+    wait_for_new_page(driver, old_html, "choosing a status reloads the list")
+    quote_id = quote_path.rstrip("/").split("/")[-1]
+    rows = find_all(driver, f'#quote-list a[href="/quotes/{quote_id}"]')
+    assert rows, "the quote awaiting approval is on the list"
+    assert all("pendingApproval" in (t.get_attribute("class") or "") for t in find_all(driver, "#quote-list .tag")), "only those awaiting approval"
+    submit_and_wait(driver, rows[0])
+    wait_for_path(driver, f"/quotes/{quote_id}")
     click_status(driver, "approved")
 
     sign_out_locally(driver, base_url)
