@@ -54,7 +54,7 @@ extension SalesExport {
     /// calls with what was learned and the next steps, for the weekly report.
     static func activities(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let rows = try await all(ActivityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
             .sort(\.$occurredOn, .descending).sort(\.$id, .descending), req: req)
         let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: req.db)

@@ -9,7 +9,7 @@ extension SalesExport {
     /// The orders list (`OrderList`, `late=true` for the late ones), by planned delivery.
     static func orders(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let rows = try await all(OrderList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
             .sort(\.$plannedDelivery).sort(\.$id), req: req)
         let customers = try await SalesNames.customers(Set(rows.map(\.customerId)), on: req.db)
@@ -27,7 +27,7 @@ extension SalesExport {
     /// bucket, as the page and `GET /api/v1/receivables/ageing` give it, then the total.
     static func ageing(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let report = try await CreditService.ageingReport(req, scope: AccessPolicy.salesScope(user.actor), customer: try req.queryUUID("customerId", strict: strict))
         let buckets = AgeingBucket.allCases.map(\.rawValue)
         func yuan(_ amount: Double?) -> String { Money(fen: Int64(((amount ?? 0) * 100).rounded())).yuanText }
@@ -43,11 +43,8 @@ extension SalesExport {
     /// sends a customer or works a quote out from in a spreadsheet.
     static func products(req: Request, strict: Bool) async throws -> Response {
         try req.authorize(.read, .priceList)
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
-        let q = Product.query(on: req.db).search(try req.queryText("q"), in: ["code", "name", "name_en", "category"])
-        if let active = try req.queryBool("active") { q.filter(\.$active == active) }
-        if let category = try req.queryText("category", max: 100) { q.filter(\.$category == category) }
-        let rows = try await all(q.sort(\.$code).sort(\.$id), req: req)
+        let format = try format(req, strict: strict)
+        let rows = try await all(ProductList.filtered(req).sort(\.$code).sort(\.$id), req: req)
         let header = ["productCode", "productName", "nameEn", "category", "unit", "listPriceYuan", "active", "description"].map(req.t)
         let body = rows.map { p in
             [p.code, p.name, p.nameEn, p.category, p.unit, Money(fen: p.listPriceFen).yuanText, req.t(p.active ? "active" : "inactive"), p.description]
@@ -59,7 +56,7 @@ extension SalesExport {
     /// department takes away to work through, with who recorded it and the answer so far.
     static func feedback(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let categories = try await FeedbackService.categories(req)
         let rows = try await all(FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: strict)
             .sort(\.$summary).sort(\.$id), req: req)

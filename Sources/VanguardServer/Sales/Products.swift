@@ -196,10 +196,7 @@ struct ProductsAPI: RouteCollection {
     func list(req: Request) async throws -> PageOf<ProductDTO> {
         try req.authorize(.read, .priceList)
         let list = try ListRequest.parse(req, sortable: Self.sortable, defaultSort: "code")
-        let q = Product.query(on: req.db).search(try req.queryText("q"), in: ["code", "name", "name_en", "category"])
-        if let active = try req.queryBool("active") { q.filter(\.$active == active) }
-        if let category = try req.queryText("category", max: 100) { q.filter(\.$category == category) }
-        let rows = try await list.apply(to: q, column: list.sortField).all()
+        let rows = try await list.apply(to: try ProductList.filtered(req), column: list.sortField).all()
         return list.page(rows, value: { list.sortField == "name" ? $0.name : $0.code }, id: { $0.id }, map: ProductDTO.init)
     }
 
@@ -256,5 +253,16 @@ struct ProductsAPI: RouteCollection {
         try req.authorize(.read, .priceList)
         let p = try await ProductService.find(req, withDeleted: true)
         return try await AuditAPI.page(req, entityType: "product", entityId: p.id!, hidden: [])
+    }
+}
+
+/// The price list's query, shared by the API and the export: a fragment of code, name or
+/// category, active or not, one category.
+enum ProductList {
+    static func filtered(_ req: Request) throws -> QueryBuilder<Product> {
+        let q = Product.query(on: req.db).search(try req.queryText("q"), in: ["code", "name", "name_en", "category"])
+        if let active = try req.queryBool("active") { q.filter(\.$active == active) }
+        if let category = try req.queryText("category", max: 100) { q.filter(\.$category == category) }
+        return q
     }
 }

@@ -9,6 +9,11 @@ enum SalesExport {
     /// memory.
     static let limit = 100_000
 
+    /// The file asked for: `format=csv` (the default) or `xlsx`.
+    static func format(_ req: Request, strict: Bool) throws -> String {
+        try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+    }
+
     /// Every row of an export's query, or a refusal that says so: an export that stopped at the
     /// limit would leave rows out without a word (a million customers, a tenth of them exported).
     static func all<M: Model>(_ q: QueryBuilder<M>, req: Request) async throws -> [M] {
@@ -23,7 +28,7 @@ enum SalesExport {
 
     static func customers(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let q = Customer.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor))
         try CustomerList.filter(q, req, strict: strict)
         let rows = try await all(q.sort(\.$nameOrder).sort(\.$id), req: req)
@@ -44,7 +49,7 @@ enum SalesExport {
 
     static func opportunities(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let pipeline = try await OpportunityService.pipeline(req)
         let rows = try await all(OpportunityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), pipeline: pipeline, strict: strict)
             .sort(\.$expectedClose).sort(\.$id), req: req)
@@ -62,7 +67,7 @@ enum SalesExport {
     /// The contacts list (`ContactList`): each contact with its customer, in pinyin order of name.
     static func contactsList(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let rows = try await all(ContactList.filtered(req, scope: AccessPolicy.salesScope(user.actor)).sort(\.$nameOrder).sort(\.$id), req: req)
         let customers = try await ContactList.customerNames(rows, on: req.db)
         let header = ["contactName", "customer", "contactTitle", "mobile", "contactEmail", "wechat", "birthday", "primaryContact"].map(req.t)

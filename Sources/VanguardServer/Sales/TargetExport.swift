@@ -7,7 +7,7 @@ import VanguardCore
 extension SalesExport {
     static func targets(req: Request, strict: Bool) async throws -> Response {
         try req.authorize(.read, .targets)
-        let format = try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
+        let format = try format(req, strict: strict)
         let period = try TargetService.period(req)
         let report = try await TargetService.report(period, req: req)
         func yuan(_ d: Double) -> String { Money(fen: Int64((d * 100).rounded())).yuanText }
