@@ -185,14 +185,19 @@ struct SalesContactTests {
             #expect(try await world.api(.GET, "/api/v1/contacts/export?format=pdf", token: team.salesRep.token).status == .badRequest)
             let none = try await world.api(.GET, "/api/v1/contacts/export", token: team.hr.token).body.string
             #expect(none.split(whereSeparator: \.isNewline).count == 1, "HR reads no customer's contacts: the header only")
-            // More rows than a file holds are refused, never cut short without a word.
-            world.app.salesExportLimit = 2
-            let tooMany = try await world.api(.GET, "/api/v1/contacts/export", token: team.salesRep.token)
+            // However long, a list exports whole, read a chunk at a time; only a sheet's own row
+            // limit refuses an XLSX, never cutting it short without a word.
+            world.app.exportChunkSize = 2
+            #expect(try await world.api(.GET, "/api/v1/contacts/export", token: team.salesRep.token).body.string == all, "read two rows at a time, the same file")
+            #expect(try SalesOrderTests.xlsxRows(try await world.api(.GET, "/api/v1/contacts/export?format=xlsx", token: team.salesRep.token)).dropFirst().map { $0[0] } == ["安娜", "陈采购", "周会计"])
+            world.app.xlsxRowLimit = 2
+            let tooMany = try await world.api(.GET, "/api/v1/contacts/export?format=xlsx", token: team.salesRep.token)
             #expect(tooMany.status == .unprocessableEntity && tooMany.problem?.type == "/problems/export-too-large", "\(tooMany.body.string)")
-            #expect(tooMany.problem?.detail?.contains("more than 2 rows") == true)
-            #expect(try await world.api(.GET, "/api/v1/contacts/export?q=%E9%87%87%E8%B4%AD", token: team.salesRep.token).status == .ok, "narrowed, it exports")
-            let refusedPage = try await web.get("/contacts/export")
-            #expect(refusedPage.status == .unprocessableEntity && refusedPage.body.string.contains("Narrow it with the filters"))
+            #expect(tooMany.problem?.detail?.contains("holds 3 rows; a spreadsheet sheet holds at most 2") == true, "\(tooMany.body.string)")
+            #expect(try await world.api(.GET, "/api/v1/contacts/export?format=xlsx&q=%E9%87%87%E8%B4%AD", token: team.salesRep.token).status == .ok, "narrowed, it exports")
+            #expect(try await world.api(.GET, "/api/v1/contacts/export", token: team.salesRep.token).body.string == all, "as CSV it exports whole")
+            let refusedPage = try await web.get("/contacts/export?format=xlsx")
+            #expect(refusedPage.status == .unprocessableEntity && refusedPage.body.string.contains("Export it as CSV"))
         }
     }
 

@@ -435,6 +435,43 @@ struct SalesImportTests {
         }
     }
 
+    @Test("an export is read a few rows at a time from one snapshot: a customer renamed while it is read comes out as it was when it began, once, in CSV and XLSX")
+    func exportReadsOneSnapshot() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            var ids: [String: String] = [:]
+            for name in ["Alpha Trading", "Bravo Trading", "Charlie Trading", "Delta Trading", "Echo Trading"] {
+                ids[name] = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": .string(name), "source": "visit"])).json(CustomerDTO.self).id.uuidString
+            }
+            world.app.exportChunkSize = 2
+            // Once the first two rows are out, a customer still to come is renamed to sort first.
+            for (format, customer, after) in [("csv", "Delta Trading", "Aardvark Trading"), ("xlsx", "Charlie Trading", "Abacus Trading")] {
+                let id = ids[customer]!, before = try ImportFile.table(from: Data(buffer: try await world.api(.GET, "/api/v1/customers/export", token: team.salesRep.token).body)).rows.map { $0[0] }
+                let changes = Changes()
+                world.app.afterExportChunk = {
+                    guard changes.first() else { return }
+                    let patch = try await world.api(.PATCH, "/api/v1/customers/\(id)", token: team.salesRep.token, json: JSONBody(["name": .string(after)]))
+                    #expect(patch.status == .ok, "\(patch.body.string)")
+                }
+                let file = try await world.api(.GET, "/api/v1/customers/export?format=\(format)", token: team.salesRep.token)
+                #expect(file.status == .ok)
+                let names = try ImportFile.table(from: Data(buffer: file.body)).rows.map { $0[0] }
+                #expect(names == before && names.firstIndex(of: customer)! > 1, "\(format): \(names)")
+                #expect(changes.used, "the rename ran while the export was read")
+            }
+            world.app.afterExportChunk = nil
+            let now = try await world.api(.GET, "/api/v1/customers/export", token: team.salesRep.token).body.string
+            #expect(now.contains("Aardvark Trading") && now.contains("Abacus Trading") && !now.contains("Delta Trading") && !now.contains("Charlie Trading"),
+                    "the next export reads the list as it is now")
+        }
+    }
+
+    /// Whether this is the first time asked (a test's hook changes the data once).
+    final class Changes: @unchecked Sendable {
+        private(set) var used = false
+        func first() -> Bool { defer { used = true }; return !used }
+    }
+
     @Test("imported customers are whole records: history entry, search by name and phone, contact, timestamps; a second file with them is refused")
     func importedRecordsAreComplete() async throws {
         try await withApp { world in

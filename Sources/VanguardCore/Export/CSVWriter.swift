@@ -5,12 +5,20 @@ public struct CSVWriter: Sendable {
     public private(set) var text: String
 
     public init(header: [String], byteOrderMark: Bool = true) {
-        text = byteOrderMark ? "\u{FEFF}" : ""
+        text = byteOrderMark ? Self.byteOrderMark : ""
         append(header)
     }
 
     public mutating func append(_ row: [String]) {
-        text += row.map(Self.cell).joined(separator: ",") + "\r\n"
+        text += Self.line(row)
+    }
+
+    /// The UTF-8 byte-order mark a file starts with (`init`'s `byteOrderMark`).
+    public static let byteOrderMark = "\u{FEFF}"
+
+    /// One row as a line of the file, with its line break: for a file written piece by piece.
+    public static func line(_ row: [String]) -> String {
+        row.map(cell).joined(separator: ",") + "\r\n"
     }
 
     public static func cell(_ value: String) -> String {

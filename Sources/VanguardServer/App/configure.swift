@@ -60,11 +60,13 @@ func configureDatabase(_ app: Application, _ target: Settings.DatabaseTarget, po
         app.databases.use(.sqlite(.file(scratch.path)), as: .sqlite)
         app.lifecycle.use(scratch)
         app.scratchSQLite = scratch
+        ExportSnapshot.configure(app, sqlitePath: scratch.path)
     case .sqliteFile(let path):
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
         BackgroundDatabase.configure(app, path: path)
+        ExportSnapshot.configure(app, sqlitePath: path)
         app.logger.info("Database: SQLite file \(path)")
     case .postgres(let url):
         var config = try SQLPostgresConfiguration(url: url)

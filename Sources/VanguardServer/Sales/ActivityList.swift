@@ -7,8 +7,8 @@ import VanguardCore
 /// then a customer, deal, owner, kind, open follow-ups, and the days they happened (`from`, `to`,
 /// both included: a week's visits for the weekly report).
 enum ActivityList {
-    static func filtered(_ req: Request, scope: RecordScope, strict: Bool) throws -> QueryBuilder<SalesActivity> {
-        let q = SalesActivity.query(on: req.db).inSalesScope(scope, viaCustomer: true)
+    static func filtered(_ req: Request, scope: RecordScope, strict: Bool, on db: (any Database)? = nil) throws -> QueryBuilder<SalesActivity> {
+        let q = SalesActivity.query(on: db ?? req.db).inSalesScope(scope, viaCustomer: true)
         if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customer.$id == v) }
         if let v = try req.queryUUID("opportunityId", strict: strict) { q.filter(\.$opportunityId == v) }
         if let v = try req.queryUUID("ownerId", strict: strict) { q.filter(\.$ownerMemberId == v) }
@@ -55,19 +55,21 @@ extension SalesExport {
     static func activities(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try format(req, strict: strict)
-        let rows = try await all(ActivityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
-            .sort(\.$occurredOn, .descending).sort(\.$id, .descending), req: req)
-        let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: req.db)
-        let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
-        var contacts: [UUID: String] = [:]
-        for chunk in Array(Set(rows.compactMap(\.contactId))).chunked(500) {
-            for c in try await Contact.query(on: req.db).withDeleted().filter(\.$id ~~ chunk).field(\.$id).field(\.$name).all() { contacts[c.id!] = c.name }
-        }
+        let scope = AccessPolicy.salesScope(user.actor)
         let header = ["occurredOn", "activityKind", "customer", "contact", "owner", "activitySummary", "customerNeeds", "nextStep", "nextStepOn", "nextStepDone"].map(req.t)
-        let body = rows.map { a -> [String] in
-            [a.occurredOn, req.t("activity_" + a.kind), customers[a.$customer.id] ?? "", a.contactId.flatMap { contacts[$0] } ?? "",
-             a.ownerMemberId.flatMap { owners[$0] } ?? "", a.summary, a.needs, a.nextStep, a.nextStepOn ?? "", a.nextStepDoneAt == nil ? "" : req.t("yes")]
-        }
-        return try file(format, name: "activities", sheet: req.t("activities"), header: header, rows: body)
+        return try await ListExport<SalesActivity>(name: "activities", sheet: req.t("activities"), header: header, rows: { db in
+            try ActivityList.filtered(req, scope: scope, strict: strict, on: db).sort(\.$occurredOn, .descending).sort(\.$id, .descending)
+        }, cells: { rows, db in
+            let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: db)
+            let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: db)
+            var contacts: [UUID: String] = [:]
+            for chunk in Array(Set(rows.compactMap(\.contactId))).chunked(500) {
+                for c in try await Contact.query(on: db).withDeleted().filter(\.$id ~~ chunk).field(\.$id).field(\.$name).all() { contacts[c.id!] = c.name }
+            }
+            return rows.map { a -> [String] in
+                [a.occurredOn, req.t("activity_" + a.kind), customers[a.$customer.id] ?? "", a.contactId.flatMap { contacts[$0] } ?? "",
+                 a.ownerMemberId.flatMap { owners[$0] } ?? "", a.summary, a.needs, a.nextStep, a.nextStepOn ?? "", a.nextStepDoneAt == nil ? "" : req.t("yes")]
+            }
+        }).response(req, format: format)
     }
 }

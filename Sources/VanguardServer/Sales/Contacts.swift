@@ -247,8 +247,8 @@ enum ContactList {
         field == "createdAt" ? c.id!.uuidString : c.nameOrder
     }
 
-    static func filtered(_ req: Request, scope: RecordScope) throws -> QueryBuilder<Contact> {
-        let q = Contact.query(on: req.db)
+    static func filtered(_ req: Request, scope: RecordScope, on db: (any Database)? = nil) throws -> QueryBuilder<Contact> {
+        let q = Contact.query(on: db ?? req.db)
         if let customerId = try req.queryUUID("customerId") { q.filter(\.$customer.$id == customerId) }
         q.customerInSalesScope(scope)
         guard let text = try req.queryText("q") else { return q }

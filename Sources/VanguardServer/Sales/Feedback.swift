@@ -249,8 +249,8 @@ struct FeedbackAPI: RouteCollection {
 }
 
 enum FeedbackList {
-    static func filtered(_ req: Request, scope: RecordScope, categories: [String], strict: Bool) throws -> QueryBuilder<FeedbackItem> {
-        let q = FeedbackItem.query(on: req.db)
+    static func filtered(_ req: Request, scope: RecordScope, categories: [String], strict: Bool, on db: (any Database)? = nil) throws -> QueryBuilder<FeedbackItem> {
+        let q = FeedbackItem.query(on: db ?? req.db)
         switch scope {
         case .all: break
         case .nothing: q.filter(\.$id == UUID())

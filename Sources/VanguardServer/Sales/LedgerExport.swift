@@ -10,17 +10,18 @@ extension SalesExport {
     static func orders(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try format(req, strict: strict)
-        let rows = try await all(OrderList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
-            .sort(\.$plannedDelivery).sort(\.$id), req: req)
-        let customers = try await SalesNames.customers(Set(rows.map(\.customerId)), on: req.db)
-        let today = req.today
+        let scope = AccessPolicy.salesScope(user.actor), today = req.today
         let header = ["orderNumber", "customer", "amountYuan", "status", "plannedDelivery", "actualDelivery", "acceptedOn", "late"].map(req.t)
-        let body = rows.map { o -> [String] in
-            let dto = OrderDTO(o, today: today)
-            return [o.number, customers[o.customerId] ?? "", Money(fen: o.amountFen).yuanText, req.t("order_" + o.status), o.plannedDelivery,
-                    o.actualDelivery ?? "", o.acceptedOn ?? "", dto.late ? req.t("yes") : ""]
-        }
-        return try file(format, name: "orders", sheet: req.t("navOrders"), header: header, rows: body)
+        return try await ListExport<SalesOrder>(name: "orders", sheet: req.t("navOrders"), header: header, rows: { db in
+            try OrderList.filtered(req, scope: scope, strict: strict, on: db).sort(\.$plannedDelivery).sort(\.$id)
+        }, cells: { rows, db in
+            let customers = try await SalesNames.customers(Set(rows.map(\.customerId)), on: db)
+            return rows.map { o -> [String] in
+                let dto = OrderDTO(o, today: today)
+                return [o.number, customers[o.customerId] ?? "", Money(fen: o.amountFen).yuanText, req.t("order_" + o.status), o.plannedDelivery,
+                        o.actualDelivery ?? "", o.acceptedOn ?? "", dto.late ? req.t("yes") : ""]
+            }
+        }).response(req, format: format)
     }
 
     /// The receivables ageing (`CreditService.ageingReport`): each customer's outstanding by age
@@ -44,12 +45,12 @@ extension SalesExport {
     static func products(req: Request, strict: Bool) async throws -> Response {
         try req.authorize(.read, .priceList)
         let format = try format(req, strict: strict)
-        let rows = try await all(ProductList.filtered(req).sort(\.$code).sort(\.$id), req: req)
         let header = ["productCode", "productName", "nameEn", "category", "unit", "listPriceYuan", "active", "description"].map(req.t)
-        let body = rows.map { p in
-            [p.code, p.name, p.nameEn, p.category, p.unit, Money(fen: p.listPriceFen).yuanText, req.t(p.active ? "active" : "inactive"), p.description]
-        }
-        return try file(format, name: "price-list", sheet: req.t("navProducts"), header: header, rows: body)
+        return try await ListExport<Product>(name: "price-list", sheet: req.t("navProducts"), header: header, rows: { db in
+            try ProductList.filtered(req, on: db).sort(\.$code).sort(\.$id)
+        }, cells: { rows, _ in
+            rows.map { p in [p.code, p.name, p.nameEn, p.category, p.unit, Money(fen: p.listPriceFen).yuanText, req.t(p.active ? "active" : "inactive"), p.description] }
+        }).response(req, format: format)
     }
 
     /// Feedback and market information (SAL-5) with the list's filters, by summary: what a
@@ -57,19 +58,21 @@ extension SalesExport {
     static func feedback(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try format(req, strict: strict)
+        let scope = AccessPolicy.salesScope(user.actor)
         let categories = try await FeedbackService.categories(req)
-        let rows = try await all(FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: strict)
-            .sort(\.$summary).sort(\.$id), req: req)
         let categoryNames = Dictionary(categories.map { ($0.key, $0.name[req.locale]) }, uniquingKeysWith: { a, _ in a })
         let departments = Dictionary(uniqueKeysWithValues: try await Department.query(on: req.db).withDeleted().all().map { ($0.id!, req.locale == .en ? $0.nameEn : $0.nameZh) })
-        let customers = try await SalesNames.customers(Set(rows.compactMap(\.customerId)), on: req.db)
-        let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
         let header = ["feedbackSummary", "category", "sourceChannel", "tags", "customer", "routeTo", "status", "departmentResponse", "detail", "owner", "addedOn"].map(req.t)
-        let body = rows.map { f -> [String] in
-            [f.summary, categoryNames[f.category] ?? f.category, req.t("feedbackSource_" + f.source), f.tags, f.customerId.flatMap { customers[$0] } ?? "",
-             f.departmentId.flatMap { departments[$0] } ?? "", req.t("feedback_" + f.status), f.response, f.detail,
-             f.ownerMemberId.flatMap { owners[$0] } ?? "", f.createdAt.map { CivilDate.on($0).description } ?? ""]
-        }
-        return try file(format, name: "feedback", sheet: req.t("navFeedback"), header: header, rows: body)
+        return try await ListExport<FeedbackItem>(name: "feedback", sheet: req.t("navFeedback"), header: header, rows: { db in
+            try FeedbackList.filtered(req, scope: scope, categories: categories.map(\.key), strict: strict, on: db).sort(\.$summary).sort(\.$id)
+        }, cells: { rows, db in
+            let customers = try await SalesNames.customers(Set(rows.compactMap(\.customerId)), on: db)
+            let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: db)
+            return rows.map { f -> [String] in
+                [f.summary, categoryNames[f.category] ?? f.category, req.t("feedbackSource_" + f.source), f.tags, f.customerId.flatMap { customers[$0] } ?? "",
+                 f.departmentId.flatMap { departments[$0] } ?? "", req.t("feedback_" + f.status), f.response, f.detail,
+                 f.ownerMemberId.flatMap { owners[$0] } ?? "", f.createdAt.map { CivilDate.on($0).description } ?? ""]
+            }
+        }).response(req, format: format)
     }
 }

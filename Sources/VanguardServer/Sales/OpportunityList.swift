@@ -7,9 +7,10 @@ import VanguardCore
 enum OpportunityList {
     /// Filters shared by the list, the board and the export: stage, owner, customer, text, closing window.
     /// `viaCustomer: false` (the board) shows the deals the reader's people own: their pipeline.
-    static func filtered(_ req: Request, scope: RecordScope, pipeline: Pipeline, strict: Bool, viaCustomer: Bool = true) throws -> QueryBuilder<Opportunity> {
+    static func filtered(_ req: Request, scope: RecordScope, pipeline: Pipeline, strict: Bool, viaCustomer: Bool = true,
+                         on db: (any Database)? = nil) throws -> QueryBuilder<Opportunity> {
         let f = try Filters(req, pipeline: pipeline, strict: strict)
-        let q = Opportunity.query(on: req.db).inSalesScope(scope, viaCustomer: viaCustomer)
+        let q = Opportunity.query(on: db ?? req.db).inSalesScope(scope, viaCustomer: viaCustomer)
         if let v = f.stage { q.filter(\.$stage == v) }
         if let v = f.ownerId { q.filter(\.$ownerMemberId == v) }
         if let v = f.customerId { q.filter(\.$customer.$id == v) }

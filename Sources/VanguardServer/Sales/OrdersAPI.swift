@@ -75,8 +75,8 @@ struct OrdersAPI: RouteCollection {
 }
 
 enum OrderList {
-    static func filtered(_ req: Request, scope: RecordScope, strict: Bool) throws -> QueryBuilder<SalesOrder> {
-        let q = SalesOrder.query(on: req.db).customerInSalesScope(scope)
+    static func filtered(_ req: Request, scope: RecordScope, strict: Bool, on db: (any Database)? = nil) throws -> QueryBuilder<SalesOrder> {
+        let q = SalesOrder.query(on: db ?? req.db).customerInSalesScope(scope)
         if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customerId == v) }
         if let v = try req.queryUUID("contractId", strict: strict) { q.filter(\.$contractId == v) }
         if let v = try req.queryChoice("status", from: OrderStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == v) }

@@ -259,8 +259,8 @@ struct ProductsAPI: RouteCollection {
 /// The price list's query, shared by the API and the export: a fragment of code, name or
 /// category, active or not, one category.
 enum ProductList {
-    static func filtered(_ req: Request) throws -> QueryBuilder<Product> {
-        let q = Product.query(on: req.db).search(try req.queryText("q"), in: ["code", "name", "name_en", "category"])
+    static func filtered(_ req: Request, on db: (any Database)? = nil) throws -> QueryBuilder<Product> {
+        let q = Product.query(on: db ?? req.db).search(try req.queryText("q"), in: ["code", "name", "name_en", "category"])
         if let active = try req.queryBool("active") { q.filter(\.$active == active) }
         if let category = try req.queryText("category", max: 100) { q.filter(\.$category == category) }
         return q

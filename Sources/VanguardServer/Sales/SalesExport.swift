@@ -3,78 +3,71 @@ import Vapor
 import VanguardCore
 
 /// Sales lists as CSV (default) or XLSX (`format=xlsx`), with the list's filters and the reader's
-/// scope. The customer export's column titles are the ones the importer reads, so it imports again.
+/// scope, whole however long (`ListExport`). The customer export's column titles are the ones the
+/// importer reads, so it imports again.
 enum SalesExport {
-    /// The most rows an export holds (`Application.salesExportLimit`): a file of them is built in
-    /// memory.
-    static let limit = 100_000
-
     /// The file asked for: `format=csv` (the default) or `xlsx`.
     static func format(_ req: Request, strict: Bool) throws -> String {
         try req.queryChoice("format", from: ["csv", "xlsx"], strict: strict) ?? "csv"
     }
 
-    /// Every row of an export's query, or a refusal that says so: an export that stopped at the
-    /// limit would leave rows out without a word (a million customers, a tenth of them exported).
-    static func all<M: Model>(_ q: QueryBuilder<M>, req: Request) async throws -> [M] {
-        let most = req.application.salesExportLimit
-        let rows = try await q.limit(most + 1).all()
-        guard rows.count <= most else {
-            throw Problem(.unprocessableEntity, code: "export-too-large", title: "Too many rows to export.",
-                          detail: "This list holds more than \(most) rows, the most one file holds. Narrow it with the filters and export each part.")
-        }
-        return rows
-    }
-
     static func customers(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try format(req, strict: strict)
-        let q = Customer.query(on: req.db).inSalesScope(AccessPolicy.salesScope(user.actor))
-        try CustomerList.filter(q, req, strict: strict)
-        let rows = try await all(q.sort(\.$nameOrder).sort(\.$id), req: req)
-        let primary = Dictionary(grouping: try await contacts(for: rows.compactMap(\.id), on: req.db), by: { $0.$customer.id }).mapValues { $0.first! }
+        let scope = AccessPolicy.salesScope(user.actor)
         let owners = Dictionary(uniqueKeysWithValues: try await Member.query(on: req.db).withDeleted().field(\.$id).field(\.$employeeNo).all().map { ($0.id!, $0.employeeNo) })
         let sales = try await req.application.policy.current(on: req.db).effectiveSales
         let industries = Dictionary(uniqueKeysWithValues: sales.effectiveIndustries.map { ($0.key, $0.name[req.locale]) })
         let header = ["customerName", "customerKind", "uscc", "industry", "region", "customerSize", "sourceChannel", "status", "expectedAnnualYuan",
                       "phone", "email", "address", "notes", "owner", "contactName", "contactTitle", "mobile", "contactEmail", "customerClass", "score"].map(req.t)
-        let body = rows.map { c -> [String] in
-            let p = primary[c.id!]
-            return [c.name, req.t("kind_" + c.kind), c.uscc ?? "", c.industry.flatMap { industries[$0] } ?? "", c.region, c.size.map { req.t("size_" + $0) } ?? "",
-                    req.t("source_" + c.source), req.t("customer_" + c.status), String(c.expectedAnnualYuan), c.phone ?? "", c.email ?? "", c.address, c.notes,
-                    c.ownerMemberId.flatMap { owners[$0] } ?? "", p?.name ?? "", p?.title ?? "", p?.mobile ?? "", p?.email ?? "", c.customerClass, String(c.score)]
-        }
-        return try file(format, name: "customers", sheet: req.t("navCustomers"), header: header, rows: body)
+        return try await ListExport<Customer>(name: "customers", sheet: req.t("navCustomers"), header: header, rows: { db in
+            let q = Customer.query(on: db).inSalesScope(scope)
+            try CustomerList.filter(q, req, strict: strict)
+            return q.sort(\.$nameOrder).sort(\.$id)
+        }, cells: { rows, db in
+            let primary = Dictionary(grouping: try await contacts(for: rows.compactMap(\.id), on: db), by: { $0.$customer.id }).mapValues { $0.first! }
+            return rows.map { c -> [String] in
+                let p = primary[c.id!]
+                return [c.name, req.t("kind_" + c.kind), c.uscc ?? "", c.industry.flatMap { industries[$0] } ?? "", c.region, c.size.map { req.t("size_" + $0) } ?? "",
+                        req.t("source_" + c.source), req.t("customer_" + c.status), String(c.expectedAnnualYuan), c.phone ?? "", c.email ?? "", c.address, c.notes,
+                        c.ownerMemberId.flatMap { owners[$0] } ?? "", p?.name ?? "", p?.title ?? "", p?.mobile ?? "", p?.email ?? "", c.customerClass, String(c.score)]
+            }
+        }).response(req, format: format)
     }
 
     static func opportunities(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try format(req, strict: strict)
         let pipeline = try await OpportunityService.pipeline(req)
-        let rows = try await all(OpportunityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), pipeline: pipeline, strict: strict)
-            .sort(\.$expectedClose).sort(\.$id), req: req)
-        let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: req.db)
-        let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: req.db)
+        let scope = AccessPolicy.salesScope(user.actor)
         let header = ["dealTitle", "customer", "stage", "amountYuan", "probability", "expectedClose", "owner", "customerNeeds", "lossReason"].map(req.t)
-        let body = rows.map { o -> [String] in
-            let dto = OpportunityDTO(o, pipeline: pipeline)
-            return [o.title, customers[o.$customer.id] ?? "", pipeline.stage(o.stage)?.name[req.locale] ?? o.stage, Money(fen: o.amountFen).yuanText,
-                    String(dto.probability), o.expectedClose ?? "", o.ownerMemberId.flatMap { owners[$0] } ?? "", o.needs, o.lossReason ?? ""]
-        }
-        return try file(format, name: "opportunities", sheet: req.t("navPipeline"), header: header, rows: body)
+        return try await ListExport<Opportunity>(name: "opportunities", sheet: req.t("navPipeline"), header: header, rows: { db in
+            try OpportunityList.filtered(req, scope: scope, pipeline: pipeline, strict: strict, on: db).sort(\.$expectedClose).sort(\.$id)
+        }, cells: { rows, db in
+            let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: db)
+            let owners = try await SalesNames.members(rows.compactMap(\.ownerMemberId), on: db)
+            return rows.map { o -> [String] in
+                let dto = OpportunityDTO(o, pipeline: pipeline)
+                return [o.title, customers[o.$customer.id] ?? "", pipeline.stage(o.stage)?.name[req.locale] ?? o.stage, Money(fen: o.amountFen).yuanText,
+                        String(dto.probability), o.expectedClose ?? "", o.ownerMemberId.flatMap { owners[$0] } ?? "", o.needs, o.lossReason ?? ""]
+            }
+        }).response(req, format: format)
     }
 
     /// The contacts list (`ContactList`): each contact with its customer, in pinyin order of name.
     static func contactsList(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try format(req, strict: strict)
-        let rows = try await all(ContactList.filtered(req, scope: AccessPolicy.salesScope(user.actor)).sort(\.$nameOrder).sort(\.$id), req: req)
-        let customers = try await ContactList.customerNames(rows, on: req.db)
+        let scope = AccessPolicy.salesScope(user.actor)
         let header = ["contactName", "customer", "contactTitle", "mobile", "contactEmail", "wechat", "birthday", "primaryContact"].map(req.t)
-        let body = rows.map { c -> [String] in
-            [c.name, customers[c.$customer.id] ?? "", c.title, c.mobile ?? "", c.email ?? "", c.wechat ?? "", ContactPages.birthday(c, req), c.isPrimary ? req.t("yes") : ""]
-        }
-        return try file(format, name: "contacts", sheet: req.t("contacts"), header: header, rows: body)
+        return try await ListExport<Contact>(name: "contacts", sheet: req.t("contacts"), header: header, rows: { db in
+            try ContactList.filtered(req, scope: scope, on: db).sort(\.$nameOrder).sort(\.$id)
+        }, cells: { rows, db in
+            let customers = try await ContactList.customerNames(rows, on: db)
+            return rows.map { c -> [String] in
+                [c.name, customers[c.$customer.id] ?? "", c.title, c.mobile ?? "", c.email ?? "", c.wechat ?? "", ContactPages.birthday(c, req), c.isPrimary ? req.t("yes") : ""]
+            }
+        }).response(req, format: format)
     }
 
     static func contacts(for customers: [UUID], on db: any Database) async throws -> [Contact] {
@@ -85,6 +78,7 @@ enum SalesExport {
         return all
     }
 
+    /// A report worked out in memory (the receivables ageing, a period's targets) as a file.
     static func file(_ format: String, name: String, sheet: String, header: [String], rows: [[String]]) throws -> Response {
         if format == "xlsx" {
             return .download(try XLSXWriter.workbook(sheet: sheet, header: header, rows: rows), type: Response.xlsxType, filename: "\(name).xlsx")
@@ -187,15 +181,5 @@ enum CustomerImportPage {
         var context = context
         context.problems = context.problems.map { var p = $0; p.column = req.t(p.column); return p }
         return try await req.page("Sales/customer-import", title: "importCustomers", section: "customers", context, status: status)
-    }
-}
-
-extension Application {
-    private struct SalesExportLimitKey: StorageKey { typealias Value = Int }
-
-    /// `SalesExport.limit` unless a test set its own.
-    var salesExportLimit: Int {
-        get { storage[SalesExportLimitKey.self] ?? SalesExport.limit }
-        set { storage[SalesExportLimitKey.self] = newValue }
     }
 }

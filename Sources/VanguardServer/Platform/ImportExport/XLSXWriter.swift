@@ -22,17 +22,37 @@ enum XLSXWriter {
     static func workbook(_ sheets: [Sheet]) throws -> Data {
         let sheets = sheets.isEmpty ? [Sheet(name: "Sheet1", header: [], rows: [])] : sheets
         let archive = try Archive(accessMode: .create)
-        let names = sheetNames(sheets.map(\.name))
-        var parts: [(String, String)] = [
+        var parts = fixedParts(sheets.map(\.name))
+        for (i, sheet) in sheets.enumerated() {
+            parts.append((sheetPath(i), sheetXML(header: sheet.header, rows: sheet.rows, figures: sheet.figures)))
+        }
+        try add(parts, to: archive)
+        guard let data = archive.data else { throw Problem(.internalServerError, code: "export-failed", title: "The workbook could not be written.") }
+        return data
+    }
+
+    /// A one-sheet workbook at `url` whose sheet's XML is the file `sheetFile` (`XLSXSheetFile`):
+    /// a sheet of a million rows is never held in memory. Blocking file work: run it off the event loops.
+    static func workbook(at url: URL, sheet: String, sheetFile: URL) throws {
+        let archive = try Archive(url: url, accessMode: .create)
+        try add(fixedParts([sheet]), to: archive)
+        try archive.addEntry(with: sheetPath(0), fileURL: sheetFile, compressionMethod: .deflate, bufferSize: 1 << 18)
+    }
+
+    /// Every part of a workbook but its sheets.
+    private static func fixedParts(_ sheets: [String]) -> [(String, String)] {
+        [
             ("[Content_Types].xml", contentTypes(sheets.count)),
             ("_rels/.rels", rootRels),
-            ("xl/workbook.xml", workbookXML(names)),
+            ("xl/workbook.xml", workbookXML(sheetNames(sheets))),
             ("xl/_rels/workbook.xml.rels", workbookRels(sheets.count)),
             ("xl/styles.xml", styles),
         ]
-        for (i, sheet) in sheets.enumerated() {
-            parts.append(("xl/worksheets/sheet\(i + 1).xml", sheetXML(header: sheet.header, rows: sheet.rows, figures: sheet.figures)))
-        }
+    }
+
+    private static func sheetPath(_ index: Int) -> String { "xl/worksheets/sheet\(index + 1).xml" }
+
+    private static func add(_ parts: [(String, String)], to archive: Archive) throws {
         for (path, text) in parts {
             let data = Data(text.utf8)
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Date(timeIntervalSince1970: 1_767_225_600),
@@ -40,33 +60,40 @@ enum XLSXWriter {
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        guard let data = archive.data else { throw Problem(.internalServerError, code: "export-failed", title: "The workbook could not be written.") }
-        return data
     }
 
     static func sheetXML(header: [String], rows: [[String]], figures: Set<Int> = []) -> String {
-        var out = """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
-            <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
-            <sheetData>
-            """
+        var out = sheetHead(header: header)
         out.reserveCapacity(rows.count * 200)
-        func row(_ cells: [String], _ number: Int, style: String, figures: Set<Int>) {
-            out += "<row r=\"\(number)\">"
-            for (i, cell) in cells.enumerated() where !cell.isEmpty {
-                if figures.contains(i) && isPlainDecimal(cell) {
-                    out += "<c r=\"\(columnName(i))\(number)\"><v>\(cell)</v></c>"
-                } else {
-                    out += "<c r=\"\(columnName(i))\(number)\" t=\"inlineStr\"\(style)><is><t xml:space=\"preserve\">\(escaped(cell))</t></is></c>"
-                }
-            }
-            out += "</row>"
-        }
-        row(header, 1, style: " s=\"1\"", figures: [])
-        for (i, cells) in rows.enumerated() { row(cells, i + 2, style: "", figures: figures) }
-        out += "</sheetData></worksheet>"
+        for (i, cells) in rows.enumerated() { out += rowXML(cells, number: i + 2, figures: figures) }
+        out += sheetTail
         return out
+    }
+
+    /// A sheet's XML up to and including its header row (row 1, bold, frozen).
+    static func sheetHead(header: [String]) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+        <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
+        <sheetData>
+        """ + rowXML(header, number: 1, style: " s=\"1\"", figures: [])
+    }
+
+    /// What follows a sheet's last row.
+    static let sheetTail = "</sheetData></worksheet>"
+
+    /// Row `number` (from 1): text cells, or numbers in the `figures` columns (plain decimals only).
+    static func rowXML(_ cells: [String], number: Int, style: String = "", figures: Set<Int>) -> String {
+        var out = "<row r=\"\(number)\">"
+        for (i, cell) in cells.enumerated() where !cell.isEmpty {
+            if figures.contains(i) && isPlainDecimal(cell) {
+                out += "<c r=\"\(columnName(i))\(number)\"><v>\(cell)</v></c>"
+            } else {
+                out += "<c r=\"\(columnName(i))\(number)\" t=\"inlineStr\"\(style)><is><t xml:space=\"preserve\">\(escaped(cell))</t></is></c>"
+            }
+        }
+        return out + "</row>"
     }
 
     /// Digits with at most one decimal point and an optional leading minus: nothing else can
