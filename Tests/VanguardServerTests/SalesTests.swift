@@ -662,6 +662,35 @@ struct SalesTests {
         }
     }
 
+    @Test("deals without an expected close are listed page after page too: after the dated ones by close date, first the other way round; the export lists them the same way")
+    func dealsWithoutCloseDate() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            let customer = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": "杭州远帆", "source": "visit"])).json(CustomerDTO.self)
+            for (title, close) in [("甲", "2026-12-20"), ("乙", nil), ("丙", "2026-12-10"), ("丁", nil), ("戊", "2026-12-20"), ("己", nil)] as [(String, String?)] {
+                var body: [String: JSONBodyValue] = ["customerId": .string(customer.id.uuidString), "title": .string(title), "amount": 1000]
+                if let close { body["expectedClose"] = .string(close) }
+                #expect(try await world.api(.POST, "/api/v1/opportunities", token: token, json: JSONBody(body)).status == .created)
+            }
+            func listed(_ sort: String) async throws -> [String?] {
+                var closes: [String?] = [], cursor: String?
+                repeat {
+                    let page = try await world.api(.GET, "/api/v1/opportunities?limit=2&sort=\(sort)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token).json(PageOf<OpportunityDTO>.self)
+                    closes += page.items.map(\.expectedClose)
+                    cursor = page.nextCursor
+                } while cursor != nil
+                return closes
+            }
+            let ascending: [String?] = ["2026-12-10", "2026-12-20", "2026-12-20", nil, nil, nil]
+            #expect(try await listed("expectedClose") == ascending)
+            #expect(try await listed("-expectedClose") == ascending.reversed())
+            let export = try await world.api(.GET, "/api/v1/opportunities/export", token: token).body.string
+            let closeColumn = export.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[5]) }
+            #expect(closeColumn == ascending.map { $0 ?? "" }, "\(closeColumn)")
+        }
+    }
+
     @Test("a customer with an open deal is not deleted; once the deal is closed it is, and it can be restored")
     func deleteCustomer() async throws {
         try await withApp { world in

@@ -69,6 +69,35 @@ struct ListRequest {
             .sort(.path([.id], schema: M.schemaOrAlias), direction).limit(limit + 1)
     }
 
+    /// The same for a text column that may be empty (NULL, such as a deal's expected close): the
+    /// empty ones after every value (first, descending), as PostgreSQL sorts them; SQLite would put
+    /// them first, and a plain cursor's `column > value` never holds for them, so past the first
+    /// page they were never listed. A cursor value "" stands for an empty one (a real value is never
+    /// empty: forms store none instead).
+    func applyEmptyLast<M: Model>(to query: QueryBuilder<M>, column: String) -> QueryBuilder<M> where M.IDValue == UUID {
+        sortedEmptyLast(from: query, column: column).limit(limit + 1)
+    }
+
+    /// `applyEmptyLast`'s sort and cursor without the limit (an export's whole list).
+    func sortedEmptyLast<M: Model>(from query: QueryBuilder<M>, column: String) -> QueryBuilder<M> where M.IDValue == UUID {
+        let field = SQLQueryString("\(ident: M.schemaOrAlias).\(ident: column)"), id = SQLQueryString("\(ident: M.schemaOrAlias).id")
+        if let after {
+            let op = descending ? "<" : ">"
+            let condition: SQLQueryString
+            switch (after.value.isEmpty, descending) {
+            case (true, false): condition = "(" + field + " IS NULL AND " + id + SQLQueryString(" > \(bind: after.id))")
+            case (true, true): condition = "(" + field + " IS NOT NULL OR " + id + SQLQueryString(" < \(bind: after.id))")
+            case (false, _):
+                condition = "(" + field + SQLQueryString(" \(unsafeRaw: op) \(bind: after.value) OR (") + field + SQLQueryString(" = \(bind: after.value) AND ") + id
+                    + SQLQueryString(" \(unsafeRaw: op) \(bind: after.id))") + (descending ? ")" : " OR " + field + " IS NULL)")
+            }
+            query.filter(.sql(condition))
+        }
+        let direction = descending ? " DESC" : ""
+        return query.sort(.sql(embed: field + SQLQueryString(" IS NULL\(unsafeRaw: direction)"))).sort(.sql(embed: field + SQLQueryString("\(unsafeRaw: direction)")))
+            .sort(.sql(embed: id + SQLQueryString("\(unsafeRaw: direction)")))
+    }
+
     /// Applies sort and cursor: the rows after the previous page, in the list's order.
     func sorted<M: Model>(from query: QueryBuilder<M>, column: String,
                           bind: (String) -> DatabaseQuery.Value = { .bind($0) }) -> QueryBuilder<M> where M.IDValue == UUID {

@@ -282,7 +282,7 @@ struct OpportunitiesAPI: RouteCollection {
         let q = try OpportunityList.filtered(req, scope: AccessPolicy.salesScope(user.actor), pipeline: pipeline, strict: true)
         let column = ["title": "title", "expectedClose": "expected_close", "amount": "amount_fen"][list.sortField]!
         let bind: (String) -> DatabaseQuery.Value = list.sortField == "amount" ? { .bind(Int64($0) ?? 0) } : { .bind($0) }
-        let rows = try await list.apply(to: q, column: column, bind: bind).all()
+        let rows = try await (list.sortField == "expectedClose" ? list.applyEmptyLast(to: q, column: column) : list.apply(to: q, column: column, bind: bind)).all()
         return list.page(rows, value: { o in
             switch list.sortField { case "amount": String(o.amountFen); case "expectedClose": o.expectedClose ?? ""; default: o.title }
         }, id: { $0.id }, map: { OpportunityDTO($0, pipeline: pipeline) })
