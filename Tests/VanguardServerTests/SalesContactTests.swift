@@ -13,14 +13,7 @@ import VaporTesting
 struct SalesContactTests {
     /// Every name on the list, page after page.
     static func listed(_ world: TestWorld, token: String, query: String = "", sort: String = "name", limit: Int = 2) async throws -> [String] {
-        var names: [String] = [], cursor: String?
-        repeat {
-            let page = try await world.api(.GET, "/api/v1/contacts?limit=\(limit)&sort=\(sort)" + query + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
-                .json(PageOf<ContactDTO>.self)
-            names += page.items.map(\.name)
-            cursor = page.nextCursor
-        } while cursor != nil
-        return names
+        try await world.allPages("/api/v1/contacts?limit=\(limit)&sort=\(sort)" + query, token: token, of: ContactDTO.self).map(\.name)
     }
 
     static func q(_ text: String) -> String { "&q=" + text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }

@@ -250,13 +250,7 @@ struct SalesTests {
             }
             let expected = ["3M中国", "阿里巴巴", "百度", "北京星辰", "背景墙", "Harbor Lights", "华为", "中国移动"]
             func listed(_ sort: String = "name") async throws -> [String] {
-                var names: [String] = [], cursor: String?
-                repeat {
-                    let page = try await world.api(.GET, "/api/v1/customers?limit=3&sort=\(sort)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token).json(PageOf<CustomerDTO>.self)
-                    names += page.items.map(\.name)
-                    cursor = page.nextCursor
-                } while cursor != nil
-                return names
+                try await world.allPages("/api/v1/customers?limit=3&sort=\(sort)", token: token, of: CustomerDTO.self).map(\.name)
             }
             #expect(try await listed() == expected, "code point order would put every Latin name first and 中 before 北")
             #expect(try await listed("-name") == expected.reversed())
@@ -674,13 +668,7 @@ struct SalesTests {
                 #expect(try await world.api(.POST, "/api/v1/opportunities", token: token, json: JSONBody(body)).status == .created)
             }
             func listed(_ sort: String) async throws -> [String?] {
-                var closes: [String?] = [], cursor: String?
-                repeat {
-                    let page = try await world.api(.GET, "/api/v1/opportunities?limit=2&sort=\(sort)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token).json(PageOf<OpportunityDTO>.self)
-                    closes += page.items.map(\.expectedClose)
-                    cursor = page.nextCursor
-                } while cursor != nil
-                return closes
+                try await world.allPages("/api/v1/opportunities?limit=2&sort=\(sort)", token: token, of: OpportunityDTO.self).map(\.expectedClose)
             }
             let ascending: [String?] = ["2026-12-10", "2026-12-20", "2026-12-20", nil, nil, nil]
             #expect(try await listed("expectedClose") == ascending)

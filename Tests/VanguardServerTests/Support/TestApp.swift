@@ -155,6 +155,17 @@ struct TestWorld {
         for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
         return try await app.testing().sendRequest(method, path, headers: headers, body: body)
     }
+
+    /// Every item of a paged API list (`path` with its query), following the cursors to the end.
+    func allPages<Item: Content>(_ path: String, token: String, of: Item.Type) async throws -> [Item] {
+        var items: [Item] = [], cursor: String?
+        repeat {
+            let page = try await api(.GET, path + (cursor.map { "&cursor=\($0)" } ?? ""), token: token).json(PageOf<Item>.self)
+            items += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        return items
+    }
 }
 
 extension TestingHTTPResponse {
