@@ -13,8 +13,6 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
     var name: String
     var sheet: String
     var header: [String]
-    /// Columns (from 0) an XLSX holds as numbers (`XLSXWriter.Sheet.figures`).
-    var figures: Set<Int> = []
     /// The list's query on a database (scope, filters and order), built once on the request's
     /// database first, so a bad filter is refused before anything is sent.
     var rows: @Sendable (any Database) throws -> QueryBuilder<M>
@@ -86,7 +84,7 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
     /// The XLSX, refused before any work if the list holds more rows than a sheet can
     /// (`Application.xlsxRowLimit`): the CSV has no such limit.
     private func workbook(_ req: Request) async throws -> Response {
-        let app = req.application, limit = app.xlsxRowLimit, header = self.header, figures = self.figures
+        let app = req.application, limit = app.xlsxRowLimit, header = self.header
         let file = try XLSXSheetFile(threadPool: app.threadPool)
         do {
             let next = RowNumber()
@@ -98,7 +96,7 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
                 }
             }) { cells in
                 var xml = ""
-                for row in cells { xml += XLSXWriter.rowXML(row, number: next.take(), figures: figures) }
+                for row in cells { xml += XLSXWriter.rowXML(row, number: next.take(), figures: []) }
                 try await file.append(xml)
             }
             try await file.append(XLSXWriter.sheetTail)
