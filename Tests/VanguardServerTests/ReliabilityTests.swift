@@ -272,7 +272,7 @@ struct ReliabilityTests {
         #expect(answer.status == .ok && answer.body.string != "no database", "\(answer.status) \(answer.body.string)")
     }
 
-    @Test("serve maps the SQLite file into every connection (VANGUARD_SQLITE_MMAP_MB), and 0 leaves it unmapped")
+    @Test("serve maps the SQLite file into every connection, an export's snapshot's too (VANGUARD_SQLITE_MMAP_MB), and 0 leaves it unmapped")
     func sqliteMemoryMapping() async throws {
         try await withApp { world in
             guard !world.app.settings.database.isPostgres else { return }
@@ -291,6 +291,11 @@ struct ReliabilityTests {
             try await SQLiteTuning.apply(world.app)
             let sizes = try await mapped()
             #expect(!sizes.isEmpty && sizes.allSatisfy { $0 == 64 * 1_048_576 }, "every event loop's connection: \(sizes)")
+            // An export's snapshot reads on connections of its own, opened when it needs them.
+            let snapshot = try await ExportSnapshot.read(world.app) { db in
+                try await (db as! any SQLDatabase).raw("PRAGMA mmap_size").first()?.decode(column: "mmap_size", as: Int.self)
+            }
+            #expect(snapshot == 64 * 1_048_576, "an export's snapshot connection: \(String(describing: snapshot))")
         }
     }
 

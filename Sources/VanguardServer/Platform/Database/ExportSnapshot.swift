@@ -15,7 +15,13 @@ import Vapor
 enum ExportSnapshot {
     static func read<T: Sendable>(_ app: Application, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard app.settings.database.isPostgres else {
-            return try await app.db(.sqliteSnapshots).transaction(body)
+            // Its connections are opened as exports need them, without `serve`'s tuning: the file
+            // mapped (an export reads every row of a list) and a busy wait that sleeps.
+            let mmapBytes = app.settings.sqliteMmapMebibytes * 1_048_576
+            return try await app.db(.sqliteSnapshots).withConnection { db in
+                try await SQLiteTuning.tune(db as! any SQLDatabase, mmapBytes: mmapBytes)
+                return try await db.transaction(body)
+            }
         }
         return try await app.db.transaction { db in
             try await (db as! any SQLDatabase).raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()

@@ -30,9 +30,15 @@ enum SQLiteTuning {
         for id in ids {
             for loop in app.eventLoopGroup.makeIterator() {
                 guard let sql = app.databases.database(id, logger: app.logger, on: loop) as? any SQLDatabase else { continue }
-                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeout))").run()
-                if bytes > 0 { try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(bytes))").run() }
+                try await tune(sql, mmapBytes: bytes, busyTimeoutMilliseconds: busyTimeout)
             }
         }
+    }
+
+    /// The settings on one connection (`sql` bound to it). Pools whose connections come and go
+    /// (`ExportSnapshot`) set them each time they take one: cheap, a few microseconds.
+    static func tune(_ sql: any SQLDatabase, mmapBytes: Int, busyTimeoutMilliseconds busyTimeout: Int = busyTimeoutMilliseconds) async throws {
+        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeout))").run()
+        if mmapBytes > 0 { try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(mmapBytes))").run() }
     }
 }
