@@ -45,6 +45,11 @@ struct ListRequest {
         return ListRequest(limit: limit, sortField: sort, descending: descending, after: after)
     }
 
+    /// A whole list from its start, in the order `sortField` gives it (an export: no page, no cursor).
+    static func whole(by sortField: String, descending: Bool = false) -> ListRequest {
+        ListRequest(limit: 0, sortField: sortField, descending: descending, after: nil)
+    }
+
     /// Applies sort, cursor and limit (+1 to learn whether a next page exists).
     func apply<M: Model>(to query: QueryBuilder<M>, column: String,
                          bind: (String) -> DatabaseQuery.Value = { .bind($0) }) -> QueryBuilder<M> where M.IDValue == UUID {

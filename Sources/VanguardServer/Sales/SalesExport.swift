@@ -42,7 +42,8 @@ enum SalesExport {
         let scope = AccessPolicy.salesScope(user.actor)
         let header = ["dealTitle", "customer", "stage", "amountYuan", "probability", "expectedClose", "owner", "customerNeeds", "lossReason"].map(req.t)
         return try await ListExport<Opportunity>(name: "opportunities", sheet: req.t("navPipeline"), header: header, rows: { db in
-            ListRequest(limit: 0, sortField: "expectedClose", descending: false, after: nil)
+            // The API list's default order, deals without a close date last.
+            ListRequest.whole(by: "expectedClose")
                 .sortedEmptyLast(from: try OpportunityList.filtered(req, scope: scope, pipeline: pipeline, strict: strict, on: db), column: "expected_close")
         }, cells: { rows, db in
             let customers = try await SalesNames.customers(Set(rows.map(\.$customer.id)), on: db)
