@@ -5,7 +5,8 @@ extension SalesMigrations {
     /// Sales changes that landed after the other chapters' tables (`contacts_email` came with the
     /// campaigns): appended, never reordered.
     static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyNames.uncommon(Customer.schema), CustomerSearchFirstPair(), RekeyNames.longS(Customer.schema), CustomerSearchPhoneGroups(),
-                                         AddContactNameOrder(), CustomerSearchFirstPairOnly(), SearchIndexFirstPairOnSQLite(), ActivitiesByDay()]
+                                         AddContactNameOrder(), CustomerSearchFirstPairOnly(), SearchIndexFirstPairOnSQLite(), ActivitiesByDay(),
+                                         CustomerSearchFirstPairAgain()]
 }
 
 /// Credit codes and contacts' e-mails are missing on most records (none of a typical import's

@@ -75,10 +75,19 @@ enum CustomerSearch {
         try await sql.raw("UPDATE \(ident: Customer.schema) SET search_text = \(bind: text) WHERE id = \(bind: customer)").run()
     }
 
-    /// `document` for a name of any text.
+    /// `document` for a name of any text: each token once, but the first pair twice when it comes
+    /// again later (`fastDocument` too). Both indexes hold the first pair marked only ("^上海"), so
+    /// its second place is what tells a name holding a fragment after its start (上海路上海科技,
+    /// Sunny Summit for summit) from one only starting with its first pair (`NamePrefixSplit`).
     private static func namePairs(_ name: String) -> String {
-        var seen = Set<String>()
-        return tokens(name).filter { seen.insert($0).inserted }.joined(separator: " ")
+        var seen = Set<String>(), firstAgain = false
+        let all = tokens(name)
+        return all.enumerated().filter { i, token in
+            if seen.insert(token).inserted { return true }
+            guard i > 0, token == all[0], !firstAgain else { return false }
+            firstAgain = true
+            return true
+        }.map(\.element).joined(separator: " ")
     }
 
     /// `document` for text made only of ASCII, full-width ASCII and common Chinese characters (almost
@@ -89,6 +98,7 @@ enum CustomerSearch {
         var out: [UInt8] = []
         out.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count } * 3)
         var seen = Set<UInt64>()
+        var first: UInt64?, firstAgain = false  // the first pair, held twice when it comes again (`namePairs`)
         var scalars: [UInt32] = []
         for part in parts {
             scalars.removeAll(keepingCapacity: true)
@@ -107,7 +117,11 @@ enum CustomerSearch {
             for i in 0..<scalars.count {
                 let pair = i + 1 < scalars.count
                 let key = UInt64(scalars[i]) << 32 | (pair ? UInt64(scalars[i + 1]) : 0xFFFF_FFFF)
-                guard seen.insert(key).inserted else { continue }
+                if first == nil { first = key }
+                if !seen.insert(key).inserted {
+                    guard key == first, !firstAgain else { continue }
+                    firstAgain = true
+                }
                 if !out.isEmpty { out.append(0x20) }
                 appendUTF8(scalars[i], to: &out)
                 if pair { appendUTF8(scalars[i + 1], to: &out) }
@@ -143,8 +157,8 @@ enum CustomerSearch {
     }
 
     /// The filter for `q`, as SQL both databases run; nil when the fragment has no letters or digits.
-    /// `notStarting` (PostgreSQL, two or more characters): only names whose first pair is not the
-    /// fragment's (`NamePrefixSplit`).
+    /// `notStarting` (PostgreSQL, two or more characters): only names holding the fragment's first
+    /// pair after their start, unmarked (`NamePrefixSplit`).
     static func condition(_ fragment: String, dialect: String, notStarting: Bool = false) -> SQLQueryString? {
         guard dialect == "postgresql" else {
             return sqliteMatch(fragment).map { SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: $0))") }
