@@ -671,7 +671,7 @@ struct SalesTests {
         }
     }
 
-    @Test("deals without an expected close are listed page after page too: after the dated ones by close date, first the other way round; the export lists them the same way")
+    @Test("deals without an expected close are listed page after page too: after the dated ones by close date, first the other way round; the export and the board list them the same way")
     func dealsWithoutCloseDate() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
@@ -691,6 +691,19 @@ struct SalesTests {
             let export = try await world.api(.GET, "/api/v1/opportunities/export", token: token).body.string
             let closeColumn = export.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[5]) }
             #expect(closeColumn == ascending.map { $0 ?? "" }, "\(closeColumn)")
+            // The board's column too, on both databases, whole or cut to its first deals.
+            let board = try await world.api(.GET, "/api/v1/opportunities/board", token: token).json(PipelineBoard.self)
+            #expect(board.columns.first { $0.stage == "prospect" }?.items.map(\.expectedClose) == ascending)
+            let cut = PipelineBoard.columnLimit
+            for n in 0..<(cut - 3) {
+                var body: [String: JSONBodyValue] = ["customerId": .string(customer.id.uuidString), "title": .string("批量\(n)"), "amount": 1000]
+                if n % 2 == 0 { body["expectedClose"] = .string("2027-01-\(String(format: "%02d", n % 28 + 1))") }
+                #expect(try await world.api(.POST, "/api/v1/opportunities", token: token, json: JSONBody(body)).status == .created)
+            }
+            let full = try await world.api(.GET, "/api/v1/opportunities/board", token: token).json(PipelineBoard.self).columns.first { $0.stage == "prospect" }
+            let dates = full?.items.map(\.expectedClose) ?? []
+            #expect(full?.count == cut + 3 && dates.count == cut, "\(String(describing: full?.count)) \(dates.count)")
+            #expect(dates.prefix(3 + (cut - 3 + 1) / 2).allSatisfy { $0 != nil } && dates.dropFirst(3 + (cut - 3 + 1) / 2).allSatisfy { $0 == nil }, "\(dates)")
         }
     }
 

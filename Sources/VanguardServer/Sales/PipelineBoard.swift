@@ -42,8 +42,15 @@ struct PipelineBoard: Content {
                 let q = filters.apply(to: sql.select().columns(columns).from(Opportunity.schema), scope: scope).where("stage", .equal, stage.key)
                 return stage.outcome == .open ? q : q.where("closed_on", .greaterThanOrEqual, recent)
             }
-            // The deals themselves straight from the cells (see OpportunityDTO.init(row:pipeline:)).
-            let deals = try await ListRow.all(select(OpportunityDTO.columns.map { SQLColumn($0) }).orderBy("expected_close").orderBy("id").limit(limit + 1))
+            // The deals themselves straight from the cells (see OpportunityDTO.init(row:pipeline:)):
+            // by closing date, those without one after them, as the list orders them
+            // (`ListRequest.applyEmptyLast`). Two reads, each in its index's order: SQLite sorts an
+            // empty date first and PostgreSQL last.
+            let cells = OpportunityDTO.columns.map { SQLColumn($0) }
+            var deals = try await ListRow.all(select(cells).where("expected_close", .isNot, SQLLiteral.null).orderBy("expected_close").orderBy("id").limit(limit + 1))
+            if deals.count <= limit {
+                deals += try await ListRow.all(select(cells).where("expected_close", .is, SQLLiteral.null).orderBy("id").limit(limit + 1 - deals.count))
+            }
             let dtos = try deals.prefix(limit).map { try OpportunityDTO(row: $0, pipeline: pipeline) }
             var count = dtos.count, fen: Int64 = dtos.reduce(0) { $0 + Int64(($1.amount * 100).rounded()) }, weightedFen = 0.0
             weightedFen = dtos.reduce(0) { $0 + $1.weightedAmount * 100 }
