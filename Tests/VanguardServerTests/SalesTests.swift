@@ -320,7 +320,7 @@ struct SalesTests {
             for name in ["（上海）云帆有限公司", "Ⓐ上海星港有限公司", "\u{323B0}上海山海有限公司"] {
                 made.append((UUID.timeOrdered(), name, PinyinOrder.key(name), nil, "C", false))
             }
-            // Latin names start with their word too; Summer names start with summit's lead (summ),
+            // Latin names start with their word too; Summer names start with summit's first letters (summ),
             // and Summmit's tokens (su um mm mi it) start with summit's.
             for n in 0..<700 {
                 let name = n < 400 ? "Harbor \(n % 2 == 0 ? "物流" : "Trading") \(n)" : n < 550 ? "Summer \(n)" : "Summit \(n)"

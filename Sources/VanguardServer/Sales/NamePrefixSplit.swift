@@ -17,7 +17,7 @@ import VanguardCore
 ///   `CustomerSearch.firstPairMark`), and a second time unmarked when it comes again later in the
 ///   name (`CustomerSearch.namePairs`). A name holding the fragment after its start holds the
 ///   fragment's first pair unmarked either way, so the others are the index's plain entry of that
-///   pair with the fragment's other pairs (`Lead.others`), never the names it starts.
+///   pair with the fragment's other pairs (`Halves.others`), never the names it starts.
 /// The page is the first rows of both, merged. For fragments of common Chinese characters, ASCII
 /// letters and digits; on SQLite for any such fragment (its index stops counting the others at
 /// `mostOthers`), on PostgreSQL when the index's statistics say few names hold its first pair
@@ -33,12 +33,12 @@ enum NamePrefixSplit {
     /// fragment spread over the names (科技) 2–4 ms at 5,000 (release build, bench data set).
     static func pageOnSQLite(_ text: String, req: Request, scope: RecordScope, list: ListRequest, strict: Bool, sql: any SQLDatabase,
                              limits: CommonFragmentWalk.Limits) async throws -> [Customer]? {
-        guard let lead = split(text) else { return nil }
+        guard let halves = split(text) else { return nil }
         let mostOthers = limits.mostOthers
         // The others' row ids at once, as one JSON array: the index is asked once, not again for the rows.
         let found = try await sql.raw("""
             SELECT COUNT(*) AS n, json_group_array(rowid) AS ids
-            FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: lead.others) LIMIT \(unsafeRaw: String(mostOthers)))
+            FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: halves.others) LIMIT \(unsafeRaw: String(mostOthers)))
             """).first()
         guard let found, try found.decode(column: "n", as: Int.self) < mostOthers else { return nil }
         let ids = try found.decode(column: "ids", as: String.self)
@@ -49,7 +49,7 @@ enum NamePrefixSplit {
             elsewhere.filter(.sql(SQLQueryString("\(ident: Customer.schema).rowid IN (SELECT value FROM json_each(\(bind: ids)))")))
             others = try await list.apply(to: elsewhere, column: "name_order").all()
         }
-        return try await merged(lead, others: others, req: req, scope: scope, list: list, strict: strict, window: limits.window)
+        return try await merged(halves, others: others, req: req, scope: scope, list: list, strict: strict, window: limits.window)
     }
 
     /// The same on PostgreSQL, for a fragment whose first pair starts at least `leastStartingShare`
@@ -57,9 +57,9 @@ enum NamePrefixSplit {
     /// them; a pair missing from them is rare, and the index finds its names quickly anyway).
     static func pageOnPostgres(_ text: String, shares: [String: Double], req: Request, scope: RecordScope, list: ListRequest, strict: Bool,
                                limits: CommonFragmentWalk.Limits) async throws -> [Customer]? {
-        guard let lead = split(text) else { return nil }
-        guard let starting = shares[CustomerSearch.firstPairMark + lead.firstPair],
-              starting >= leastStartingShare * CustomerSearch.holdingShare(lead.firstPair, shares) else { return nil }
+        guard let halves = split(text) else { return nil }
+        guard let starting = shares[CustomerSearch.firstPairMark + halves.firstPair],
+              starting >= leastStartingShare * CustomerSearch.holdingShare(halves.firstPair, shares) else { return nil }
         // The planner takes the pair and its marked form as independent (导入: 65 % and 65 % of the
         // names, so 23 % holding it elsewhere, where none do) and walked the whole name index in
         // order looking for them (17–28 s). The index's own answer is known to be small: only it may serve.
@@ -69,17 +69,17 @@ enum NamePrefixSplit {
             try CustomerList.filter(elsewhere, req, strict: strict, nameMatch: .indexNotStarting)
             return try await list.apply(to: elsewhere, column: "name_order").all()
         }
-        return try await merged(lead, others: others, req: req, scope: scope, list: list, strict: strict, window: limits.window)
+        return try await merged(halves, others: others, req: req, scope: scope, list: list, strict: strict, window: limits.window)
     }
 
     /// The first rows of the names starting with the fragment and of `others`, in the list's
     /// order; nil when the range holds no full page within `window` names. Its names mostly hold
     /// the fragment, but an ASCII one's range also holds the Chinese names read that way ("hai"
     /// and every name starting with 海, "hai 海…"), which the name's own test then drops.
-    private static func merged(_ lead: Lead, others: [Customer], req: Request, scope: RecordScope, list: ListRequest,
+    private static func merged(_ halves: Halves, others: [Customer], req: Request, scope: RecordScope, list: ListRequest,
                                strict: Bool, window: Int) async throws -> [Customer]? {
         func leading(_ q: QueryBuilder<Customer>) -> QueryBuilder<Customer> {
-            q.filter(\.$nameOrder >= lead.prefix).filter(\.$nameOrder < lead.prefix + "\u{10FFFF}")
+            q.filter(\.$nameOrder >= halves.prefix).filter(\.$nameOrder < halves.prefix + "\u{10FFFF}")
         }
         let starting = leading(Customer.query(on: req.db).inSalesScope(scope))
         try CustomerList.filter(starting, req, strict: strict, nameMatch: .rowByRow)
@@ -92,9 +92,10 @@ enum NamePrefixSplit {
         return Array(rows.prefix(list.limit + 1))
     }
 
-    /// Where the names starting with a fragment sort (`prefix`, a key's start), its first pair,
-    /// and the FTS5 query for its matches after a name's start (`others`).
-    struct Lead: Equatable {
+    /// The two halves of a fragment's matches: where the names starting with it sort (`prefix`, a
+    /// key's start), and the FTS5 query for those holding it after their start (`others`, which
+    /// PostgreSQL asks as `CustomerSearch.condition(notStarting:)`), with its first pair.
+    struct Halves: Equatable {
         let prefix: String, firstPair: String, others: String
     }
 
@@ -104,13 +105,13 @@ enum NamePrefixSplit {
     /// characters. Common Chinese: U+4E00–U+9FA5, which FTS5's tokenizer, from Unicode 6.1, takes
     /// as letters (later ones split its tokens). FTS5 folds accents (ä as a); the key does too,
     /// and `SalesTests › keyFoldsAsSearchIndex` checks every character both fold to a letter or digit.
-    static func split(_ text: String) -> Lead? {
+    static func split(_ text: String) -> Halves? {
         let chars = Array(CustomerSearch.normalized(text))
         guard chars.count >= 2, chars.allSatisfy({ $0.unicodeScalars.count == 1 && searchable($0.unicodeScalars.first!.value) }) else { return nil }
         let (pairs, _) = CustomerSearch.terms(String(chars))
         let prefix = String(PinyinOrder.key(String(chars)).split(separator: "\u{1}", omittingEmptySubsequences: false)[0])
         let others = (["\"\(pairs[0])\""] + pairs.dropFirst().map { CustomerSearch.sqliteAnywhere($0) }).joined(separator: " AND ")
-        return Lead(prefix: prefix, firstPair: pairs[0], others: others)
+        return Halves(prefix: prefix, firstPair: pairs[0], others: others)
     }
 
     /// Lower-case ASCII letters and digits (as `CustomerSearch.normalized` leaves them), and common Chinese characters.
