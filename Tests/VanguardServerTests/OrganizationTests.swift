@@ -326,6 +326,23 @@ struct OrganizationTests {
             #expect(lines[1].hasSuffix(",在职"))
         }
     }
+
+    @Test("the member export reads the directory a few members at a time and writes the same file: every member by employee number, each with their supervisor's number, in CSV and XLSX")
+    func exportInChunks() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let csv = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/members/export", token: team.hr.token))
+            let xlsx = try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/members/export?format=xlsx", token: team.hr.token))
+            world.app.exportChunkSize = 2
+            #expect(try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/members/export", token: team.hr.token)) == csv)
+            #expect(try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/members/export?format=xlsx", token: team.hr.token)) == xlsx)
+            #expect(xlsx == csv)
+            let members = try await Member.query(on: world.db).all().map { MemberDTO($0, showConfidential: false) }.sorted { $0.employeeNo < $1.employeeNo }
+            let numbers = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0.employeeNo) })
+            #expect(members.count > 4 && members.contains { $0.supervisorId != nil })
+            #expect(csv.dropFirst().map { [$0[0], $0[9]] } == members.map { [$0.employeeNo, $0.supervisorId.flatMap { numbers[$0] } ?? ""] })
+        }
+    }
 }
 
 @Suite("The member list's hand-written JSON")

@@ -6,7 +6,6 @@ import VanguardCore
 
 /// The member list, read straight through SQLKit: the directory is the team's busiest list,
 /// and decoding rows column by column is several times faster than building Fluent models.
-/// Filters, keyset paging and the soft-delete rule are the same as `MemberQuery`'s.
 enum MemberDirectory {
     static let columns = ["id", "employee_no", "name", "name_en", "email", "mobile", "position", "grade", "hire_date",
                           "supervisor_id", "group_id", "status", "id_number", "version", "created_at", "updated_at", "name_order"]
@@ -22,13 +21,20 @@ enum MemberDirectory {
                        after: list.after, limit: list.limit + 1)
     }
 
-    /// Members matching the request's filters (`q`, `groupId`, `status`, `supervisorId`), sorted,
-    /// after a keyset position. Shared by the list and the export so both filter alike.
+    /// Members matching the request's filters, sorted, after a keyset position: a page's rows.
     static func rows(_ req: Request, strict: Bool, sortColumn column: String, descending: Bool,
                      after: (value: String, id: UUID)?, limit: Int) async throws -> [Row] {
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        var q = sql.select().columns(columns.map { SQLColumn($0) }).from(Member.schema)
-            .where(SQLColumn("deleted_at"), .is, SQLLiteral.null)
+        let q = try query(req, strict: strict, on: sql, sortColumn: column, descending: descending, after: after)
+        return try await ListRow.all(q.columns(columns.map { SQLColumn($0) }).limit(limit)).map(decode)
+    }
+
+    /// The query for members matching the request's filters (`q`, `groupId`, `status`,
+    /// `supervisorId`), sorted, after a keyset position, its columns left to the caller. Shared by
+    /// the list and the export (`MemberExport`) so both filter alike.
+    static func query(_ req: Request, strict: Bool, on sql: any SQLDatabase, sortColumn column: String, descending: Bool,
+                      after: (value: String, id: UUID)?) throws -> SQLSelectBuilder {
+        var q = sql.select().from(Member.schema).where(SQLColumn("deleted_at"), .is, SQLLiteral.null)
         if let pattern = likePattern(try req.queryText("q")) {
             q = q.where(group: { g in
                 var g = g
@@ -49,7 +55,7 @@ enum MemberDirectory {
             })
         }
         let direction: SQLDirection = descending ? .descending : .ascending
-        return try await ListRow.all(q.orderBy(column, direction).orderBy("id", direction).limit(limit)).map(decode)
+        return q.orderBy(column, direction).orderBy("id", direction)
     }
 
     static func decode(_ r: ListRow) throws -> Row {

@@ -1,5 +1,6 @@
 import Fluent
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -14,13 +15,30 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
     var sheet: String
     var header: [String]
     /// The list's query on a database (scope, filters and order), built once on the request's
-    /// database first, so a bad filter is refused before anything is sent.
-    var rows: @Sendable (any Database) throws -> QueryBuilder<M>
+    /// database first, so a bad filter is refused before anything is sent: Fluent's for most
+    /// lists, SQLKit's (selecting `id`) for one read that way (`MemberDirectory`).
+    enum Order: Sendable {
+        case query(@Sendable (any Database) throws -> QueryBuilder<M>)
+        case sql(@Sendable (any SQLDatabase) throws -> SQLSelectBuilder)
+    }
+    var order: Order
     /// One chunk's cells, a line per row in the chunk's order; looks what it needs up on the same database.
     var cells: @Sendable ([M], any Database) async throws -> [[String]]
 
+    init(name: String, sheet: String, header: [String], rows: @escaping @Sendable (any Database) throws -> QueryBuilder<M>,
+         cells: @escaping @Sendable ([M], any Database) async throws -> [[String]]) {
+        self.init(name: name, sheet: sheet, header: header, order: .query(rows), cells: cells)
+    }
+
+    init(name: String, sheet: String, header: [String], order: Order, cells: @escaping @Sendable ([M], any Database) async throws -> [[String]]) {
+        (self.name, self.sheet, self.header, self.order, self.cells) = (name, sheet, header, order, cells)
+    }
+
     func response(_ req: Request, format: String) async throws -> Response {
-        _ = try rows(req.db)
+        switch order {
+        case .query(let rows): _ = try rows(req.db)
+        case .sql(let rows): _ = try rows(req.db as! any SQLDatabase)
+        }
         return format == "xlsx" ? try await workbook(req) : csv(req)
     }
 
@@ -28,9 +46,9 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
     private func read(_ app: Application, count: @escaping @Sendable (Int) throws -> Void,
                       each: @escaping @Sendable ([[String]]) async throws -> Void) async throws {
         let chunkSize = app.exportChunkSize
-        let rows = self.rows, cells = self.cells
+        let order = self.order, cells = self.cells
         try await ExportSnapshot.read(app) { db in
-            let ids = try await Self.ids(of: rows(db))
+            let ids = try await Self.ids(of: order, on: db)
             try count(ids.count)
             for chunk in ids.chunked(chunkSize) {
                 let found = Dictionary(uniqueKeysWithValues: try await M.query(on: db).withDeleted().filter(\._$id ~~ chunk).all().map { ($0.id!, $0) })
@@ -40,18 +58,19 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
         }
     }
 
-    /// The list's ids in its order, each row's model let go as soon as its id is read: Fluent's
+    /// The list's ids in its order, each row let go as soon as its id is read: Fluent's
     /// `all(\.$id)` builds every row's model first, a gigabyte for a million customers.
-    private static func ids(of query: QueryBuilder<M>) async throws -> [UUID] {
+    private static func ids(of order: Order, on db: any Database) async throws -> [UUID] {
         let found = NIOLockedValueBox((ids: [UUID](), error: (any Error)?.none))
-        try await query.field(\._$id).all { row in
+        @Sendable func take(_ id: () throws -> UUID?) {
             found.withLockedValue { found in
-                switch row {
-                case .success(let model): if let id = model.id { found.ids.append(id) }
-                case .failure(let error): found.error = found.error ?? error
-                }
+                do { if let id = try id() { found.ids.append(id) } } catch { found.error = found.error ?? error }
             }
-        }.get()
+        }
+        switch order {
+        case .query(let rows): try await rows(db).field(\._$id).all { row in take { try row.get().id } }.get()
+        case .sql(let rows): try await rows(db as! any SQLDatabase).run { row in take { try row.decode(column: "id", as: UUID.self) } }
+        }
         let (ids, error) = found.withLockedValue { ($0.ids, $0.error) }
         if let error { throw error }
         return ids
