@@ -143,6 +143,24 @@ struct ListRow: Sendable {
         return try await query.all().map { ListRow(storage: .generic($0)) }
     }
 
+    /// One UUID column of every row of a long SQLite query, read on the database thread as each
+    /// row comes (`all` keeps whole rows; the driver's database-level query queues a task per row
+    /// on the event loop, which held gigabytes for a million rows).
+    static func uuids(_ sqlite: any SQLiteDatabase, sql: String, binds: [any Encodable & Sendable], column: String) async throws -> [UUID] {
+        let encoder = SQLiteDataEncoder()
+        let data = try binds.map { try encoder.encode($0) }
+        return try await sqlite.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                nonisolated(unsafe) var ids: [UUID] = [], failure: (any Error)?
+                try await connection.query(sql, data) { row in
+                    do { ids.append(try ListRow(storage: .sqlite(row)).uuid(column)) } catch { failure = failure ?? error }
+                }
+                if let failure { throw failure }
+                return ids
+            }
+        }.get()
+    }
+
     /// The binds in PostgreSQL's own encoding, or nil when one of them has none (then the
     /// query takes SQLKit's generic path).
     private static func postgresBindings(_ binds: [any Encodable & Sendable]) throws -> PostgresBindings? {
