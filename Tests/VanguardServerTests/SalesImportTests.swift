@@ -446,7 +446,7 @@ struct SalesImportTests {
         }
     }
 
-    @Test("an export is read a few rows at a time from one snapshot: a customer renamed while it is read comes out as it was when it began, once, in CSV and XLSX")
+    @Test("an export is read a few rows at a time from one snapshot: a customer renamed while it is read comes out as it was when it began, once, in CSV and XLSX; deleted customers stay out, filters hold")
     func exportReadsOneSnapshot() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
@@ -474,6 +474,12 @@ struct SalesImportTests {
             let now = try await world.api(.GET, "/api/v1/customers/export", token: team.salesRep.token).body.string
             #expect(now.contains("Aardvark Trading") && now.contains("Abacus Trading") && !now.contains("Delta Trading") && !now.contains("Charlie Trading"),
                     "the next export reads the list as it is now")
+            // A deleted customer is in the recycle bin, not in the export; filters hold too.
+            #expect(try await world.api(.DELETE, "/api/v1/customers/\(ids["Bravo Trading"]!)", token: team.salesRep.token).status == .noContent)
+            let kept = try ImportFile.table(from: Data(buffer: try await world.api(.GET, "/api/v1/customers/export", token: team.salesRep.token).body)).rows.map { $0[0] }
+            #expect(kept == ["Aardvark Trading", "Abacus Trading", "Alpha Trading", "Echo Trading"], "\(kept)")
+            let found = try ImportFile.table(from: Data(buffer: try await world.api(.GET, "/api/v1/customers/export?q=echo", token: team.salesRep.token).body)).rows.map { $0[0] }
+            #expect(found == ["Echo Trading"], "\(found)")
         }
     }
 
