@@ -117,19 +117,11 @@ struct ListRow: Sendable {
     static func all(_ query: SQLSelectBuilder) async throws -> [ListRow] {
         let (sql, binds) = query.database.serialize(query.select)
         if let sqlite = query.database as? any SQLiteDatabase {
-            let encoder = SQLiteDataEncoder()
-            let data = try binds.map { try encoder.encode($0) }
-            // The connection's own async query collects the rows on the database thread. The
-            // database-level query (what Fluent and SQLKit use) hands every row to the event loop
-            // one by one: a wake-up per row, 20 s of a 27 s care job over 200,000 customers.
-            let rows = try await sqlite.withConnection { connection in
-                connection.eventLoop.makeFutureWithTask {
-                    nonisolated(unsafe) var rows: [SQLiteRow] = []
-                    try await connection.query(sql, data) { rows.append($0) }
-                    return rows
-                }
-            }.get()
-            return rows.map { ListRow(storage: .sqlite($0)) }
+            // The database-level query (what Fluent and SQLKit use) hands every row to the event
+            // loop one by one: a wake-up per row, 20 s of a 27 s care job over 200,000 customers.
+            nonisolated(unsafe) var rows: [ListRow] = []
+            try await onDatabaseThread(sqlite, sql: sql, binds: binds) { rows.append($0) }
+            return rows
         }
         if let postgres = query.database as? any PostgresDatabase, let bindings = try postgresBindings(binds) {
             let logger = query.database.logger
@@ -147,16 +139,24 @@ struct ListRow: Sendable {
     /// row comes (`all` keeps whole rows; the driver's database-level query queues a task per row
     /// on the event loop, which held gigabytes for a million rows).
     static func uuids(_ sqlite: any SQLiteDatabase, sql: String, binds: [any Encodable & Sendable], column: String) async throws -> [UUID] {
+        nonisolated(unsafe) var ids: [UUID] = [], failure: (any Error)?
+        try await onDatabaseThread(sqlite, sql: sql, binds: binds) { row in
+            do { ids.append(try row.uuid(column)) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+        return ids
+    }
+
+    /// Runs a SQLite query on a connection's own async query, which calls `each` on the database
+    /// thread as each row comes.
+    private static func onDatabaseThread(_ sqlite: any SQLiteDatabase, sql: String, binds: [any Encodable & Sendable],
+                                         _ each: @escaping (ListRow) -> Void) async throws {
         let encoder = SQLiteDataEncoder()
         let data = try binds.map { try encoder.encode($0) }
-        return try await sqlite.withConnection { connection in
+        nonisolated(unsafe) let each = each
+        try await sqlite.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
-                nonisolated(unsafe) var ids: [UUID] = [], failure: (any Error)?
-                try await connection.query(sql, data) { row in
-                    do { ids.append(try ListRow(storage: .sqlite(row)).uuid(column)) } catch { failure = failure ?? error }
-                }
-                if let failure { throw failure }
-                return ids
+                try await connection.query(sql, data) { each(ListRow(storage: .sqlite($0))) }
             }
         }.get()
     }
