@@ -21,6 +21,12 @@ struct SalesImportTests {
         return try await world.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(data: csv.data(using: encoding)!))
     }
 
+    /// The names of the customers a search finds, first page.
+    func customerNames(_ world: TestWorld, token: String, _ q: String) async throws -> [String] {
+        let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return try await world.api(.GET, "/api/v1/customers?q=\(encoded)", token: token).json(PageOf<CustomerDTO>.self).items.map(\.name)
+    }
+
     @Test("the search index's text for a customer is the same by the fast path (Chinese, ASCII, full-width) as by the general one")
     func searchDocumentFastPath() {
         // Each token once, the first pair a second time if it comes again.
@@ -232,6 +238,7 @@ struct SalesImportTests {
                     case .bool(let b): insert.appendInterpolation(bind: b)
                     case .uuid(let u): insert.appendInterpolation(bind: u)
                     case .date(let d): insert.appendInterpolation(bind: d)
+                    case .lexemes: Issue.record("no tsvector column here")
                     case .null: insert.appendLiteral("NULL")
                     }
                 }
@@ -516,10 +523,7 @@ struct SalesImportTests {
             #expect(contact.name == "陈采购" && contact.title == "采购经理" && contact.mobile == "13912345678" && contact.phoneKey == "13912345678")
             #expect(contact.email == "chen@yunfan.cn" && contact.isPrimary && contact.birthdayCalendar == "gregorian" && contact.createdAt != nil)
 
-            func names(_ q: String) async throws -> [String] {
-                let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                return try await world.api(.GET, "/api/v1/customers?q=\(encoded)", token: token).json(PageOf<CustomerDTO>.self).items.map(\.name)
-            }
+            func names(_ q: String) async throws -> [String] { try await customerNames(world, token: token, q) }
             #expect(try await names("云帆") == ["杭州云帆机电有限公司"], "found by a name fragment")
             #expect(try await names("harbor") == ["Harbor Lights Trading Co."])
             #expect(try await names("88881234") == ["杭州云帆机电有限公司"], "found by the customer's phone")
@@ -527,6 +531,102 @@ struct SalesImportTests {
 
             let again = try await upload(world, "/api/v1/customers/import", token: token, csv: "客户名称,来源渠道,电话\n杭州云帆机电,展会,\n新客户,展会,0571 8888-1234\nHarbor Lights Trading Ltd,website,\n")
             #expect(Set(again.problemFields) == ["rows[2].name", "rows[3].phone", "rows[4].name"], "the same names and phone as the database's")
+        }
+    }
+
+    @Test("SP-1: the lexemes a bulk write makes for PostgreSQL's search index are those the index makes of the search text: first pair marked, a longer first token both ways, each once in PostgreSQL's order, by bytes")
+    func postgresLexemesMadeHere() {
+        #expect(CustomerSearch.postgresIndexed("上海 海星 星辰 辰 0211 2112") == ["0211", "2112", "^上海", "星辰", "海星", "辰"])
+        #expect(CustomerSearch.postgresIndexed("上海 海路 路上 上海 科技") == ["^上海", "上海", "海路", "科技", "路上"], "the first pair again later: plain too; in UTF-8 order (海 E6, 科 E7, 路 E8)")
+        #expect(CustomerSearch.postgresIndexed("2990 9901") == ["2990", "9901", "^2990"], "a first digit group, longer than a pair: both ways")
+        #expect(CustomerSearch.postgresIndexed("su un su") == ["^su", "su", "un"])
+        #expect(CustomerSearch.postgresIndexed("") == ["^"], "an empty text: the mark alone, as PostgreSQL makes it")
+        #expect(CustomerSearch.postgresIndexed("ab  cd ") == ["^ab", "cd"], "empty tokens dropped")
+        // Compared by their bytes: to Swift's `==`, "é" and "e" + an accent are one string.
+        func bytes(_ lexemes: [String]?) -> [[UInt8]]? { lexemes?.map { Array($0.utf8) } }
+        #expect(bytes(CustomerSearch.postgresIndexed("e\u{301}x \u{e9}x e\u{301}x")) == bytes(["^e\u{301}x", "e\u{301}x", "\u{e9}x"]),
+                "an accent two ways is two lexemes to PostgreSQL; three characters are longer than a pair")
+        #expect(bytes(CustomerSearch.postgresIndexed("\u{e9}x ab")) == bytes(["^\u{e9}x", "ab"]), "two characters (three bytes) are a pair")
+        #expect(CustomerSearch.postgresIndexed("ab " + String(repeating: "a\u{301}", count: 1_100)) == nil, "a lexeme over PostgreSQL's limit: left to the index")
+    }
+
+    @Test("SP-1 PostgreSQL: lexemes written in bulk as binary COPY are, for every kind of name, what the index makes of the same text")
+    func postgresLexemesAsTheIndexMakesThem() async throws {
+        try await withApp { world in
+            guard let sql = world.db as? any SQLDatabase, sql.isPostgres else { return }
+            var random = SystemRandomNumberGenerator()
+            let pool = Array("上海星辰科技有限公司北京路ＴＣＬ５８HarborSummitéü ́-（）0123456789😀一丁鿯") + ["e\u{301}"]
+            var texts = ["", "ab", "上海 海路 路上 上海", "2990 9901"]
+            for _ in 0..<300 {
+                let name = String((0..<Int.random(in: 1...14, using: &random)).map { _ in pool.randomElement(using: &random)! })
+                let phones = (0..<Int.random(in: 0...2, using: &random)).map { _ in String((0..<11).map { _ in "0123456789".randomElement(using: &random)! }) }
+                texts.append(CustomerSearch.document(name: name, phoneKeys: phones))
+            }
+            try await sql.raw("CREATE TABLE lexeme_probe (k BIGINT, search_text TEXT NOT NULL, search_lexemes TSVECTOR)").run()
+            try await sql.bulkInsert(into: "lexeme_probe", columns: ["k", "search_text", "search_lexemes"],
+                                     rows: texts.enumerated().map { [.int($0), .text($1), .lexemes(CustomerSearch.postgresIndexed($1)!)] })
+            let differing = try await sql.raw("""
+                SELECT k, search_text FROM lexeme_probe WHERE search_lexemes IS DISTINCT FROM \(unsafeRaw: CustomerSearch.postgresLexemesOfText()) ORDER BY k
+                """).all().map { try $0.decode(column: "search_text", as: String.self) }
+            #expect(differing.isEmpty, "\(differing.prefix(5))")
+            let rows = try await sql.raw("SELECT COUNT(*) AS n FROM lexeme_probe").first()?.decode(column: "n", as: Int.self)
+            #expect(rows == texts.count)
+        }
+    }
+
+    @Test("SP-1: imported customers are found by their names and phones; on PostgreSQL they carry their search lexemes, and a rename or a contact's new number makes them stale: emptied, so the new name and number are found and the old ones not")
+    func importedSearchLexemes() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            let csv = """
+                客户名称,来源渠道,电话,联系人,手机
+                上海路上海星辰科技有限公司,展会,021-6888 2990,陈采购,139 1234 5678
+                ＴＣＬ科技集团,展会,,,
+                Café Lumière Harbor,website,,,
+                58,展会,,,
+                """
+            #expect(try await upload(world, "/api/v1/customers/import", token: token, csv: csv).status == .ok)
+            func names(_ q: String) async throws -> [String] { try await customerNames(world, token: token, q) }
+            #expect(try await names("上海星辰") == ["上海路上海星辰科技有限公司"], "the first pair again later in the name")
+            #expect(try await names("上海路") == ["上海路上海星辰科技有限公司"])
+            #expect(try await names("tcl") == ["ＴＣＬ科技集团"])
+            #expect(try await names("lumière") == ["Café Lumière Harbor"])
+            #expect(try await names("58") == ["58"])
+            #expect(try await names("12345678") == ["上海路上海星辰科技有限公司"], "the contact's mobile")
+            let sql = try #require(world.db as? any SQLDatabase)
+            func stored() async throws -> [String: Bool] {
+                guard sql.isPostgres else { return [:] }
+                let rows = try await sql.raw("""
+                    SELECT name, search_lexemes IS NOT NULL AS carried, search_lexemes IS NOT DISTINCT FROM \(unsafeRaw: CustomerSearch.postgresLexemesOfText()) AS same
+                    FROM customers WHERE deleted_at IS NULL
+                    """).all()
+                var carried: [String: Bool] = [:]
+                for row in rows {
+                    let name = try row.decode(column: "name", as: String.self)
+                    carried[name] = try row.decode(column: "carried", as: Bool.self)
+                    if carried[name]! { #expect(try row.decode(column: "same", as: Bool.self), "\(name)'s lexemes are its text's") }
+                }
+                return carried
+            }
+            if sql.isPostgres { #expect(try await stored().filter(\.value).keys.count == 4, "every imported customer carries its lexemes") }
+
+            let star = try #require(try await Customer.query(on: world.db).filter(\.$name == "上海路上海星辰科技有限公司").first())
+            let renamed = try await world.api(.PATCH, "/api/v1/customers/\(star.id!)", token: token, json: JSONBody(["name": .string("杭州云帆机电有限公司")]))
+            #expect(renamed.status == .ok)
+            #expect(try await names("云帆") == ["杭州云帆机电有限公司"], "found by its new name")
+            #expect(try await names("星辰").isEmpty, "no longer by its old one")
+            if sql.isPostgres {
+                let carried = try await stored()
+                #expect(carried["杭州云帆机电有限公司"] == false && carried["ＴＣＬ科技集团"] == true, "the renamed customer's lexemes emptied, the others kept")
+            }
+
+            let tcl = try #require(try await Customer.query(on: world.db).filter(\.$name == "ＴＣＬ科技集团").first())
+            let contact = try await world.api(.POST, "/api/v1/contacts", token: token,
+                                              json: JSONBody(["customerId": .id(tcl.id!), "name": .string("王经理"), "mobile": .string("13700001111")]))
+            #expect(contact.status == .created)
+            #expect(try await names("00001111") == ["ＴＣＬ科技集团"], "found by its new contact's mobile")
+            if sql.isPostgres { #expect(try await stored()["ＴＣＬ科技集团"] == false, "its lexemes emptied with the new text") }
         }
     }
 

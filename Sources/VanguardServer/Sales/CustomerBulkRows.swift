@@ -10,19 +10,33 @@ struct NewCustomer: Sendable {
     var nameKey: String
     var phoneKey: String?
     var searchText: String
+    /// On PostgreSQL, the search index's lexemes made here (`CustomerSearchLexemesColumn`), or
+    /// NULL for PostgreSQL to work out: one more value in `row`, for `columns(lexemes: true)`.
+    private(set) var searchLexemes: BulkValue? = nil
 
     static let columns = ["id", "name", "name_key", "kind", "uscc", "industry", "region", "size", "source", "status", "expected_annual_yuan",
                           "score", "class", "phone", "phone_key", "email", "address", "notes", "owner_member_id", "merged_into_id",
                           "search_text", "name_order", "version", "created_at", "updated_at", "deleted_at"]
 
-    /// The row of `columns`, stamped with the record's creation time.
+    /// `columns` and, when the rows carry them, the search index's lexemes (PostgreSQL).
+    static func columns(lexemes: Bool) -> [String] { lexemes ? columns + ["search_lexemes"] : columns }
+
+    /// With the search index's lexemes, for PostgreSQL (`CustomerSearch.postgresIndexed`).
+    func withLexemes() -> NewCustomer {
+        var c = self
+        c.searchLexemes = CustomerSearch.postgresIndexed(searchText).map { .lexemes($0) } ?? .null
+        return c
+    }
+
+    /// The row of `columns(lexemes:)`, stamped with the record's creation time.
     var row: [BulkValue] {
         let r = record
+        let lexemes = searchLexemes.map { [$0] } ?? []
         return [.uuid(r.id), .text(r.name), .text(nameKey), .text(r.kind), .text(r.uscc), .text(r.industry), .text(r.region),
                 .text(r.size), .text(r.source), .text(r.status), .integer(r.expectedAnnualYuan), .int(r.score), .text(r.customerClass),
                 .text(r.phone), .text(phoneKey), .text(r.email), .text(r.address), .text(r.notes), .uuid(r.ownerId),
                 .uuid(r.mergedIntoId), .text(searchText), .text(PinyinOrder.key(r.name)), .int(r.version), r.createdAt.map { .date($0) } ?? .null,
-                r.updatedAt.map { .date($0) } ?? .null, .null]
+                r.updatedAt.map { .date($0) } ?? .null, .null] + lexemes
     }
 }
 

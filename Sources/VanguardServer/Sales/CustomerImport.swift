@@ -96,7 +96,7 @@ enum CustomerImport {
                                  sources: choices(SourceChannel.allCases.map(\.rawValue), "source_", translations),
                                  statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
                                  sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations),
-                                 stamp: Date(), now: req.now, author: Audit.Author(req))
+                                 stamp: Date(), now: req.now, author: Audit.Author(req), lexemes: req.application.settings.database.isPostgres)
         let taken = try await Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
         if dryRun {
             let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: nil, progress: progress)

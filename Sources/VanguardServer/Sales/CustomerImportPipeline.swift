@@ -47,7 +47,7 @@ extension CustomerImport {
             outcome.created += good.count
             outcome.contacts += good.count { $0.contact != nil }
             guard let queue, errors.isEmpty else { continue }
-            queue.insert(into: Customer.schema, columns: NewCustomer.columns, rows: good.map(\.customer))
+            queue.insert(into: Customer.schema, columns: NewCustomer.columns(lexemes: context.lexemes), rows: good.map(\.customer))
             queue.insert(into: Contact.schema, columns: NewContact.columns, rows: good.compactMap(\.contact))
             queue.insert(into: AuditEvent.schema, columns: Audit.columns, rows: good.map(\.history))
             let rowsWritten = good.count

@@ -43,6 +43,8 @@ extension CustomerImport {
         /// The records' creation time (the wall clock, as Fluent's timestamps), the history's time
         /// (the request's clock) and its author.
         var stamp: Date, now: Date, author: Audit.Author
+        /// Whether the rows carry their search lexemes (PostgreSQL, `NewCustomer.withLexemes`).
+        var lexemes = false
 
         /// `building`: make the records too (a dry run only reports problems).
         func check(_ values: RowValues, nameKey key: String, building: Bool) -> CheckedRow {
@@ -94,7 +96,8 @@ extension CustomerImport {
             row.ownerAllowed = AccessPolicy.decide(actor, .create, .salesRecord(facts)).isAllowed
             row.errors = e
             guard building, e.isEmpty, row.contactErrors.isEmpty else { return row }
-            let customer = customer(input, key: key, owner: owner, contactMobile: contact?.mobile.applied(to: nil))
+            let plain = customer(input, key: key, owner: owner, contactMobile: contact?.mobile.applied(to: nil))
+            let customer = lexemes ? plain.withLexemes() : plain
             let record = customer.record
             let newContact = contact.map { c in
                 NewContact(id: UUID.timeOrdered(), customerId: record.id, name: c.name!, title: c.title ?? "", mobile: c.mobile.applied(to: nil),

@@ -6,7 +6,7 @@ extension SalesMigrations {
     /// campaigns): appended, never reordered.
     static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyNames.uncommon(Customer.schema), CustomerSearchFirstPair(), RekeyNames.longS(Customer.schema), CustomerSearchPhoneGroups(),
                                          AddContactNameOrder(), CustomerSearchFirstPairOnly(), SearchIndexFirstPairOnSQLite(), ActivitiesByDay(),
-                                         CustomerSearchFirstPairAgain(), OpportunitiesByStage()]
+                                         CustomerSearchFirstPairAgain(), OpportunitiesByStage(), CustomerSearchLexemesColumn()]
 }
 
 /// Credit codes and contacts' e-mails are missing on most records (none of a typical import's
@@ -78,7 +78,7 @@ struct CustomerSearchFirstPair: AsyncMigration {
 /// (`CustomerSearch.postgresLexemes`). The index is made again under its name; the texts stay.
 struct CustomerSearchFirstPairOnly: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await remake(database, CustomerSearch.postgresLexemes())
+        try await remake(database, CustomerSearch.postgresLexemesOfText())
     }
 
     func revert(on database: any Database) async throws {
