@@ -238,7 +238,7 @@ struct SalesImportTests {
                     case .bool(let b): insert.appendInterpolation(bind: b)
                     case .uuid(let u): insert.appendInterpolation(bind: u)
                     case .date(let d): insert.appendInterpolation(bind: d)
-                    case .lexemes: Issue.record("no tsvector column here")
+                    case .tsvector: Issue.record("no tsvector column here")
                     case .null: insert.appendLiteral("NULL")
                     }
                 }
@@ -564,7 +564,7 @@ struct SalesImportTests {
             }
             try await sql.raw("CREATE TABLE lexeme_probe (k BIGINT, search_text TEXT NOT NULL, search_lexemes TSVECTOR)").run()
             try await sql.bulkInsert(into: "lexeme_probe", columns: ["k", "search_text", "search_lexemes"],
-                                     rows: texts.enumerated().map { [.int($0), .text($1), .lexemes(CustomerSearch.postgresIndexed($1)!)] })
+                                     rows: texts.enumerated().map { [.int($0), .text($1), .tsvector(CustomerSearch.postgresIndexedBinary($1)!)] })
             let differing = try await sql.raw("""
                 SELECT k, search_text FROM lexeme_probe WHERE search_lexemes IS DISTINCT FROM \(unsafeRaw: CustomerSearch.postgresLexemesOfText()) ORDER BY k
                 """).all().map { try $0.decode(column: "search_text", as: String.self) }

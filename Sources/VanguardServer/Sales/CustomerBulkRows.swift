@@ -21,10 +21,10 @@ struct NewCustomer: Sendable {
     /// `columns` and, when the rows carry them, the search index's lexemes (PostgreSQL).
     static func columns(lexemes: Bool) -> [String] { lexemes ? columns + ["search_lexemes"] : columns }
 
-    /// With the search index's lexemes, for PostgreSQL (`CustomerSearch.postgresIndexed`).
+    /// With the search index's lexemes, for PostgreSQL (`CustomerSearch.postgresIndexedBinary`).
     func withLexemes() -> NewCustomer {
         var c = self
-        c.searchLexemes = CustomerSearch.postgresIndexed(searchText).map { .lexemes($0) } ?? .null
+        c.searchLexemes = CustomerSearch.postgresIndexedBinary(searchText).map { .tsvector($0) } ?? .null
         return c
     }
 

@@ -232,25 +232,74 @@ enum CustomerSearch {
         "COALESCE(\(table)search_lexemes, \(postgresLexemesOfText(table)))"
     }
 
-    /// `postgresLexemesOfText` worked out here, for a bulk write to store with its rows: each
-    /// lexeme once, in PostgreSQL's order (its bytes compared), as `array_to_tsvector` leaves
-    /// them. The text is split at its spaces' bytes and tokens are compared by their bytes (to
-    /// Swift's `==`, "é" and "e" + an accent are one string; to PostgreSQL two lexemes). Nil for
-    /// a lexeme longer than a tsvector holds: the index then works it out as before.
+    /// `postgresLexemesOfText` worked out here, for a bulk write to store with its rows, in the
+    /// binary form PostgreSQL reads a `tsvector` in (`tsvectorrecv`): the number of lexemes, then
+    /// each one's bytes, a zero byte and its number of positions (none, two bytes). Each lexeme
+    /// once, in PostgreSQL's order (bytes compared), as `array_to_tsvector` leaves them, so
+    /// PostgreSQL stores them as they come. Tokens are the text's bytes between spaces, compared
+    /// as bytes (to Swift's `==`, "é" and "e" + an accent are one string; to PostgreSQL two
+    /// lexemes). Nil for a lexeme longer than a tsvector holds: the index then works it out.
+    /// Made on both cores with the import's other per-row work: ranges of the text's bytes, no
+    /// string per token (a first version with one took 20 µs a row, more than PostgreSQL saved).
+    static func postgresIndexedBinary(_ text: String) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { bytes -> [UInt8]? in
+            // (start, end) of each token; the first token also marked (`firstPairMark`, one byte).
+            var tokens: [(start: Int, end: Int, marked: Bool)] = []
+            tokens.reserveCapacity(64)
+            var start = 0
+            if !bytes.isEmpty {
+                for i in 0..<bytes.count where bytes[i] == UInt8(ascii: " ") { tokens.append((start, i, false)); start = i + 1 }
+                tokens.append((start, bytes.count, false))
+            }
+            let first = tokens.first ?? (0, 0, false)
+            // PostgreSQL's `length` counts characters: bytes that do not continue one.
+            var firstLength = 0
+            for i in first.start..<first.end where bytes[i] & 0xC0 != 0x80 { firstLength += 1 }
+            if firstLength <= 2, !tokens.isEmpty { tokens.removeFirst() }
+            tokens.removeAll { $0.start == $0.end }
+            tokens.append((first.start, first.end, true))
+            let mark = UInt8(ascii: "^")
+            precondition(firstPairMark.utf8.elementsEqual([mark]))
+            func byte(_ t: (start: Int, end: Int, marked: Bool), _ k: Int) -> UInt8 {
+                t.marked ? (k == 0 ? mark : bytes[t.start + k - 1]) : bytes[t.start + k]
+            }
+            func compare(_ a: (start: Int, end: Int, marked: Bool), _ b: (start: Int, end: Int, marked: Bool)) -> Int {
+                let (la, lb) = (a.end - a.start + (a.marked ? 1 : 0), b.end - b.start + (b.marked ? 1 : 0))
+                for k in 0..<min(la, lb) {
+                    let (x, y) = (byte(a, k), byte(b, k))
+                    if x != y { return x < y ? -1 : 1 }
+                }
+                return la - lb
+            }
+            tokens.sort { compare($0, $1) < 0 }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + tokens.count * 3 + 8)
+            out.append(contentsOf: [0, 0, 0, 0])
+            var count = 0
+            for (n, t) in tokens.enumerated() where n == 0 || compare(tokens[n - 1], t) != 0 {
+                guard t.end - t.start + (t.marked ? 1 : 0) <= maximumLexemeBytes else { return nil }
+                if t.marked { out.append(mark) }
+                out.append(contentsOf: bytes[t.start..<t.end])
+                out.append(contentsOf: [0, 0, 0])  // the lexeme's end, then no positions
+                count += 1
+            }
+            withUnsafeBytes(of: Int32(count).bigEndian) { for (k, b) in $0.enumerated() { out[k] = b } }
+            return out
+        }
+    }
+
+    /// `postgresIndexedBinary` read back as texts.
     static func postgresIndexed(_ text: String) -> [String]? {
-        let bytes = Array(text.utf8)
-        let tokens: [ArraySlice<UInt8>] = bytes.isEmpty ? [] : bytes.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        let first: [UInt8] = tokens.first.map { Array($0) } ?? []
-        // PostgreSQL's `length` counts characters: bytes that do not continue one.
-        let firstLength = first.count { $0 & 0xC0 != 0x80 }
-        var lexemes: [[UInt8]] = tokens.dropFirst(firstLength > 2 ? 0 : 1).filter { !$0.isEmpty }.map { Array($0) }
-        lexemes.append(Array(firstPairMark.utf8) + first)
-        lexemes.sort { $0.lexicographicallyPrecedes($1) }
-        var unique: [[UInt8]] = []
-        unique.reserveCapacity(lexemes.count)
-        for lexeme in lexemes where unique.last != lexeme { unique.append(lexeme) }
-        guard unique.allSatisfy({ $0.count <= maximumLexemeBytes }) else { return nil }
-        return unique.map { String(decoding: $0, as: UTF8.self) }
+        guard let binary = postgresIndexedBinary(text) else { return nil }
+        var lexemes: [String] = [], at = 4
+        while at < binary.count {
+            let end = binary[at...].firstIndex(of: 0)!
+            lexemes.append(String(decoding: binary[at..<end], as: UTF8.self))
+            at = end + 3
+        }
+        precondition(binary.prefix(4).elementsEqual(withUnsafeBytes(of: Int32(lexemes.count).bigEndian, Array.init)))
+        return lexemes
     }
 
     /// PostgreSQL's limit on one lexeme (`MAXSTRLEN`).

@@ -16,9 +16,9 @@ enum BulkValue: Sendable {
     case bool(Bool)
     case uuid(UUID)
     case date(Date)
-    /// A PostgreSQL `tsvector`'s lexemes, each once and in its order (`CustomerSearch.postgresIndexed`).
+    /// A PostgreSQL `tsvector` already in its binary form (`CustomerSearch.postgresIndexedBinary`).
     /// PostgreSQL's only: no SQLite table has such a column.
-    case lexemes([String])
+    case tsvector([UInt8])
     case null
 
     static func text(_ value: String?) -> BulkValue { value.map { .text($0) } ?? .null }
@@ -103,7 +103,7 @@ extension BulkValue {
         case (.bool(let a), .bool(let b)): a == b
         case (.uuid(let a), .uuid(let b)): a == b
         case (.date(let a), .date(let b)): a.timeIntervalSince1970.bitPattern == b.timeIntervalSince1970.bitPattern
-        case (.lexemes(let a), .lexemes(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+        case (.tsvector(let a), .tsvector(let b)): a == b
         case (.null, .null): true
         default: false
         }
@@ -118,7 +118,7 @@ extension BulkValue {
         case .bool(let b): .integer(b ? 1 : 0)
         case .uuid(let u): .text(u.upperHexString)
         case .date(let d): .float(d.timeIntervalSince1970)
-        case .lexemes: preconditionFailure("lexemes are PostgreSQL's")
+        case .tsvector: preconditionFailure("a tsvector is PostgreSQL's")
         case .null: .null
         }
     }
@@ -132,7 +132,7 @@ extension BulkValue {
         case .bool(let b): json.raw(b ? "1" : "0")
         case .uuid(let u): json.uuid(u)
         case .date(let d): json.number(d.timeIntervalSince1970)
-        case .lexemes: preconditionFailure("lexemes are PostgreSQL's")
+        case .tsvector: preconditionFailure("a tsvector is PostgreSQL's")
         case .null: json.raw("null")
         }
     }

@@ -12,7 +12,7 @@ import VanguardCore
 /// an import's rows took about half the time in binary as in text (bench data set), though whole
 /// imports measured no faster on 2026-12-01 (docs/benchmarks.md, 21:30).
 /// The columns are Fluent's types for those values: text, uuid, bigint, boolean, timestamptz;
-/// and tsvector for a search index's lexemes.
+/// and tsvector, given in its binary form, for a search index's lexemes.
 enum PostgresCopyBinary {
     /// The format's 11-byte signature, then no flags and no header extension.
     static let header: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
@@ -37,24 +37,10 @@ enum PostgresCopyBinary {
         case .bool(let b): field(b, into: &out)
         case .uuid(let u): field(u, into: &out)
         case .date(let d): field(d, into: &out)
-        case .lexemes(let words): tsvector(words, into: &out)
+        case .tsvector(let binary):
+            out.writeInteger(Int32(binary.count))
+            out.writeBytes(binary)
         }
-    }
-
-    /// A `tsvector` as PostgreSQL's own binary input reads it (`tsvectorrecv`): the number of
-    /// lexemes, then each lexeme's bytes ending in a zero byte and its number of positions (none).
-    /// Given sorted and unique, PostgreSQL stores them as they come.
-    private static func tsvector(_ words: [String], into out: inout ByteBuffer) {
-        let start = out.writerIndex
-        out.writeInteger(Int32(0))
-        out.writeInteger(Int32(words.count))
-        for word in words {
-            precondition(!word.utf8.contains(0), "a lexeme holds no zero byte")
-            out.writeString(word)
-            out.writeInteger(UInt8(0))
-            out.writeInteger(UInt16(0))
-        }
-        out.setInteger(Int32(out.writerIndex - start - 4), at: start)
     }
 
     /// A value as PostgresNIO's binary bind writes it, after its length.
