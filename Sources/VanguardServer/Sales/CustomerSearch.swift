@@ -239,48 +239,62 @@ enum CustomerSearch {
     /// PostgreSQL stores them as they come. Tokens are the text's bytes between spaces, compared
     /// as bytes (to Swift's `==`, "é" and "e" + an accent are one string; to PostgreSQL two
     /// lexemes). Nil for a lexeme longer than a tsvector holds: the index then works it out.
-    /// Made on both cores with the import's other per-row work: ranges of the text's bytes, no
-    /// string per token (a first version with one took 20 µs a row, more than PostgreSQL saved).
+    /// Made on both cores with the import's other per-row work, from ranges of the text's bytes:
+    /// a first version with a string per token cost the import's check more CPU than PostgreSQL
+    /// saved (docs/benchmarks.md, 2026-12-03 06:30).
     static func postgresIndexedBinary(_ text: String) -> [UInt8]? {
         var text = text
         return text.withUTF8 { bytes -> [UInt8]? in
-            // (start, end) of each token; the first token also marked (`firstPairMark`, one byte).
-            var tokens: [(start: Int, end: Int, marked: Bool)] = []
-            tokens.reserveCapacity(64)
-            var start = 0
-            if !bytes.isEmpty {
-                for i in 0..<bytes.count where bytes[i] == UInt8(ascii: " ") { tokens.append((start, i, false)); start = i + 1 }
-                tokens.append((start, bytes.count, false))
+            let mark = firstPairMark.utf8.first!  // one byte, "^"
+            // A token: its bytes (after the mark when marked) and its first eight bytes as one
+            // number, so that nearly every comparison while sorting is one of two integers.
+            struct Token {
+                var start: Int, end: Int, marked: Bool, head: UInt64
+                var count: Int { end - start + (marked ? 1 : 0) }
             }
-            let first = tokens.first ?? (0, 0, false)
-            // PostgreSQL's `length` counts characters: bytes that do not continue one.
-            var firstLength = 0
-            for i in first.start..<first.end where bytes[i] & 0xC0 != 0x80 { firstLength += 1 }
-            if firstLength <= 2, !tokens.isEmpty { tokens.removeFirst() }
-            tokens.removeAll { $0.start == $0.end }
-            tokens.append((first.start, first.end, true))
-            let mark = UInt8(ascii: "^")
-            precondition(firstPairMark.utf8.elementsEqual([mark]))
-            func byte(_ t: (start: Int, end: Int, marked: Bool), _ k: Int) -> UInt8 {
-                t.marked ? (k == 0 ? mark : bytes[t.start + k - 1]) : bytes[t.start + k]
+            func token(_ start: Int, _ end: Int, marked: Bool) -> Token {
+                var head: UInt64 = marked ? UInt64(mark) : 0
+                var n = marked ? 1 : 0
+                var i = start
+                while n < 8 && i < end { head = head << 8 | UInt64(bytes[i]); n += 1; i += 1 }
+                return Token(start: start, end: end, marked: marked, head: head << (8 * UInt64(8 - n)))
             }
-            func compare(_ a: (start: Int, end: Int, marked: Bool), _ b: (start: Int, end: Int, marked: Bool)) -> Int {
-                let (la, lb) = (a.end - a.start + (a.marked ? 1 : 0), b.end - b.start + (b.marked ? 1 : 0))
-                for k in 0..<min(la, lb) {
+            func byte(_ t: Token, _ k: Int) -> UInt8 { t.marked ? (k == 0 ? mark : bytes[t.start + k - 1]) : bytes[t.start + k] }
+            // Bytes compared, then lengths: a token holds no zero byte, so the zero-padded heads of
+            // tokens of up to eight bytes already order them; longer ones with equal heads are compared whole.
+            func compare(_ a: Token, _ b: Token) -> Int {
+                if a.head != b.head { return a.head < b.head ? -1 : 1 }
+                let (la, lb) = (a.count, b.count)
+                if la <= 8 && lb <= 8 { return la - lb }
+                for k in 8..<min(la, lb) {
                     let (x, y) = (byte(a, k), byte(b, k))
                     if x != y { return x < y ? -1 : 1 }
                 }
                 return la - lb
             }
+            var tokens: [Token] = []
+            tokens.reserveCapacity(64)
+            var start = 0, first = (start: 0, end: 0)
+            if !bytes.isEmpty {
+                for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: " ") {
+                    if start == 0 { first = (0, i) }
+                    if i > start { tokens.append(token(start, i, marked: false)) }
+                    start = i + 1
+                }
+            }
+            // PostgreSQL's `length` counts characters: bytes that do not continue one.
+            var firstLength = 0
+            for i in first.start..<first.end where bytes[i] & 0xC0 != 0x80 { firstLength += 1 }
+            if firstLength <= 2 && first.end > 0 { tokens.removeFirst() }
+            tokens.append(token(first.start, first.end, marked: true))
             tokens.sort { compare($0, $1) < 0 }
-            var out: [UInt8] = []
+            var out: [UInt8] = [0, 0, 0, 0]
             out.reserveCapacity(bytes.count + tokens.count * 3 + 8)
-            out.append(contentsOf: [0, 0, 0, 0])
             var count = 0
             for (n, t) in tokens.enumerated() where n == 0 || compare(tokens[n - 1], t) != 0 {
-                guard t.end - t.start + (t.marked ? 1 : 0) <= maximumLexemeBytes else { return nil }
+                guard t.count <= maximumLexemeBytes else { return nil }
                 if t.marked { out.append(mark) }
-                out.append(contentsOf: bytes[t.start..<t.end])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[t.start..<t.end]))
                 out.append(contentsOf: [0, 0, 0])  // the lexeme's end, then no positions
                 count += 1
             }
