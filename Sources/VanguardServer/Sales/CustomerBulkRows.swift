@@ -31,12 +31,13 @@ struct NewCustomer: Sendable {
     /// The row of `columns(lexemes:)`, stamped with the record's creation time.
     var row: [BulkValue] {
         let r = record
-        let lexemes = searchLexemes.map { [$0] } ?? []
-        return [.uuid(r.id), .text(r.name), .text(nameKey), .text(r.kind), .text(r.uscc), .text(r.industry), .text(r.region),
+        var values: [BulkValue] = [.uuid(r.id), .text(r.name), .text(nameKey), .text(r.kind), .text(r.uscc), .text(r.industry), .text(r.region),
                 .text(r.size), .text(r.source), .text(r.status), .integer(r.expectedAnnualYuan), .int(r.score), .text(r.customerClass),
                 .text(r.phone), .text(phoneKey), .text(r.email), .text(r.address), .text(r.notes), .uuid(r.ownerId),
                 .uuid(r.mergedIntoId), .text(searchText), .text(PinyinOrder.key(r.name)), .int(r.version), r.createdAt.map { .date($0) } ?? .null,
-                r.updatedAt.map { .date($0) } ?? .null, .null] + lexemes
+                r.updatedAt.map { .date($0) } ?? .null, .null]
+        if let searchLexemes { values.append(searchLexemes) }
+        return values
     }
 }
 
