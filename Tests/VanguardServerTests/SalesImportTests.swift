@@ -701,3 +701,18 @@ struct SalesImportTests {
         }
     }
 }
+
+extension CustomerSearch {
+    /// `postgresIndexedBinary` read back as texts, to compare.
+    static func postgresIndexed(_ text: String) -> [String]? {
+        guard let binary = postgresIndexedBinary(text) else { return nil }
+        var lexemes: [String] = [], at = 4
+        while at < binary.count {
+            let end = binary[at...].firstIndex(of: 0)!
+            lexemes.append(String(decoding: binary[at..<end], as: UTF8.self))
+            at = end + 3
+        }
+        precondition(binary.prefix(4).elementsEqual(withUnsafeBytes(of: Int32(lexemes.count).bigEndian, Array.init)))
+        return lexemes
+    }
+}

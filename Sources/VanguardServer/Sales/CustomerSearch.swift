@@ -227,7 +227,7 @@ enum CustomerSearch {
 
     /// What PostgreSQL's search index holds and a query repeats (`CustomerSearchLexemesColumn`):
     /// the lexemes a bulk write stored with the row, else those of its search text, made by the
-    /// index (`postgresLexemesOfText`, a tenth of an import's work on PostgreSQL).
+    /// index (`postgresLexemesOfText`; making them there was about a sixth of PostgreSQL's work in an import).
     static func postgresLexemes(_ table: String = "") -> String {
         "COALESCE(\(table)search_lexemes, \(postgresLexemesOfText(table)))"
     }

@@ -2,7 +2,7 @@ import Fluent
 import SQLKit
 
 /// PostgreSQL: a customer may carry its search index's lexemes, worked out by the bulk write that
-/// made it (`CustomerSearch.postgresIndexed`), and the index takes them as they are instead of
+/// made it (`CustomerSearch.postgresIndexedBinary`), and the index takes them as they are instead of
 /// splitting and sorting the search text itself (`CustomerSearch.postgresLexemes`). Making them
 /// in the index was about a sixth of PostgreSQL's work in a customer import: the one process
 /// writing an import's transaction is what limits its speed there (docs/benchmarks.md).
