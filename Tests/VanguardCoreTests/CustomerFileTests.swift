@@ -173,8 +173,18 @@ struct SalesAccessTests {
         #expect(DigitGroups.inName("3M中国 360安全 2024年") == ["2024"])
         #expect(DigitGroups.inName("Ⅻ 一二三四 ٣٣٣٣") == [], "only ASCII and full-width digits")
         #expect(DigitGroups.inName("1234١5678") == ["1234", "5678"], "another script's digit ends a run, as it stays in the search's text")
-        // Whatever digits are asked for, a number holding them holds every covering group.
         var rng = SystemRandomNumberGenerator()
+        // The import's path makes the same groups in the same order, each once over the name and every phone.
+        let alphabet = Array("0123456789０１９ -.、　aZ北京Ⅻ١")
+        for _ in 0..<500 {
+            let name = String((0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let keys = (0..<Int.random(in: 0...3, using: &rng)).map { _ in String((0..<Int.random(in: 0...13, using: &rng)).map { _ in Array("0129")[Int.random(in: 0..<4, using: &rng)] }) }
+            var groups: [String] = []
+            for group in DigitGroups.inName(name) + keys.flatMap(DigitGroups.all) where !groups.contains(group) { groups.append(group) }
+            let packed = DigitGroups.packed(name: name, keys: keys).map { g in String(decoding: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: g >> $0) }, as: UTF8.self) }
+            #expect(packed == groups, "\(name) \(keys)")
+        }
+        // Whatever digits are asked for, a number holding them holds every covering group.
         for _ in 0..<500 {
             let number = String((0..<Int.random(in: 4...15, using: &rng)).map { _ in Array("0123")[Int.random(in: 0..<4, using: &rng)] })
             let from = Int.random(in: 0...(number.count - 4), using: &rng), to = Int.random(in: (from + 4)...number.count, using: &rng)

@@ -19,6 +19,7 @@ public enum PinyinOrder {
     public static func key(_ name: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(name.utf8.count * 2 + 1)
+        let known = Readings.shared.known  // once per name: an import asks on both cores at once
         for u in name.unicodeScalars {
             let h = DuplicateCustomers.halfWidth(u)
             switch h.value {
@@ -30,9 +31,17 @@ public enum PinyinOrder {
             // the search counts on (`NamePrefixSplit`). Swift knows newer letters than Foundation's
             // set (ideographs of CJK extensions H and I, Tangut) and circled letters are symbols to it.
             // (The common ideographs are letters to both: an import's names skip the set's look-up.)
-            case 0x4E00...0x9FEF,
-                 _ where TextSets.alphanumerics.contains(h):
-                if let syllable = Readings.shared.syllable(h) {
+            case 0x4E00...0x9FEF:  // the common ideographs, each three bytes of UTF-8
+                if let syllable = known[h.value] ?? Readings.shared.syllable(h) {
+                    out.append(contentsOf: syllable)
+                    out.append(0x20)
+                }
+                // The character itself, after its reading or alone (one ICU cannot read, as below).
+                out.append(UInt8(0xE0 | (h.value >> 12)))
+                out.append(UInt8(0x80 | ((h.value >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (h.value & 0x3F)))
+            case _ where TextSets.alphanumerics.contains(h):
+                if let syllable = known[h.value] ?? Readings.shared.syllable(h) {
                     out.append(contentsOf: syllable)
                     out.append(0x20)
                     out.append(contentsOf: String(h).utf8)
@@ -66,18 +75,23 @@ public enum PinyinOrder {
     }
 
     /// Readings from ICU's Han-Latin transform (Foundation's `mandarinToLatin`), which knows the
-    /// common reading of every CJK ideograph. One call costs about 30 µs, so each character is
-    /// asked once per process and remembered; a name list uses a few thousand distinct characters.
+    /// common reading of every CJK ideograph. One call costs about 15–30 µs (the first in a
+    /// process 40–120 ms: ICU builds the transform), so each character is asked once per process
+    /// and remembered; a name list uses a few thousand distinct characters.
     final class Readings: @unchecked Sendable {
         static let shared = Readings()
         private let lock = NSLock()
-        private var known: [UInt32: [UInt8]?] = [:]
+        private var remembered: [UInt32: [UInt8]?] = [:]
+
+        /// The readings remembered so far, to look up without the lock: a copy of the dictionary
+        /// (its storage is shared; a new reading copies it before writing, as any Swift value).
+        var known: [UInt32: [UInt8]?] { lock.withLock { remembered } }
 
         func syllable(_ u: Unicode.Scalar) -> [UInt8]? {
             guard u.properties.isIdeographic else { return nil }
-            if let cached = lock.withLock({ known[u.value] }) { return cached }
+            if let cached = lock.withLock({ remembered[u.value] }) { return cached }
             let reading = Self.read(u)
-            lock.withLock { known[u.value] = reading }
+            lock.withLock { remembered[u.value] = reading }
             return reading
         }
 

@@ -42,6 +42,40 @@ public enum DigitGroups {
         return runs.flatMap(all).filter { seen.insert($0).inserted }
     }
 
+    /// `inName(name)`, then `all` of each key, each group once, as its four ASCII bytes in one
+    /// number (the first byte highest): what a customer's search text holds, made without a String
+    /// and a hashed set per group (those were half of making the text, a tenth of an import's check).
+    public static func packed(name: String, keys: [String]) -> [UInt32] {
+        var out: [UInt32] = []
+        func add(_ group: UInt32) { if !out.contains(group) { out.append(group) } }
+        if mayHoldDigits(name) {
+            var group: UInt32 = 0, count = 0  // the run's last four digits, and its length
+            for u in name.unicodeScalars {
+                let v = DuplicateCustomers.halfWidth(u)
+                switch v.value {
+                case 0x30...0x39:
+                    group = group << 8 | v.value
+                    count += 1
+                    if count >= length { add(group) }
+                    continue
+                case 0x41...0x5A, 0x61...0x7A, 0x4E00...0x9FFF: break  // letters end a run (as `inName`)
+                case 0..<0x80: continue
+                default: guard TextSets.alphanumerics.contains(v) else { continue }
+                }
+                count = 0
+            }
+        }
+        for key in keys {
+            var group: UInt32 = 0, count = 0
+            for b in key.utf8 {
+                group = group << 8 | UInt32(b)
+                count += 1
+                if count >= length { add(group) }
+            }
+        }
+        return out
+    }
+
     /// An ASCII digit or a full-width one (UTF-8 EF BC 90–99) anywhere: most names have none,
     /// and an import checks every name.
     private static func mayHoldDigits(_ name: String) -> Bool {

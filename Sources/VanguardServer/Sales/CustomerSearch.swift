@@ -46,13 +46,13 @@ enum CustomerSearch {
     /// not in it: they are found by their prefix on their own index, and their pairs were half of
     /// a document for nothing.
     static func document(name: String, phoneKeys: [String]) -> String {
-        var text = fastDocument([name]) ?? namePairs(name)
-        var seen = Set<String>()
-        for group in DigitGroups.inName(name) + phoneKeys.flatMap(DigitGroups.all) where seen.insert(group).inserted {
-            if !text.isEmpty { text += " " }
-            text += group
+        var text = fastDocumentBytes([name]) ?? Array(namePairs(name).utf8)
+        for group in DigitGroups.packed(name: name, keys: phoneKeys) {
+            if !text.isEmpty { text.append(0x20) }
+            text.append(UInt8(truncatingIfNeeded: group >> 24)); text.append(UInt8(truncatingIfNeeded: group >> 16))
+            text.append(UInt8(truncatingIfNeeded: group >> 8)); text.append(UInt8(truncatingIfNeeded: group))
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `document` for a customer on file, with the phones of its contacts on file.
@@ -95,9 +95,15 @@ enum CustomerSearch {
     /// answer without building a String per pair and hashing it (a fifth of an import's check).
     /// Nil for any other text, which takes the general path.
     static func fastDocument(_ parts: [String]) -> String? {
+        fastDocumentBytes(parts).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `fastDocument` as UTF-8, for `document` to go on appending to.
+    private static func fastDocumentBytes(_ parts: [String]) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count } * 3)
-        var seen = Set<UInt64>()
+        var seen: [UInt64] = []  // a name's few dozen pairs: a look along an array beats hashing
+        seen.reserveCapacity(out.capacity / 3)
         var first: UInt64?, firstAgain = false  // the first pair, held twice when it comes again (`namePairs`)
         var scalars: [UInt32] = []
         for part in parts {
@@ -118,9 +124,11 @@ enum CustomerSearch {
                 let pair = i + 1 < scalars.count
                 let key = UInt64(scalars[i]) << 32 | (pair ? UInt64(scalars[i + 1]) : 0xFFFF_FFFF)
                 if first == nil { first = key }
-                if !seen.insert(key).inserted {
+                if seen.contains(key) {
                     guard key == first, !firstAgain else { continue }
                     firstAgain = true
+                } else {
+                    seen.append(key)
                 }
                 if !out.isEmpty { out.append(0x20) }
                 appendUTF8(scalars[i], to: &out)
@@ -129,7 +137,7 @@ enum CustomerSearch {
         }
         // UTF-8 written here directly: building the text from scalars went through a generic
         // encoder per character (half of this function's time).
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// An ASCII letter or digit (one byte) or a CJK ideograph of the basic block (three bytes).
