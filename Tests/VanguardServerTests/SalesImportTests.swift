@@ -383,7 +383,8 @@ struct SalesImportTests {
                 if let code { body["uscc"] = .string(code) }
                 #expect(try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(body)).status == .created)
             }
-            // 4,500 rows are five blocks of the check; the look-ups for later blocks go out while earlier ones are written.
+            // 4,500 rows are five blocks of the check. The first is queued for writing before what is on file is known
+            // (the file alone finds nothing wrong in it), so its duplicate must still fail the file and undo the block.
             var lines = (0..<4_500).map { "新客户\($0)号有限公司,visit,,0755-\(String(70_000_000 + $0))" }
             lines[10] = "老客户甲,visit,,"
             lines[2_600] = "别名公司,visit,,021 6000 0002"

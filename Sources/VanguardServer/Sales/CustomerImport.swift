@@ -82,11 +82,14 @@ enum CustomerImport {
         let codes = Set(rows.compactMap { $0[.uscc]?.uppercased() }.filter { !$0.isEmpty })
         let phones = Set(rows.compactMap { $0[.phone].map(DuplicateCustomers.phoneKey) }.filter { $0.count >= 7 })
         // A credit code stays taken by a deleted customer; names and phones are free again.
-        // At once: on PostgreSQL each goes to its own pooled connection.
+        // At once: on PostgreSQL each goes to its own pooled connections.
         let db = req.db
-        async let takenKeys = db.existing(keys, in: "name_key", of: Customer.schema)
-        async let takenCodes = db.existing(codes, in: "uscc", of: Customer.schema, includingDeleted: true)
-        async let takenPhones = db.existing(phones, in: "phone_key", of: Customer.schema)
+        @Sendable func onFile() async throws -> Taken {
+            async let takenKeys = db.existing(keys, in: "name_key", of: Customer.schema)
+            async let takenCodes = db.existing(codes, in: "uscc", of: Customer.schema, includingDeleted: true)
+            async let takenPhones = db.existing(phones, in: "phone_key", of: Customer.schema)
+            return try await Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
+        }
         let ownerRefs = Set(rows.compactMap { $0[.owner] }.filter { !$0.isEmpty })
         let owners = ownerRefs.isEmpty ? [] : try await Member.query(on: db).group(.or) { $0.filter(\.$employeeNo ~~ ownerRefs).filter(\.$name ~~ ownerRefs) }
             .all().map { Owner(id: $0.id!, employeeNo: $0.employeeNo, name: $0.name, group: $0.$group.id) }
@@ -97,15 +100,23 @@ enum CustomerImport {
                                  statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
                                  sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations),
                                  stamp: Date(), now: req.now, author: Audit.Author(req), lexemes: req.application.settings.database.isPostgres)
-        let taken = try await Taken(keys: takenKeys, codes: takenCodes, phones: takenPhones)
         if dryRun {
-            let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: nil, progress: progress)
+            let taken = try await onFile()
+            let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, onFile: { taken }, queue: nil, progress: progress)
             return Report(rows: rows.count, created: outcome.created, contacts: outcome.contacts, dryRun: true, ignoredColumns: unknown)
         }
+        // PostgreSQL looks up what is on file on other pooled connections while the transaction
+        // writes the first block (`checkAndWrite`). SQLite's pool has one connection per event
+        // loop, which the transaction holds, and so does a PostgreSQL pool of one: look up first.
+        let settings = req.application.settings
+        let lookedUp = settings.database.isPostgres && settings.databasePoolSize > 1 ? nil : try await onFile()
         let outcome = try await req.db.writeTransaction { db in
+            let lookups = Task { if let lookedUp { return lookedUp } else { return try await onFile() } }
+            defer { lookups.cancel() }
             let outcome = try await db.withLargePageCache(mebibytes: 64) {
                 try await SearchIndexMerges.deferring(on: db, app: req.application) {
-                    try await checkAndWrite(rows, nameKeys: nameKeys, context: context, taken: taken, queue: BulkWriteQueue(db as! any SQLDatabase), progress: progress)
+                    try await checkAndWrite(rows, nameKeys: nameKeys, context: context, onFile: { try await lookups.value },
+                                            queue: BulkWriteQueue(db as! any SQLDatabase), progress: progress)
                 }
             }
             try await Audit.note(.imported, "customer", id: nil, label: "\(outcome.created) customers and \(outcome.contacts) contacts imported", request: req, on: db)
