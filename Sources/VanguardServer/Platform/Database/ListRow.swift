@@ -147,6 +147,24 @@ struct ListRow: Sendable {
         return ids
     }
 
+    /// The same on PostgreSQL, through PostgresNIO's row sequence, which lets each row go once
+    /// read (Fluent's `all` with a callback keeps every row's model until the end: 2.7 KB a row,
+    /// 5.8 GB a minute into an export of 2.1 M customers). Nil when a bind has no PostgreSQL
+    /// encoding of its own.
+    static func uuids(_ postgres: any PostgresDatabase, sql: String, binds: [any Encodable & Sendable], column: String) async throws -> [UUID]? {
+        guard let bindings = try postgresBindings(binds) else { return nil }
+        let logger = postgres.logger
+        return try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                var ids: [UUID] = []
+                for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) {
+                    ids.append(try row.makeRandomAccess()[column].decode(UUID.self))
+                }
+                return ids
+            }
+        }.get()
+    }
+
     /// Runs a SQLite query on a connection's own async query, which calls `each` on the database
     /// thread as each row comes.
     private static func onDatabaseThread(_ sqlite: any SQLiteDatabase, sql: String, binds: [any Encodable & Sendable],

@@ -1,5 +1,6 @@
 import Fluent
 import NIOConcurrencyHelpers
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import SQLKit
 import Vapor
@@ -60,10 +61,11 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
     }
 
     /// The list's ids in its order, each row let go as soon as its id is read: Fluent's
-    /// `all(\.$id)` builds every row's model first, a gigabyte for a million customers. On
-    /// SQLite the ids are read on the database thread: its driver's own read hands each row to the
-    /// event loop as a task of its own, and a million of them queued up (4.7 GB kept after a
-    /// customers export, docs/benchmarks.md).
+    /// `all(\.$id)` builds every row's model first, a gigabyte for a million customers, and its
+    /// `all` with a callback keeps them all too. On SQLite the ids are read on the database
+    /// thread: its driver's own read hands each row to the event loop as a task of its own, and a
+    /// million of them queued up (4.7 GB kept after a customers export, docs/benchmarks.md).
+    /// On PostgreSQL through its row sequence (`ListRow.uuids`).
     private static func ids(of order: Order, on db: any Database) async throws -> [UUID] {
         let found = NIOLockedValueBox((ids: [UUID](), error: (any Error)?.none))
         @Sendable func take(_ id: () throws -> UUID?) {
@@ -71,20 +73,23 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
                 do { if let id = try id() { found.ids.append(id) } } catch { found.error = found.error ?? error }
             }
         }
+        /// The query's ids straight from the driver, or nil to take the generic path.
+        func direct(_ text: String, _ binds: [any Encodable & Sendable], column: String) async throws -> [UUID]? {
+            if let sqlite = db as? any SQLiteDatabase { return try await ListRow.uuids(sqlite, sql: text, binds: binds, column: column) }
+            if let postgres = db as? any PostgresDatabase { return try await ListRow.uuids(postgres, sql: text, binds: binds, column: column) }
+            return nil
+        }
         switch order {
         case .query(let rows):
-            // SQLite: on the database thread (`ListRow.uuids`), Fluent's own read queued a task per row.
-            if let sqlite = db as? any SQLiteDatabase, let sql = db as? any SQLDatabase & Database {
+            if let sql = db as? any SQLDatabase & Database {
                 let (text, binds) = try await QuerySQL.of({ try rows($0).field(\._$id) }, on: sql)
-                return try await ListRow.uuids(sqlite, sql: text, binds: binds, column: M.schemaOrAlias + "_id")
+                if let ids = try await direct(text, binds, column: M.schemaOrAlias + "_id") { return ids }
             }
             try await rows(db).field(\._$id).all { row in take { try row.get().id } }.get()
         case .sql(let rows):
             let query = try rows(db as! any SQLDatabase)
-            if let sqlite = db as? any SQLiteDatabase {
-                let (text, binds) = query.database.serialize(query.select)
-                return try await ListRow.uuids(sqlite, sql: text, binds: binds, column: "id")
-            }
+            let (text, binds) = query.database.serialize(query.select)
+            if let ids = try await direct(text, binds, column: "id") { return ids }
             try await query.run { row in take { try row.decode(column: "id", as: UUID.self) } }
         }
         let (ids, error) = found.withLockedValue { ($0.ids, $0.error) }
