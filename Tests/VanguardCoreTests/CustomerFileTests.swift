@@ -179,8 +179,17 @@ struct SalesAccessTests {
         for _ in 0..<500 {
             let name = String((0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             let keys = (0..<Int.random(in: 0...3, using: &rng)).map { _ in String((0..<Int.random(in: 0...13, using: &rng)).map { _ in Array("0129")[Int.random(in: 0..<4, using: &rng)] }) }
+            // Written plainly here: the name's runs of digits (over spaces and punctuation, ended by a
+            // letter), then the phones; every window of four, the first of each kept.
+            var runs: [String] = [], run = ""
+            for c in name {
+                let half = c.unicodeScalars.first.map(DuplicateCustomers.halfWidth).map(Character.init) ?? c
+                if half.isASCII && half.isNumber { run.append(half) } else if half.isLetter || half.isNumber { runs.append(run); run = "" }
+            }
             var groups: [String] = []
-            for group in DigitGroups.inName(name) + keys.flatMap(DigitGroups.all) where !groups.contains(group) { groups.append(group) }
+            for digits in (runs + [run] + keys).map(Array.init) where digits.count >= 4 {
+                for i in 0...(digits.count - 4) where !groups.contains(String(digits[i..<i + 4])) { groups.append(String(digits[i..<i + 4])) }
+            }
             let packed = DigitGroups.packed(name: name, keys: keys).map { g in String(decoding: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: g >> $0) }, as: UTF8.self) }
             #expect(packed == groups, "\(name) \(keys)")
         }

@@ -10,36 +10,19 @@ public enum DigitGroups {
 
     /// Every group of four consecutive digits in a text of digits only (a phone key, a name's run), in order, each once.
     public static func all(_ key: String) -> [String] {
-        let digits = Array(key.utf8)
-        guard digits.count >= length else { return [] }
-        var seen = Set<String>(), out: [String] = []
-        for start in 0...(digits.count - length) {
-            let group = String(decoding: digits[start..<(start + length)], as: UTF8.self)
-            if seen.insert(group).inserted { out.append(group) }
-        }
-        return out
+        packed(name: "", keys: [key]).map(text)
     }
 
     /// The groups of every run of four or more digits in a name as the search reads it
     /// (`CustomerSearch.normalized`): full-width digits as ASCII ones, and a run going on over what
     /// the search leaves out (spaces, punctuation: "29-90" is 2990), ended by a letter.
     public static func inName(_ name: String) -> [String] {
-        guard mayHoldDigits(name) else { return [] }
-        var runs: [String] = [], run = ""
-        for u in name.unicodeScalars {
-            let v = DuplicateCustomers.halfWidth(u)
-            switch v.value {
-            case 0x30...0x39: run.unicodeScalars.append(v); continue
-            case 0x41...0x5A, 0x61...0x7A, 0x4E00...0x9FFF: break  // letters (the common cases, without a set lookup)
-            case 0..<0x80: continue
-            default: guard TextSets.alphanumerics.contains(v) else { continue }
-            }
-            if run.utf8.count >= length { runs.append(run) }
-            run = ""
-        }
-        if run.utf8.count >= length { runs.append(run) }
-        var seen = Set<String>()
-        return runs.flatMap(all).filter { seen.insert($0).inserted }
+        packed(name: name, keys: []).map(text)
+    }
+
+    /// A packed group's four digits.
+    static func text(_ group: UInt32) -> String {
+        String(decoding: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: group >> $0) }, as: UTF8.self)
     }
 
     /// `inName(name)`, then `all` of each key, each group once, as its four ASCII bytes in one
