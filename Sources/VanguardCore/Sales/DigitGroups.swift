@@ -41,7 +41,7 @@ public enum DigitGroups {
                     count += 1
                     if count >= length { add(group) }
                     continue
-                case 0x41...0x5A, 0x61...0x7A, 0x4E00...0x9FFF: break  // letters end a run (as `inName`)
+                case 0x41...0x5A, 0x61...0x7A, 0x4E00...0x9FFF: break  // letters end a run
                 case 0..<0x80: continue
                 default: guard TextSets.alphanumerics.contains(v) else { continue }
                 }
