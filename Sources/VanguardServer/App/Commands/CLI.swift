@@ -21,6 +21,9 @@ public enum VanguardCLI {
 struct ServeBootstrap: LifecycleHandler {
     func willBootAsync(_ app: Application) async throws {
         guard app.environment.arguments.dropFirst().first.map({ $0 == "serve" || $0.hasPrefix("-") }) ?? true else { return }
+        // ICU builds its Han-Latin transform for the first pinyin a process asks for (40–120 ms):
+        // beside the migrations now, not in the first customer someone saves or imports.
+        Task.detached(priority: .utility) { _ = PinyinOrder.syllable("中") }
         try await prepareDatabase(app)
         try await SQLiteTuning.apply(app)
         try await Bootstrap.loadPolicyIfNeeded(app)
