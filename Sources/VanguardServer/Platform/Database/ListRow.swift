@@ -9,13 +9,13 @@ import VanguardCore
 /// PostgreSQL's binary cells) rather than through SQLKit's Codable row decoder, which profiles
 /// showed as the largest cost of a 50-row page on both databases.
 struct ListRow: Sendable {
-    private enum Storage: Sendable {
+    enum Storage: Sendable {
         case sqlite(SQLiteRow)
         case postgres(PostgresRandomAccessRow)
         case generic(any SQLRow)
     }
 
-    private let storage: Storage
+    let storage: Storage
 
     struct MissingColumn: Error, CustomStringConvertible {
         let column: String

@@ -8,9 +8,9 @@ import VanguardCore
 
 /// A list exported whole, however long, as CSV or XLSX, from one snapshot of the database
 /// (`ExportSnapshot`): the list's ids in its order first (16 bytes a row), then its rows a chunk
-/// at a time, each chunk turned into cells and written out before the next is read. A CSV streams
-/// to the reader as it is read; an XLSX sheet is written to a temporary file and zipped there,
-/// then sent. Memory stays the same for ten rows or a million.
+/// at a time (`ModelRows`), each chunk turned into cells and written out while the next is read.
+/// A CSV streams to the reader as it is read; an XLSX sheet is written to a temporary file and
+/// zipped there, then sent. Memory stays the same for ten rows or a million.
 struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
     /// The file's name without its extension, and the sheet's name.
     var name: String
@@ -52,10 +52,25 @@ struct ListExport<M: Model>: Sendable where M.IDValue == UUID {
         try await ExportSnapshot.read(app) { db in
             let ids = try await Self.ids(of: order, on: db)
             try count(ids.count)
-            for chunk in ids.chunked(chunkSize) {
-                let found = Dictionary(uniqueKeysWithValues: try await M.query(on: db).withDeleted().filter(\._$id ~~ chunk).all().map { ($0.id!, $0) })
-                try await each(try await cells(chunk.compactMap { found[$0] }, db))
-                try await app.afterExportChunk?()
+            // The next chunk is read while this one becomes cells and is written: the two use both cores.
+            let chunks = ids.chunked(chunkSize)
+            @Sendable func read(_ i: Int) -> Task<[M], any Error>? {
+                guard chunks.indices.contains(i) else { return nil }
+                return Task { try await ModelRows.withIDs(chunks[i], on: db) }
+            }
+            var next = read(0)
+            do {
+                for i in chunks.indices {
+                    let rows = try await next!.value
+                    next = read(i + 1)
+                    try await each(try await cells(rows, db))
+                    try await app.afterExportChunk?()
+                }
+            } catch {
+                // Nothing may read the snapshot once it has ended.
+                next?.cancel()
+                _ = try? await next?.value
+                throw error
             }
         }
     }
