@@ -47,6 +47,32 @@ struct SalesContactTests {
         }
     }
 
+    @Test("SP-1: the customers export names each customer's primary contact, or the first by name when none is, and never a deleted one")
+    func customersExportNamesThePrimaryContact() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let token = team.salesRep.token
+            let customer = try await world.api(.POST, "/api/v1/customers", token: token, json: JSONBody(["name": "主联系人测试商行", "source": "visit"])).json(CustomerDTO.self)
+            var made: [String: ContactDTO] = [:]
+            // Code-point order, as the query sorts: 乙 (U+4E59) < 李 (U+674E) < 王 (U+738B).
+            for (name, primary) in [("乙采购", false), ("李会计", false), ("王经理", true)] {
+                let contact = try await world.api(.POST, "/api/v1/contacts", token: token, json: JSONBody(["customerId": .string(customer.id.uuidString),
+                                                                                                             "name": .string(name), "isPrimary": .bool(primary)]))
+                #expect(contact.status == .created, "\(contact.body.string)")
+                made[name] = try contact.json(ContactDTO.self)
+            }
+            func exported() async throws -> String {
+                let rows = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/customers/export?q=%E4%B8%BB%E8%81%94%E7%B3%BB%E4%BA%BA", token: token))
+                #expect(rows.count == 2, "\(rows)")
+                return rows.last?[14] ?? ""
+            }
+            #expect(try await exported() == "王经理", "the primary contact, though two sort before it")
+            #expect(try await world.api(.DELETE, "/api/v1/contacts/\(made["乙采购"]!.id)", token: token, headers: [("If-Match", "\"v1\"")]).status == .noContent)
+            #expect(try await world.api(.DELETE, "/api/v1/contacts/\(made["王经理"]!.id)", token: token, headers: [("If-Match", "\"v1\"")]).status == .noContent)
+            #expect(try await exported() == "李会计", "no primary left: the first by name that is not deleted")
+        }
+    }
+
     @Test("SP-1: every contact in the reader's scope lists in pinyin order page after page, both ways; imported ones take their places; contacts on file get theirs when the order arrives")
     func pinyinOrder() async throws {
         try await withApp { world in

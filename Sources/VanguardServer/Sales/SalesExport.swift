@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -72,10 +73,14 @@ enum SalesExport {
         }).response(req, format: format)
     }
 
+    /// The customers' contacts, each customer's primary one first, then by name.
     static func contacts(for customers: [UUID], on db: any Database) async throws -> [Contact] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         var all: [Contact] = []
         for chunk in customers.chunked(500) {
-            all += try await Contact.query(on: db).filter(\.$customer.$id ~~ chunk).sort(\.$isPrimary, .descending).sort(\.$name).all()
+            all += try await ModelRows.all(Contact.self, on: sql) {
+                $0.where("customer_id", .in, SQLBind.group(chunk)).where("deleted_at", .is, SQLLiteral.null).orderBy("is_primary", .descending).orderBy("name")
+            }
         }
         return all
     }

@@ -16,13 +16,19 @@ enum ModelRows {
             let found = try await M.query(on: db).withDeleted().filter(\._$id ~~ ids).all()
             return Self.ordered(found, by: ids)
         }
-        let rows = try await ListRow.all(sql.select().column("*").from(M.schema).where(SQLIdentifier("id"), .in, SQLBind.group(ids)))
-        let models = try rows.map { row -> M in
+        let models = try await all(M.self, on: sql) { $0.where(SQLIdentifier("id"), .in, SQLBind.group(ids)) }
+        return Self.ordered(models, by: ids)
+    }
+
+    /// The models a query on their own table finds, in its order: `query` adds the conditions
+    /// and order to the table's `SELECT *` (deleted rows too, unless it leaves them out).
+    static func all<M: Model>(_ type: M.Type = M.self, on sql: any SQLDatabase,
+                              _ query: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> [M] {
+        try await ListRow.all(query(sql.select().column("*").from(M.schema))).map { row in
             let model = M()
             try model.output(from: Output(row: row))
             return model
         }
-        return Self.ordered(models, by: ids)
     }
 
     private static func ordered<M: Model>(_ models: [M], by ids: [UUID]) -> [M] where M.IDValue == UUID {
