@@ -181,7 +181,13 @@ struct OrderPages: RouteCollection {
         var canRecord: Bool
         var customers: [FormField.Option]
     }
-    struct AgeingRow: Encodable { var customerId: UUID; var customer: String; var cells: [String]; var outstanding: String; var oldest: Int; var danger: Bool }
+    struct AgeingRow: Encodable { var customerId: UUID; var customer: String; var cells: [String]; var outstanding: String; var oldest: String; var danger: Bool }
+
+    /// Days past due of the oldest debt; a dash for a customer whose invoices are not yet due (not "0",
+    /// which means due today).
+    static func oldestOverdue(_ r: AgeingDTO.Row) -> String {
+        (r.outstanding - (r.buckets[AgeingBucket.current.rawValue] ?? 0)) > 0.005 ? String(r.oldestOverdueDays) : "—"
+    }
 
     func receivables(req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -196,7 +202,7 @@ struct OrderPages: RouteCollection {
         return try await req.page("Sales/receivables", title: "navReceivables", section: "receivables", AgeingContext(
             ageing: ageing,
             rows: ageing.customers.map { r in AgeingRow(customerId: r.customerId, customer: r.customer, cells: order.map { money(r.buckets[$0.rawValue] ?? 0) },
-                                                       outstanding: money(r.outstanding), oldest: r.oldestOverdueDays, danger: r.oldestOverdueDays > 90) },
+                                                       outstanding: money(r.outstanding), oldest: Self.oldestOverdue(r), danger: r.oldestOverdueDays > 90) },
             charts: [chart], total: money(ageing.outstanding), canRecord: canRecord,
             customers: customers.map { FormField.Option(value: $0.id!.uuidString, label: $0.name, selected: false) }))
     }
