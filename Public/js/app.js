@@ -285,6 +285,18 @@
   const initBoard = () => {
     const board = document.getElementById("board");
     if (!board) return;
+    // A loss reason is asked for only when a lost stage is chosen (without script it is always there).
+    const lostStages = new Set(Array.from(board.querySelectorAll(".column.outcome-lost")).map((c) => c.dataset.stage));
+    const showReason = (form) => {
+      const select = form.querySelector("select[name=stage]");
+      const reason = form.querySelector("[data-loss-reason]");
+      if (select && reason) reason.hidden = !lostStages.has(select.value);
+    };
+    board.querySelectorAll("form.move").forEach(showReason);
+    board.addEventListener("change", (event) => {
+      const form = event.target instanceof Element ? event.target.closest("form.move") : null;
+      if (form) showReason(form);
+    });
     let dragged = null;
     board.addEventListener("dragstart", (event) => {
       const card = event.target instanceof Element ? event.target.closest(".deal-card") : null;

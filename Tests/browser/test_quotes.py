@@ -60,6 +60,7 @@ def test_quote_approval_and_negotiation(driver, base_url):
     click_status(driver, "sent")
     driver.get(f"{base_url}/pipeline")
     card = find(driver, f"#deal-{deal}")
+    find(card, "details.move-menu summary").click()
     form = find(card, "form.move")
     driver.execute_script("arguments[0].value = 'negotiation'", find(form, "select[name=stage]"))
     submit_and_wait(driver, find(form, "button[type=submit]"))

@@ -7,6 +7,8 @@ Each run names what it creates uniquely, so the tests can run again against the 
 
 import uuid
 
+from selenium.webdriver.support.ui import Select
+
 from conftest import DEMO_PASSWORD, find, find_all, sign_in, sign_out_locally, submit_and_wait, text_of, wait_for_path, wait_until
 
 REP = "huang.lijun@demo.vanguard.cn"
@@ -76,10 +78,16 @@ def test_board_moves_and_refusals(driver, base_url):
     assert prospects, "the demo pipeline has prospects"
     card = prospects[0]
     deal = card.get_attribute("data-id")
-    # The card's own form (works without JavaScript): prospect → visited.
+    # The card's own form (works without JavaScript), folded until asked for: prospect → visited.
+    assert not find(card, "form.move").is_displayed(), "cards stay compact"
+    find(card, "details.move-menu summary").click()
     form = find(card, "form.move")
-    find(form, "select[name=stage]").send_keys("")
-    driver.execute_script("arguments[0].value = 'visited'", find(form, "select[name=stage]"))
+    reason = find(form, "input[name=lossReason]")
+    assert not reason.is_displayed(), "no loss reason asked for an open stage"
+    Select(find(form, "select[name=stage]")).select_by_value("lost")
+    assert reason.is_displayed(), "choosing lost asks why"
+    Select(find(form, "select[name=stage]")).select_by_value("visited")
+    assert not reason.is_displayed()
     submit_and_wait(driver, find(form, "button[type=submit]"))
     wait_for_path(driver, "/pipeline")
     assert find(driver, f'.column[data-stage="visited"] #deal-{deal}')
