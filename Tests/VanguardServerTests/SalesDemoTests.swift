@@ -50,6 +50,24 @@ struct SalesDemoTests {
         }
     }
 
+    @Test("serve --demo: a rep's day holds a handful of follow-ups due today and overdue, one open next step per customer, not all of them")
+    func myDay() async throws {
+        try await withApp { world in
+            try await DemoCompany.load(world.app)
+            try await SalesDemo.load(world.app)
+            let today = CivilDate.on(world.clock.now()).description
+            let activities = try await SalesActivity.query(on: world.db).all()
+            let open = activities.filter { $0.nextStepDoneAt == nil && $0.nextStepOn != nil }
+            #expect(Dictionary(grouping: open, by: { $0.$customer.id }).values.allSatisfy { $0.count == 1 }, "earlier next steps were done at the next contact")
+            #expect(activities.filter { $0.nextStepDoneAt != nil }.allSatisfy { ($0.nextStepOn ?? "") > $0.occurredOn && ($0.nextStepOn ?? "") <= today })
+            let customers = try await Customer.query(on: world.db).all()
+            for (owner, theirs) in Dictionary(grouping: customers, by: { $0.ownerMemberId }) {
+                let due = open.filter { $0.ownerMemberId == owner && ($0.nextStepOn ?? "") <= today }
+                #expect(due.count >= 1 && due.count * 3 <= theirs.count, "\(due.count) follow-ups due for \(theirs.count) customers")
+            }
+        }
+    }
+
     @Test("serve --demo: this quarter's report has wins, losses and days in every stage; the funnel's wins are the wins counted")
     func report() async throws {
         try await withApp { world in

@@ -91,17 +91,28 @@ enum SalesDemo {
                 let needs = pick(["需要替换老旧设备，预算在第四季度", "希望缩短交付周期，关注售后响应", "计划扩建产线，需要整体方案", "对价格敏感，需要分期付款"])
                 // Two deals in three customers, each with its way through the pipeline so far.
                 let dealId = i % 3 == 2 ? nil : try await deals.write(customer: c, needs: needs, rng: &rng, on: db).id
-                for k in 0..<(1 + Int(rng.next() % 3)) {
+                // Contacts over the last two months, oldest first. Each next step was done at the next
+                // contact; only the latest is open: mostly in the coming weeks, some due today, a few
+                // overdue, so a rep's day holds a handful of each rather than every customer at once.
+                var days = Set<Int>(), contacts = 1 + Int(rng.next() % 3)
+                while days.count < contacts { days.insert(Int(rng.next() % 60)) }
+                let daysAgo = days.sorted(by: >)
+                for (k, ago) in daysAgo.enumerated() {
                     let a = ActivityService.new(owner: owner.id)
                     a.$customer.id = c.id!
                     a.opportunityId = dealId
                     a.kind = pick([ActivityKind.call, .visit, .visit, .tradeShow, .email]).rawValue
-                    a.occurredOn = day(-Int(rng.next() % 60))
+                    a.occurredOn = day(-ago)
                     a.summary = pick(["电话沟通采购计划", "上门拜访，演示产品", "展会交流，交换名片", "发送产品资料", "与技术负责人会面"])
                     a.needs = k == 0 ? needs : ""
                     a.nextStep = pick(["发送报价", "安排技术交流", "回访确认需求", "寄送样品"])
-                    // Spread follow-ups around today so every rep's day has some due and some overdue.
-                    a.nextStepOn = day(Int(rng.next() % 15) - 7)
+                    if k + 1 < daysAgo.count {
+                        a.nextStepOn = day(-daysAgo[k + 1])
+                        a.nextStepDoneAt = now.addingTimeInterval(-Double(daysAgo[k + 1]) * 86_400)
+                    } else {
+                        let roll = rng.next() % 12
+                        a.nextStepOn = day(roll == 0 ? -1 - Int(rng.next() % 5) : roll == 1 ? 0 : 1 + Int(rng.next() % 21))
+                    }
                     try await a.create(on: db)
                 }
             }
