@@ -10,11 +10,18 @@ import VaporTesting
 /// believe, in which the reports, the board and the receivables have something true to show.
 @Suite("Sales: the demo's pipeline and accounts")
 struct SalesDemoTests {
-    @Test("serve --demo: every open stage holds deals that have what their stage requires, each with a history in order")
-    func pipeline() async throws {
+    /// A fresh app with the demo company and its sales data loaded, as `serve --demo` starts.
+    func withDemo(_ body: (TestWorld) async throws -> Void) async throws {
         try await withApp { world in
             try await DemoCompany.load(world.app)
             try await SalesDemo.load(world.app)
+            try await body(world)
+        }
+    }
+
+    @Test("serve --demo: every open stage holds deals that have what their stage requires, each with a history in order")
+    func pipeline() async throws {
+        try await withDemo { world in
             let now = world.clock.now()
             let pipeline = try await world.app.policy.current(on: world.db).effectiveSales.pipeline
             let deals = try await Opportunity.query(on: world.db).all()
@@ -52,9 +59,7 @@ struct SalesDemoTests {
 
     @Test("serve --demo: a rep's day holds a handful of follow-ups due today and overdue, one open next step per customer, not all of them")
     func myDay() async throws {
-        try await withApp { world in
-            try await DemoCompany.load(world.app)
-            try await SalesDemo.load(world.app)
+        try await withDemo { world in
             let today = CivilDate.on(world.clock.now()).description
             let activities = try await SalesActivity.query(on: world.db).all()
             let open = activities.filter { $0.nextStepDoneAt == nil && $0.nextStepOn != nil }
@@ -70,9 +75,7 @@ struct SalesDemoTests {
 
     @Test("serve --demo: this quarter's report has wins, losses and days in every stage; the funnel's wins are the wins counted")
     func report() async throws {
-        try await withApp { world in
-            try await DemoCompany.load(world.app)
-            try await SalesDemo.load(world.app)
+        try await withDemo { world in
             let lead = try #require(try await UserAccount.query(on: world.db).filter(\.$role == "lead").first())
             let token = try await world.token(for: lead)
             let today = CivilDate.on(world.clock.now())
@@ -88,9 +91,7 @@ struct SalesDemoTests {
 
     @Test("serve --demo: orders follow their signed contracts; some are late; debts fill every ageing bucket")
     func accounts() async throws {
-        try await withApp { world in
-            try await DemoCompany.load(world.app)
-            try await SalesDemo.load(world.app)
+        try await withDemo { world in
             let today = CivilDate.on(world.clock.now()).description
             let contracts = Dictionary(uniqueKeysWithValues: try await Contract.query(on: world.db).all().map { ($0.id!, $0) })
             let orders = try await SalesOrder.query(on: world.db).all()
