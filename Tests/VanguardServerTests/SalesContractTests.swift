@@ -60,6 +60,30 @@ struct SalesContractFlowTests {
         }
     }
 
+    @Test("item 11: the contracts list exports with its status filter and the reader's scope, in CSV and XLSX alike")
+    func export() async throws {
+        try await withApp { world in
+            let f = try await fixture(world, yuan: 80000)
+            let rep = f.team.salesRep.token
+            let c = try await world.api(.POST, "/api/v1/contracts", token: rep, json: JSONBody([
+                "quoteId": .string(f.quote.id.uuidString), "title": "除尘系统采购合同", "paymentTerms": "30%预付，验收后70%"])).json(ContractDTO.self)
+            let owner = try #require(try await Member.find(f.team.salesRep.member, on: world.db)).name
+            let all = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/contracts/export", token: rep))
+            #expect(all == [["合同", "合同名称", "客户", "金额（元）", "状态", "签订于", "付款条件", "负责人"],
+                            [c.number, "除尘系统采购合同", "合肥新源环保设备", "80000.00", "草稿", "", "30%预付，验收后70%", owner]])
+            #expect(try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/contracts/export?format=xlsx", token: rep)) == all)
+            #expect(try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/contracts/export?status=signed", token: rep)).count == 1, "none signed yet")
+            #expect(try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/contracts/export", token: f.team.serviceAgent.token)).count == 1,
+                    "another group's agent exports the header only")
+            let web = WebClient(world)
+            web.acceptLanguage = "zh-CN"
+            try await web.signIn(f.team.salesRep.email)
+            try await web.get("/contracts")
+            #expect(web.lastBody.contains("href=\"/contracts/export?format=xlsx\""))
+            #expect(try SalesOrderTests.csvRows(await web.get("/contracts/export")) == all)
+        }
+    }
+
     @Test("RSK-S3: no contract is signed before its review passed, it was approved by someone else, and the signed copy is attached")
     func signingGate() async throws {
         try await withApp { world in

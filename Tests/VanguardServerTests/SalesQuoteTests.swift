@@ -127,6 +127,35 @@ struct SalesQuoteTests {
         }
     }
 
+    @Test("item 11: the quotes list exports with its status filter and the reader's scope, newest number first, in CSV and XLSX alike")
+    func export() async throws {
+        try await withApp { world in
+            let f = try await fixture(world)
+            let rep = f.team.salesRep.token
+            let first = try await world.api(.POST, "/api/v1/quotes", token: rep, raw: quoteBody(f, discount: 15)).json(QuoteDTO.self)
+            let second = try await world.api(.POST, "/api/v1/quotes", token: rep, raw: quoteBody(f, discount: 5)).json(QuoteDTO.self)
+            #expect(try await world.api(.PATCH, "/api/v1/quotes/\(second.id)", token: rep, json: JSONBody(["status": "sent"])).status == .ok)
+            let owner = try #require(try await Member.find(f.team.salesRep.member, on: world.db)).name
+            let all = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/quotes/export", token: rep))
+            #expect(all == [["报价单", "客户", "状态", "小计", "折扣（%）", "净额（元）", "有效期至", "发送日期", "负责人"],
+                            [second.number, "宁波精工机械", "已发送", "240000.00", "5.00", "228000.00", "2026-10-31", "2026-09-21", owner],
+                            [first.number, "宁波精工机械", "草稿", "240000.00", "15.00", "204000.00", "2026-10-31", "", owner]])
+            let sent = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/quotes/export?status=sent", token: rep))
+            #expect(sent.dropFirst().map { $0[0] } == [second.number])
+            #expect(try SalesOrderTests.xlsxRows(await world.api(.GET, "/api/v1/quotes/export?format=xlsx", token: rep)) == all)
+            #expect(try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/quotes/export", token: f.team.serviceAgent.token)).count == 1,
+                    "another group's agent exports the header only")
+            #expect(try await world.api(.GET, "/api/v1/quotes/export?status=lost", token: rep).status == .badRequest)
+            // The page's export links carry its filter; the web route answers with the same file.
+            let web = WebClient(world)
+            web.acceptLanguage = "zh-CN"
+            try await web.signIn(f.team.salesRep.email)
+            try await web.get("/quotes?status=sent")
+            #expect(web.lastBody.contains("href=\"/quotes/export?status=sent\""))
+            #expect(try SalesOrderTests.csvRows(await web.get("/quotes/export?status=sent")) == sent)
+        }
+    }
+
     @Test("SP-3 → SP-4: a deal may enter negotiation once a quote has been sent")
     func quoteOpensNegotiation() async throws {
         try await withApp { world in

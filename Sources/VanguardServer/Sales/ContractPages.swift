@@ -8,6 +8,7 @@ struct ContractPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let c = routes.grouped("contracts")
         c.get(use: list)
+        c.get("export", use: { try await SalesExport.contracts(req: $0, strict: false) })
         c.get("new", use: newForm)
         c.post(use: create)
         c.get(":id", use: show)
@@ -22,7 +23,7 @@ struct ContractPages: RouteCollection {
     struct NewContext: Encodable { var form: FormView; var heading: String; var quoteNumber: String }
 
     struct ListRow: Encodable { var id: UUID; var number: String; var title: String; var customer: String; var amount: String; var status: String; var statusLabel: String; var signedOn: String }
-    struct ListContext: Encodable { var rows: [ListRow]; var statusOptions: [FormField.Option]; var status: String; var nextHref: String? }
+    struct ListContext: Encodable { var rows: [ListRow]; var statusOptions: [FormField.Option]; var status: String; var nextHref: String?; var exportHref: String; var exportXlsxHref: String }
 
     /// Every contract in the reader's scope, newest number first, by status: the ones in review
     /// for whoever reviews them, the approved ones waiting for their signed copy.
@@ -37,7 +38,8 @@ struct ContractPages: RouteCollection {
             rows: shown.map { c in ListRow(id: c.id!, number: c.number, title: c.title, customer: customers[c.customerId] ?? "—", amount: SalesNames.yuan(c.amountFen),
                                                status: c.status, statusLabel: req.t("contract_" + c.status), signedOn: c.signedOn ?? "") },
             statusOptions: SalesNames.statusOptions(req, ContractStatus.allCases.map(\.rawValue), labelPrefix: "contract_", current: current),
-            status: current, nextHref: nextCursor.map { SalesNames.href("/contracts", ["cursor": $0, "sort": "-number", "status": current]) }))
+            status: current, nextHref: nextCursor.map { SalesNames.href("/contracts", ["cursor": $0, "sort": "-number", "status": current]) },
+            exportHref: SalesNames.href("/contracts/export", ["status": current]), exportXlsxHref: SalesNames.href("/contracts/export", ["status": current, "format": "xlsx"])))
     }
 
     func newForm(req: Request) async throws -> Response {

@@ -10,6 +10,7 @@ struct ContractsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let contracts = routes.grouped("contracts")
         contracts.get(use: list)
+        contracts.get("export", use: { try await SalesExport.contracts(req: $0, strict: true) })
         contracts.post(use: create)
         contracts.get(":id", use: show)
         contracts.patch(":id", use: update)
@@ -116,8 +117,8 @@ enum ContractFiles {
 /// The contracts list's query, shared by the API and the page: the reader's scope, then a deal,
 /// a customer or a status (the ones in review, for whoever reviews them).
 enum ContractList {
-    static func filtered(_ req: Request, scope: RecordScope, strict: Bool) throws -> QueryBuilder<Contract> {
-        let q = Contract.query(on: req.db).inSalesScope(scope, viaCustomer: true)
+    static func filtered(_ req: Request, scope: RecordScope, strict: Bool, on db: (any Database)? = nil) throws -> QueryBuilder<Contract> {
+        let q = Contract.query(on: db ?? req.db).inSalesScope(scope, viaCustomer: true)
         if let v = try req.queryUUID("opportunityId", strict: strict) { q.filter(\.$opportunity.$id == v) }
         if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customerId == v) }
         if let v = try req.queryChoice("status", from: ContractStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == v) }

@@ -8,6 +8,7 @@ struct QuotePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let q = routes.grouped("quotes")
         q.get(use: list)
+        q.get("export", use: { try await SalesExport.quotes(req: $0, strict: false) })
         q.get("new", use: newForm)
         q.post(use: create)
         q.get(":id", use: show)
@@ -22,7 +23,7 @@ struct QuotePages: RouteCollection {
     }
 
     struct ListRow: Encodable { var id: UUID; var number: String; var customer: String; var net: String; var discount: String; var status: String; var statusLabel: String; var validUntil: String }
-    struct ListContext: Encodable { var rows: [ListRow]; var statusOptions: [FormField.Option]; var status: String; var nextHref: String? }
+    struct ListContext: Encodable { var rows: [ListRow]; var statusOptions: [FormField.Option]; var status: String; var nextHref: String?; var exportHref: String; var exportXlsxHref: String }
 
     /// Every quote in the reader's scope, newest number first, by status: the ones awaiting the
     /// lead's approval (RSK-S1), the sent ones waiting for the customer's answer.
@@ -38,7 +39,8 @@ struct QuotePages: RouteCollection {
                                            discount: String(format: "%.2f%%", Double(q.effectiveDiscountBP) / 100), status: q.status,
                                            statusLabel: req.t("quote_" + q.status), validUntil: q.validUntil) },
             statusOptions: SalesNames.statusOptions(req, QuoteStatus.allCases.map(\.rawValue), labelPrefix: "quote_", current: current),
-            status: current, nextHref: nextCursor.map { SalesNames.href("/quotes", ["cursor": $0, "sort": "-number", "status": current]) }))
+            status: current, nextHref: nextCursor.map { SalesNames.href("/quotes", ["cursor": $0, "sort": "-number", "status": current]) },
+            exportHref: SalesNames.href("/quotes/export", ["status": current]), exportXlsxHref: SalesNames.href("/quotes/export", ["status": current, "format": "xlsx"])))
     }
 
     static let lineSlots = 8

@@ -8,6 +8,7 @@ struct QuotesAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let quotes = routes.grouped("quotes")
         quotes.get(use: list)
+        quotes.get("export", use: { try await SalesExport.quotes(req: $0, strict: true) })
         quotes.post(use: create)
         quotes.get(":id", use: show)
         quotes.patch(":id", use: update)
@@ -81,8 +82,8 @@ struct QuotesAPI: RouteCollection {
 /// The quotes list's query, shared by the API and the page: the reader's scope, then a deal, a
 /// customer or a status (the ones awaiting the lead's approval, RSK-S1).
 enum QuoteList {
-    static func filtered(_ req: Request, scope: RecordScope, strict: Bool) throws -> QueryBuilder<Quote> {
-        let q = Quote.query(on: req.db).inSalesScope(scope, viaCustomer: true)
+    static func filtered(_ req: Request, scope: RecordScope, strict: Bool, on db: (any Database)? = nil) throws -> QueryBuilder<Quote> {
+        let q = Quote.query(on: db ?? req.db).inSalesScope(scope, viaCustomer: true)
         if let v = try req.queryUUID("opportunityId", strict: strict) { q.filter(\.$opportunity.$id == v) }
         if let v = try req.queryUUID("customerId", strict: strict) { q.filter(\.$customerId == v) }
         if let v = try req.queryChoice("status", from: QuoteStatus.allCases.map(\.rawValue), strict: strict) { q.filter(\.$status == v) }

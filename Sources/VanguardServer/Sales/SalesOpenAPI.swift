@@ -79,6 +79,14 @@ enum SalesOpenAPI {
                                                                    D.query("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue))),
                                                                    sort(QuotesAPI.sortable)] + paging, deleteErrors: ["409"])
             .filter { !$0.0.hasSuffix("/restore") }
+        p.append(("/api/v1/quotes/export", ["get": D.op("exportQuotes", "The quotes list as CSV or XLSX, newest number first", tag: "Quotes",
+                                                      params: [D.query("opportunityId", S.uuid), D.query("customerId", S.uuid),
+                                                               D.query("status", S.enumeration(QuoteStatus.allCases.map(\.rawValue))), D.query("format", S.enumeration(["csv", "xlsx"]))],
+                                                      ok: exportOK, errors: ["422"])]))
+        p.append(("/api/v1/contracts/export", ["get": D.op("exportContracts", "The contracts list as CSV or XLSX, newest number first", tag: "Contracts",
+                                                         params: [D.query("opportunityId", S.uuid), D.query("customerId", S.uuid),
+                                                                  D.query("status", S.enumeration(ContractStatus.allCases.map(\.rawValue))), D.query("format", S.enumeration(["csv", "xlsx"]))],
+                                                         ok: exportOK, errors: ["422"])]))
         let binary: JSONValue = ["schema": ["type": "string", "format": "binary"]]
         let periodSchema = S.str(8, min: 4, pattern: "^[0-9]{4}(-Q[1-4]|-M(0[1-9]|1[0-2]))?$")
         let periodParam: JSONValue = ["name": "period", "in": "path", "required": true, "schema": periodSchema]
