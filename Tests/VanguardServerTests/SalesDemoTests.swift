@@ -96,6 +96,14 @@ struct SalesDemoTests {
             let contracts = Dictionary(uniqueKeysWithValues: try await Contract.query(on: world.db).all().map { ($0.id!, $0) })
             let orders = try await SalesOrder.query(on: world.db).all()
             #expect(orders.count == 20)
+            // Each signed contract could have been signed through the app: review passed, approved by
+            // others than its owner (twice from the threshold on), the signed copy attached (RSK-S3).
+            let policy = try await world.app.policy.current(on: world.db).effectiveSales.effectiveContracts
+            for contract in contracts.values {
+                let facts = ContractService.ruleFacts(contract, try await ContractService.state(contract, on: world.db))
+                #expect(ContractReview.refusal(from: .approved, to: .signed, facts: facts, policy: policy) == nil, "\(contract.number)")
+            }
+            #expect(contracts.values.contains { Money(fen: $0.amountFen) >= policy.secondApprovalThreshold }, "some needed a second approver")
             for order in orders {
                 let signed = try #require(contracts[order.contractId]?.signedOn)
                 #expect(order.plannedDelivery > signed && (order.actualDelivery ?? today) <= today && (order.acceptedOn ?? today) <= today)
@@ -121,6 +129,10 @@ struct SalesDemoTests {
             #expect(row.contains("<td class=\"num\">—</td></tr>"), "\(row)")
             let overdue = try #require(ageing.customers.first { $0.oldestOverdueDays > 90 })
             #expect(web.lastBody.components(separatedBy: "<tr").contains { $0.contains(overdue.customer) && $0.contains("<td class=\"num\">\(overdue.oldestOverdueDays)</td></tr>") })
+            // A signed contract's checklist reads in the reader's words, not the verdict's key.
+            try await web.get("/contracts/\(try #require(contracts.keys.first))")
+            #expect(web.lastBody.contains("<td>Passed</td>") && !web.lastBody.contains("<td>passed</td>"))
+            #expect(web.lastBody.contains("id=\"signed-file\""), "the signed copy is there to open")
         }
     }
 }

@@ -17,6 +17,11 @@ extension SalesDemo {
         let pipeline = policy.pipeline
         let deals = SalesDemoDeals(pipeline: pipeline, products: try await Product.query(on: db).sort(\.$code).all(), now: now)
         guard let wonKey = pipeline.wonStageKeys.first else { return }
+        // The group lead approves; from the policy's threshold on, the team lead too; the admin
+        // stands in when one of them owns the contract (RSK-S3).
+        let emails = ["liu.jianguo@demo.vanguard.cn", "chen.zhiyuan@demo.vanguard.cn", "admin@demo.vanguard.cn"]
+        let accounts = try await UserAccount.query(on: db).filter(\.$email ~~ emails).all()
+        let approvers = emails.compactMap { email in accounts.first { $0.email == email } }
         try await db.writeTransaction { db in
             var rng = SplitMix64(seed: seed)
             func days(_ n: Int, from date: Date) -> Date { date.addingTimeInterval(Double(n) * 86_400) }
@@ -55,18 +60,34 @@ extension SalesDemo {
                 try await k.create(on: db)
                 for item in policy.effectiveContracts.checklist {
                     let m = ContractReviewMark()
-                    m.$contract.id = k.id!; m.itemKey = item.key; m.verdict = ReviewVerdict.passed.rawValue; m.reviewerName = "陈志远"; m.reviewedAt = days(-3, from: close)
+                    m.$contract.id = k.id!; m.itemKey = item.key; m.verdict = ReviewVerdict.passed.rawValue
+                    m.reviewedBy = approvers.dropFirst().first?.id; m.reviewerName = approvers.dropFirst().first?.displayName ?? ""; m.reviewedAt = days(-3, from: close)
                     try await m.create(on: db)
                 }
-                let a = ContractApproval()
-                a.$contract.id = k.id!; a.userId = UUID.timeOrdered(); a.approverName = "刘建国"; a.note = ""; a.approvedAt = days(-2, from: close)
-                try await a.create(on: db)
+                try await signOff(k, close: close, approvers: approvers, policy: policy.effectiveContracts, on: db)
                 c.status = CustomerStatus.customer.rawValue
                 try await c.save(on: db)
                 try await assessCredit(c, i: i, on: CivilDate.on(days(-5, from: close)), policy: policy.effectiveCredit, db: db)
                 try await order(c, deal: deal, contract: k, i: i, close: close, today: today, on: db)
             }
         }
+    }
+
+    /// Approvals as the rules ask (one approver, two from the threshold on, never the owner) and
+    /// the signed copy attached, so the contract could have been signed through the app (RSK-S3).
+    static func signOff(_ k: Contract, close: Date, approvers: [UserAccount], policy: ContractPolicy, on db: any Database) async throws {
+        let needed = Money(fen: k.amountFen) >= policy.secondApprovalThreshold ? 2 : 1
+        for (n, user) in approvers.filter({ $0.memberId == nil || $0.memberId != k.ownerMemberId }).prefix(needed).enumerated() {
+            let a = ContractApproval()
+            a.$contract.id = k.id!; a.userId = user.id!; a.approverName = user.displayName; a.note = ""
+            a.approvedAt = close.addingTimeInterval(Double(n - 2) * 86_400)
+            try await a.create(on: db)
+        }
+        let file = ContractFile()
+        file.$contract.id = k.id!; file.fileName = "\(k.number).pdf"; file.contentType = "application/pdf"
+        file.data = Data("%PDF-1.4\n% \(k.number) signed copy (demo)\n%%EOF\n".utf8); file.size = file.data.count
+        file.uploadedAt = close.addingTimeInterval(-3_600)
+        try await file.create(on: db)
     }
 
     /// This quarter's targets (SAL-1): the sales group's split evenly across its people.
