@@ -129,6 +129,11 @@ struct SalesDemoTests {
             #expect(row.contains("<td class=\"num\">—</td></tr>"), "\(row)")
             let overdue = try #require(ageing.customers.first { $0.oldestOverdueDays > 90 })
             #expect(web.lastBody.components(separatedBy: "<tr").contains { $0.contains(overdue.customer) && $0.contains("<td class=\"num\">\(overdue.oldestOverdueDays)</td></tr>") })
+            // An order's invoices are written as money, and the after-sales field says what it is for.
+            let invoiced = try #require(orders.first { $0.actualDelivery != nil })
+            try await web.get("/orders/\(invoiced.id!)")
+            #expect(web.lastBody.contains("<td class=\"num\">\(SalesNames.yuan(invoiced.amountFen))</td>"))
+            #expect(web.lastBody.contains("<label for=\"description\">What does the customer need?</label>"))
             // A signed contract's checklist reads in the reader's words, not the verdict's key.
             try await web.get("/contracts/\(try #require(contracts.keys.first))")
             #expect(web.lastBody.contains("<td>Passed</td>") && !web.lastBody.contains("<td>passed</td>"))

@@ -114,9 +114,12 @@ struct OrderPages: RouteCollection {
         var canEdit: Bool
         var actions: [Action]
         var afterSales: [OrdersAPI.AfterSalesDTO]
-        var invoices: [InvoiceDTO]
+        var invoices: [InvoiceRow]
         var events: [HistoryPage.EventView]
     }
+
+    /// An invoice under the order, its amount written as money is everywhere else on the page.
+    struct InvoiceRow: Encodable { var number: String; var issuedOn: String; var dueOn: String; var amount: String }
 
     func show(req: Request) async throws -> Response {
         let o = try await OrderService.find(req)
@@ -133,7 +136,7 @@ struct OrderPages: RouteCollection {
             amount: SalesNames.yuan(o.amountFen), statusLabel: req.t("order_" + o.status), canEdit: canEdit,
             actions: canEdit ? (OrderStatus.moves[status] ?? []).sorted { $0.rawValue < $1.rawValue }.map { Action(status: $0.rawValue, label: req.t("orderTo_" + $0.rawValue)) } : [],
             afterSales: requests.map { .init(id: $0.id!, orderId: o.id!, description: $0.description, status: $0.status, createdBy: $0.createdByName, createdAt: $0.createdAt) },
-            invoices: invoices.map(InvoiceDTO.init),
+            invoices: invoices.map { InvoiceRow(number: $0.number, issuedOn: $0.issuedOn, dueOn: $0.dueOn, amount: SalesNames.yuan($0.amountFen)) },
             events: try await HistoryPage.events(req, entityType: "order", id: o.id!, hidden: [])))
     }
 
