@@ -130,10 +130,17 @@ struct SalesDemoTests {
             let overdue = try #require(ageing.customers.first { $0.oldestOverdueDays > 90 })
             #expect(web.lastBody.components(separatedBy: "<tr").contains { $0.contains(overdue.customer) && $0.contains("<td class=\"num\">\(overdue.oldestOverdueDays)</td></tr>") })
             // An order's invoices are written as money, and the after-sales field says what it is for.
-            let invoiced = try #require(orders.first { $0.actualDelivery != nil })
+            let invoiced = try #require(orders.first { o in o.actualDelivery != nil && ageing.customers.contains { $0.customerId == o.customerId } })
             try await web.get("/orders/\(invoiced.id!)")
             #expect(web.lastBody.contains("<td class=\"num\">\(SalesNames.yuan(invoiced.amountFen))</td>"))
             #expect(web.lastBody.contains("<label for=\"description\">What does the customer need?</label>"))
+            // The customer's page holds their orders and each invoice with what is paid and still owed (item 1: everything on one screen).
+            try await web.get("/customers/\(invoiced.customerId)")
+            let invoice = try #require(try await SalesInvoice.query(on: world.db).filter(\.$orderId == invoiced.id).first())
+            let owing = try #require(ageing.customers.first { $0.customerId == invoiced.customerId })
+            #expect(web.lastBody.contains("id=\"customer-orders\"") && web.lastBody.contains(">\(invoiced.number)</a>"))
+            #expect(web.lastBody.contains("id=\"customer-invoices\"") && web.lastBody.contains("<td>\(invoice.number)</td>"))
+            #expect(web.lastBody.contains("<td class=\"num\">\(SalesNames.yuan(Int64((owing.outstanding * 100).rounded())))</td>"), "what is still owed")
             // A signed contract's checklist reads in the reader's words, not the verdict's key.
             try await web.get("/contracts/\(try #require(contracts.keys.first))")
             #expect(web.lastBody.contains("<td>Passed</td>") && !web.lastBody.contains("<td>passed</td>"))

@@ -94,6 +94,7 @@ struct CustomerPages: RouteCollection {
     struct ActivityRow: Encodable { var id: UUID; var kind: String; var occurredOn: String; var owner: String; var summary: String; var needs: String; var nextStep: String; var nextStepOn: String; var done: Bool }
     struct DealRow: Encodable { var id: UUID; var title: String; var stage: String; var amount: String; var expectedClose: String; var owner: String }
     struct QuoteRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var net: String; var validUntil: String }
+    struct OrderRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var amount: String; var plannedDelivery: String; var actualDelivery: String; var late: Bool }
 
     struct TicketRow: Encodable { var id: UUID; var number: String; var subject: String; var status: String; var statusLabel: String; var type: String }
 
@@ -112,6 +113,8 @@ struct CustomerPages: RouteCollection {
         var activities: [ActivityRow]
         var deals: [DealRow]
         var quotes: [QuoteRow]
+        /// Orders under the customer's contracts, newest first, with their delivery (SP-5).
+        var orders: [OrderRow]
         var credit: CreditView
         /// The customer's service tickets, newest first (SVC-4: sellers see what service knows).
         var tickets: [TicketRow]
@@ -153,6 +156,11 @@ struct CustomerPages: RouteCollection {
                                        amount: SalesNames.yuan($0.amountFen), expectedClose: $0.expectedClose ?? "—", owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—") },
             quotes: quotes.map { QuoteRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("quote_" + $0.status),
                                           net: SalesNames.yuan($0.netFen), validUntil: $0.validUntil) },
+            orders: try await SalesOrder.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$number, .descending).limit(50).all().map {
+                let dto = OrderDTO($0, today: req.today)
+                return OrderRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("order_" + $0.status), amount: SalesNames.yuan($0.amountFen),
+                                plannedDelivery: $0.plannedDelivery, actualDelivery: $0.actualDelivery ?? "", late: dto.late)
+            },
             credit: try await CreditView.load(c, facts: facts, req: req),
             tickets: try await Ticket.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$openedAt, .descending).limit(20).all().map {
                 TicketRow(id: $0.id!, number: $0.number, subject: $0.subject, status: $0.status, statusLabel: $0.ticketStatus.name[req.locale], type: $0.ticketType.name[req.locale])
