@@ -139,6 +139,11 @@ struct SalesDemoTests {
             let invoice = try #require(try await SalesInvoice.query(on: world.db).filter(\.$orderId == invoiced.id).first())
             let owing = try #require(ageing.customers.first { $0.customerId == invoiced.customerId })
             #expect(web.lastBody.contains("id=\"customer-orders\"") && web.lastBody.contains(">\(invoiced.number)</a>"))
+            #expect(!web.lastBody.contains("/quotes/new?opportunityId=\(invoiced.opportunityId)"), "no new quote for a won deal")
+            let open = try #require(try await Opportunity.query(on: world.db).filter(\.$stage == "proposal").first())
+            try await web.get("/customers/\(open.$customer.id)")
+            #expect(web.lastBody.contains("/quotes/new?opportunityId=\(open.id!)"), "a deal still open offers a new quote")
+            try await web.get("/customers/\(invoiced.customerId)")
             #expect(web.lastBody.contains("id=\"customer-invoices\"") && web.lastBody.contains("<td>\(invoice.number)</td>"))
             #expect(web.lastBody.contains("<td class=\"num\">\(SalesNames.yuan(Int64((owing.outstanding * 100).rounded())))</td>"), "what is still owed")
             // A signed contract's checklist reads in the reader's words, not the verdict's key.

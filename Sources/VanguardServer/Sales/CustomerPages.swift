@@ -92,7 +92,8 @@ struct CustomerPages: RouteCollection {
 
     struct ContactRow: Encodable { var id: UUID; var name: String; var title: String; var mobile: String; var email: String; var wechat: String; var birthday: String; var isPrimary: Bool }
     struct ActivityRow: Encodable { var id: UUID; var kind: String; var occurredOn: String; var owner: String; var summary: String; var needs: String; var nextStep: String; var nextStepOn: String; var done: Bool }
-    struct DealRow: Encodable { var id: UUID; var title: String; var stage: String; var amount: String; var expectedClose: String; var owner: String }
+    /// `open`: still in the pipeline, so a quote may be made for it (a won or lost deal is decided).
+    struct DealRow: Encodable { var id: UUID; var title: String; var stage: String; var amount: String; var expectedClose: String; var owner: String; var open: Bool }
     struct QuoteRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var net: String; var validUntil: String }
     struct OrderRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var amount: String; var plannedDelivery: String; var actualDelivery: String; var late: Bool }
 
@@ -153,7 +154,8 @@ struct CustomerPages: RouteCollection {
             activities: activities.map { ActivityRow(id: $0.id!, kind: req.t("activity_" + $0.kind), occurredOn: $0.occurredOn, owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—",
                                                      summary: $0.summary, needs: $0.needs, nextStep: $0.nextStep, nextStepOn: $0.nextStepOn ?? "", done: $0.nextStepDoneAt != nil) },
             deals: deals.map { DealRow(id: $0.id!, title: $0.title, stage: pipeline.stage($0.stage)?.name[req.locale] ?? $0.stage,
-                                       amount: SalesNames.yuan($0.amountFen), expectedClose: $0.expectedClose ?? "—", owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—") },
+                                       amount: SalesNames.yuan($0.amountFen), expectedClose: $0.expectedClose ?? "—", owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—",
+                                       open: pipeline.stage($0.stage)?.outcome == .open) },
             quotes: quotes.map { QuoteRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("quote_" + $0.status),
                                           net: SalesNames.yuan($0.netFen), validUntil: $0.validUntil) },
             orders: try await SalesOrder.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$number, .descending).limit(50).all().map {
