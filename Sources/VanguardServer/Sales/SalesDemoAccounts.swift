@@ -24,8 +24,6 @@ extension SalesDemo {
         let approvers = emails.compactMap { email in accounts.first { $0.email == email } }
         try await db.writeTransaction { db in
             var rng = SplitMix64(seed: seed)
-            func days(_ n: Int, from date: Date) -> Date { date.addingTimeInterval(Double(n) * 86_400) }
-            func civil(_ date: Date) -> String { CivilDate.on(date).description }
             try await quarterTargets(sellers: sellers, today: today, on: db)
             for (i, c) in customers.enumerated() {
                 let close = now.addingTimeInterval(-Double(6 + 10 * i) * 86_400 - Double(rng.next() % 28_800))
@@ -90,6 +88,10 @@ extension SalesDemo {
         try await file.create(on: db)
     }
 
+    /// `n` days after `date` (before it when negative), and a time's day as the tables keep it.
+    private static func days(_ n: Int, from date: Date) -> Date { date.addingTimeInterval(Double(n) * 86_400) }
+    private static func civil(_ date: Date) -> String { CivilDate.on(date).description }
+
     /// This quarter's targets (SAL-1): the sales group's split evenly across its people.
     static func quarterTargets(sellers: [Member], today: CivilDate, on db: any Database) async throws {
         guard let quarter = TargetPeriod.quarter(today.year, (today.month - 1) / 3 + 1), let group = sellers.first?.$group.id else { return }
@@ -119,8 +121,6 @@ extension SalesDemo {
     /// late), otherwise delivered (some late) and mostly accepted, invoiced on delivery with a month
     /// to pay; some paid a part, some in full, the rest owing.
     static func order(_ c: Customer, deal: Opportunity, contract k: Contract, i: Int, close: Date, today: CivilDate, on db: any Database) async throws {
-        func days(_ n: Int, from date: Date) -> Date { date.addingTimeInterval(Double(n) * 86_400) }
-        func civil(_ date: Date) -> String { CivilDate.on(date).description }
         let planned = days(20, from: close), recent = CivilDate.on(days(2, from: planned)) > today
         let o = SalesOrder()
         o.number = try await DocumentNumbers.next(.order, on: CivilDate.on(close), in: db)
