@@ -100,6 +100,15 @@ struct SalesReceivablesTests {
         #expect(a.byBucket.values.allSatisfy { $0.isZero })
     }
 
+    @Test("an invoice is paid when nothing is owed, overdue from the day after its due date, open before; one issued later is owed in full")
+    func status() throws {
+        let b = try Receivables.balances(invoices: invoices, payments: [Payment(amount: yuan(10_000), date: day("2026-06-01"))], asOf: asOf)
+        #expect(b.mapValues(\.status) == ["INV-1": .paid, "INV-2": .overdue, "INV-3": .overdue, "INV-4": .overdue, "INV-5": .open, "INV-6": .open, "INV-7": .open])
+        #expect(b["INV-7"]?.outstanding == yuan(9_000) && b["INV-7"]?.paid == .zero && b["INV-7"]?.daysPastDue == -36)
+        #expect(b["INV-5"]?.daysPastDue == 0, "due today is not yet late")
+        #expect(b["INV-1"]?.paid == yuan(10_000))
+    }
+
     @Test("invoices and payments are checked: positive amounts, due after issue, unique numbers")
     func validation() {
         let errors = Receivables.validate(invoices: [

@@ -150,6 +150,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/api/v1/invoices", allowed: everyone),
         Row(method: .POST, path: "/api/v1/invoices", allowed: [.admin, .lead, .finance],
             body: JSONBody(["customerId": "{customer}", "amount": 100, "issuedOn": "2026-09-01", "dueOn": "2026-10-01"])),
+        Row(method: .GET, path: "/api/v1/invoices/export", allowed: everyone),
         Row(method: .GET, path: "/api/v1/payments", allowed: everyone),
         Row(method: .POST, path: "/api/v1/payments", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": 100, "receivedOn": "2026-09-01"])),
         Row(method: .GET, path: "/api/v1/credit-assessments", allowed: everyone),
@@ -356,6 +357,9 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/orders/{order}/after-sales", allowed: salesReaders, body: JSONBody(["description": "异响"]), web: true),
         Row(method: .GET, path: "/receivables", allowed: everyone, web: true),
         Row(method: .GET, path: "/receivables/export", allowed: everyone, web: true),
+        Row(method: .GET, path: "/receivables/invoices", allowed: everyone, web: true),
+        Row(method: .GET, path: "/receivables/invoices/export", allowed: everyone, web: true),
+        Row(method: .POST, path: "/receivables/invoices/{invoice}/payments", allowed: [.admin, .lead, .finance], body: JSONBody(["amount": "10", "receivedOn": "2026-09-01"]), web: true),
         Row(method: .GET, path: "/targets", allowed: everyone, web: true),
         Row(method: .GET, path: "/targets/export", allowed: everyone, web: true),
         Row(method: .POST, path: "/targets/{period}", allowed: leaders, body: JSONBody(["target_team": "0"]), web: true),
@@ -757,13 +761,17 @@ struct AccessMatrixTests {
         order.number = "SO-MATRIX"; order.contractId = contract.id!; order.opportunityId = theDeal.id!; order.customerId = kept.id!; order.ownerMemberId = rep
         order.amountFen = 100_00; order.status = "open"; order.plannedDelivery = "2026-10-01"; order.creditDecision = "allowed"; order.notes = ""; order.version = 1
         try await order.create(on: db)
+        let invoice = SalesInvoice()
+        invoice.number = "INV-MATRIX"; invoice.customerId = kept.id!; invoice.orderId = order.id; invoice.amountFen = 100_00
+        invoice.issuedOn = "2026-09-01"; invoice.dueOn = "2026-10-01"
+        try await invoice.create(on: db)
         let feedback = FeedbackService.new(owner: rep, at: Date())
         feedback.customerId = kept.id; feedback.category = "product"; feedback.summary = "矩阵反馈"
         try await feedback.create(on: db)
         return [
             "feedback": feedback.id!.uuidString,
             "period": "2026-Q4",
-            "order": order.id!.uuidString,
+            "order": order.id!.uuidString, "invoice": invoice.id!.uuidString,
             "contract": contract.id!.uuidString,
             "product": try await product("P-1").id!.uuidString, "spareProduct": try await product("P-2").id!.uuidString,
             "deletedProduct": try await product("P-3", deleted: true).id!.uuidString,

@@ -107,6 +107,18 @@ public struct InvoiceBalance: Sendable, Equatable {
     public var bucket: AgeingBucket
 }
 
+/// Where one invoice stands on a day (RSK-S2): owed and not yet past due (due today counts as
+/// not yet late, as in the overdue amount the credit rules read), owed past its due date, or paid.
+public enum InvoiceStatus: String, CaseIterable, Sendable, Codable {
+    case open, overdue, paid
+}
+
+extension InvoiceBalance {
+    public var status: InvoiceStatus {
+        outstanding.fen <= 0 ? .paid : daysPastDue > 0 ? .overdue : .open
+    }
+}
+
 /// A customer's receivables on an as-of date (RSK-S2): the balance of each invoice, the sums per
 /// ageing bucket, and how old the oldest overdue debt is.
 public struct ReceivablesAgeing: Sendable, Equatable {
@@ -176,5 +188,18 @@ public enum Receivables {
         }
         return ReceivablesAgeing(asOf: asOf, invoices: balances, unappliedCredit: pool,
                                  totalOutstanding: try Money.sum(remaining), byBucket: byBucket, oldestOverdueDays: oldest)
+    }
+
+    /// Every invoice's balance on `asOf`, for a list of invoices: as `ageing` gives them, and an
+    /// invoice issued after that day owed in full (the ageing leaves it out; payments go first to
+    /// the debts that exist).
+    public static func balances(invoices: [Invoice], payments: [Payment], asOf: CivilDate) throws -> [String: InvoiceBalance] {
+        var byNumber = Dictionary(try ageing(invoices: invoices, payments: payments, asOf: asOf).invoices.map { ($0.invoice.number, $0) }, uniquingKeysWith: { a, _ in a })
+        for invoice in invoices where byNumber[invoice.number] == nil {
+            let days = SalesCalendar.days(from: invoice.due, to: asOf)
+            byNumber[invoice.number] = InvoiceBalance(invoice: invoice, paid: .zero, outstanding: invoice.amount, daysPastDue: days,
+                                                      bucket: AgeingBucket.forDaysPastDue(days))
+        }
+        return byNumber
     }
 }

@@ -68,6 +68,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: QuotePages())
     try signedIn.register(collection: ContractPages())
     try signedIn.register(collection: OrderPages())
+    try signedIn.register(collection: ReceivablesPages())
     try signedIn.register(collection: SalesReportPages())
     try signedIn.register(collection: FeedbackPages())
     try signedIn.register(collection: TicketPages())

@@ -12,17 +12,39 @@ enum Ledger {
     }
 
     static func ageing(invoices: [SalesInvoice], payments: [SalesPayment], asOf: CivilDate) throws -> ReceivablesAgeing {
+        let (i, p) = rules(invoices: invoices, payments: payments)
+        return try Receivables.ageing(invoices: i, payments: p, asOf: asOf)
+    }
+
+    /// The stored invoices and payments as the receivables rules read them.
+    static func rules(invoices: [SalesInvoice], payments: [SalesPayment]) -> ([Invoice], [Payment]) {
         let numbers = Dictionary(uniqueKeysWithValues: invoices.map { ($0.id!, $0.number) })
-        return try Receivables.ageing(
-            invoices: invoices.compactMap { i in
-                guard let issued = CivilDate(i.issuedOn), let due = CivilDate(i.dueOn) else { return nil }
-                return Invoice(number: i.number, amount: Money(fen: i.amountFen), issued: issued, due: due)
-            },
-            payments: payments.compactMap { p in
-                guard let date = CivilDate(p.receivedOn) else { return nil }
-                return Payment(amount: Money(fen: p.amountFen), date: date, appliedTo: p.invoiceId.flatMap { numbers[$0] })
-            },
-            asOf: asOf)
+        return (invoices.compactMap { i in
+                    guard let issued = CivilDate(i.issuedOn), let due = CivilDate(i.dueOn) else { return nil }
+                    return Invoice(number: i.number, amount: Money(fen: i.amountFen), issued: issued, due: due)
+                },
+                payments.compactMap { p in
+                    guard let date = CivilDate(p.receivedOn) else { return nil }
+                    return Payment(amount: Money(fen: p.amountFen), date: date, appliedTo: p.invoiceId.flatMap { numbers[$0] })
+                })
+    }
+
+    /// Each invoice's balance on `asOf`, by invoice id, from its customer's whole ledger: a payment
+    /// not applied to an invoice pays that customer's oldest debts first, so one invoice's balance
+    /// depends on the others.
+    static func balances(of invoices: [SalesInvoice], asOf: CivilDate, on db: any Database) async throws -> [UUID: InvoiceBalance] {
+        let customers = Array(Set(invoices.map(\.customerId)))
+        guard !customers.isEmpty else { return [:] }
+        let all = Dictionary(grouping: try await SalesInvoice.query(on: db).filter(\.$customerId ~~ customers).all(), by: \.customerId)
+        let paid = Dictionary(grouping: try await SalesPayment.query(on: db).filter(\.$customerId ~~ customers).all(), by: \.customerId)
+        var result: [UUID: InvoiceBalance] = [:]
+        for customer in customers {
+            let theirs = all[customer] ?? []
+            let (i, p) = rules(invoices: theirs, payments: paid[customer] ?? [])
+            let byNumber = try Receivables.balances(invoices: i, payments: p, asOf: asOf)
+            for invoice in theirs { result[invoice.id!] = byNumber[invoice.number] }
+        }
+        return result
     }
 
     /// Orders placed but not yet (fully) invoiced: they are exposure too.

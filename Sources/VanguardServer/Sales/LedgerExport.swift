@@ -40,6 +40,21 @@ extension SalesExport {
         return try file(format, name: "receivables-\(report.asOf)", sheet: req.t("navReceivables"), header: header, rows: body)
     }
 
+    /// The invoices list (`InvoiceList`) with its filters, by due date: each invoice with what is
+    /// paid and owed today, for finance to chase or reconcile against the books.
+    static func invoices(req: Request, strict: Bool) async throws -> Response {
+        let user = try req.requireUser()
+        let format = try format(req, strict: strict)
+        let rows = try await InvoiceList.whole(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
+        func yuan(_ amount: Double) -> String { Money(fen: Int64((amount * 100).rounded())).yuanText }
+        let header = ["invoice", "customer", "orderNumber", "amountYuan", "issuedOn", "dueOn", "paidYuan", "outstanding", "daysPastDue", "status"].map(req.t)
+        let body = rows.map { r in
+            [r.number, r.customer, r.order ?? "", yuan(r.amount), r.issuedOn, r.dueOn, yuan(r.paid), yuan(r.outstanding),
+             r.status == InvoiceStatus.overdue.rawValue ? String(r.daysPastDue) : "", req.t("invoice_" + r.status)]
+        }
+        return try file(format, name: "invoices-\(req.today)", sheet: req.t("invoices"), header: header, rows: body)
+    }
+
     /// The price list (SAL-3), by code, with the list's search and filters: what a salesperson
     /// sends a customer or works a quote out from in a spreadsheet.
     static func products(req: Request, strict: Bool) async throws -> Response {

@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 import VanguardCore
 
-/// Orders, receivables and credit on the web (SP-5, SAL-4, SP-6, RSK-S2).
+/// Orders and the credit assessment on the web (SP-5, SAL-4, SP-6, RSK-S2); receivables are in `ReceivablesPages`.
 struct OrderPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let o = routes.grouped("orders")
@@ -14,11 +14,6 @@ struct OrderPages: RouteCollection {
         o.post(":id", use: update)
         o.post(":id", "status", use: move)
         o.post(":id", "after-sales", use: afterSales)
-        let r = routes.grouped("receivables")
-        r.get(use: receivables)
-        r.get("export", use: { try await SalesExport.ageing(req: $0, strict: false) })
-        r.post("invoices", use: recordInvoice)
-        r.post("payments", use: recordPayment)
         routes.post("customers", ":id", "credit", use: assessCredit)
     }
 
@@ -172,70 +167,6 @@ struct OrderPages: RouteCollection {
         let o = try await OrderService.find(req)
         try req.authorize(.read, .salesRecord(try await OrderService.facts(o, on: req.db)))
         return try await step(req, o, flash: "afterSalesRecorded") { _ = try await OrderList.recordAfterSales(o, description: req.formValue("description") ?? "", req: req) }
-    }
-
-    // MARK: receivables
-
-    struct AgeingContext: Encodable {
-        var ageing: AgeingDTO
-        var rows: [AgeingRow]
-        var charts: [BarChart]
-        var total: String
-        var canRecord: Bool
-        var customers: [FormField.Option]
-    }
-    struct AgeingRow: Encodable { var customerId: UUID; var customer: String; var cells: [String]; var outstanding: String; var oldest: String; var danger: Bool }
-
-    /// Days past due of the oldest debt; a dash for a customer whose invoices are not yet due (not "0",
-    /// which means due today).
-    static func oldestOverdue(_ r: AgeingDTO.Row) -> String {
-        (r.outstanding - (r.buckets[AgeingBucket.current.rawValue] ?? 0)) > 0.005 ? String(r.oldestOverdueDays) : "—"
-    }
-
-    func receivables(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let scope = AccessPolicy.salesScope(user.actor)
-        let ageing = try await CreditService.ageingReport(req, scope: scope, customer: nil)
-        let order = AgeingBucket.allCases
-        func money(_ d: Double) -> String { SalesNames.yuan(Int64((d * 100).rounded())) }
-        let chart = BarChart(title: req.t("ageingChart"), items: order.map { (req.t("bucket_" + $0.rawValue), ageing.buckets[$0.rawValue] ?? 0, "bucket-" + $0.rawValue) },
-                             format: { money($0) })
-        let canRecord = [.admin, .lead, .finance].contains(user.actor.role)
-        let customers = canRecord ? try await Customer.query(on: req.db).customerScopeForLedger(scope).sort(\.$nameOrder).limit(1000).all() : []
-        return try await req.page("Sales/receivables", title: "navReceivables", section: "receivables", AgeingContext(
-            ageing: ageing,
-            rows: ageing.customers.map { r in AgeingRow(customerId: r.customerId, customer: r.customer, cells: order.map { money(r.buckets[$0.rawValue] ?? 0) },
-                                                       outstanding: money(r.outstanding), oldest: Self.oldestOverdue(r), danger: r.oldestOverdueDays > 90) },
-            charts: [chart], total: money(ageing.outstanding), canRecord: canRecord,
-            customers: customers.map { FormField.Option(value: $0.id!.uuidString, label: $0.name, selected: false) }))
-    }
-
-    func recordInvoice(req: Request) async throws -> Response {
-        _ = try req.requireUser()
-        let v = SalesNames.posted(req, ["customerId", "number", "amount", "issuedOn", "dueOn"])
-        return try await ledgerStep(req) {
-            guard let amount = Money.parse(v["amount"] ?? "") else { throw Problem.invalid("amount", "wrongType", "Enter an amount in yuan, like 12000.50.") }
-            _ = try await ReceivablesAPI.invoice(.init(customerId: UUID(uuidString: v["customerId"] ?? ""), orderId: nil, number: v["number"], amount: Double(amount.fen) / 100,
-                                                       issuedOn: v["issuedOn"] ?? "", dueOn: v["dueOn"] ?? ""), req: req)
-        }
-    }
-
-    func recordPayment(req: Request) async throws -> Response {
-        _ = try req.requireUser()
-        let v = SalesNames.posted(req, ["customerId", "amount", "receivedOn", "reference"])
-        return try await ledgerStep(req) {
-            guard let amount = Money.parse(v["amount"] ?? "") else { throw Problem.invalid("amount", "wrongType", "Enter an amount in yuan, like 12000.50.") }
-            _ = try await ReceivablesAPI.payment(.init(customerId: UUID(uuidString: v["customerId"] ?? ""), invoiceId: nil, amount: Double(amount.fen) / 100,
-                                                       receivedOn: v["receivedOn"] ?? "", reference: v["reference"]), req: req)
-        }
-    }
-
-    private func ledgerStep(_ req: Request, _ work: () async throws -> Void) async throws -> Response {
-        do { try await work() }
-        catch let p as Problem where p.status != .forbidden && p.status != .unauthorized {
-            return req.redirect(to: "/receivables", flash: p.errors.isEmpty ? (p.detail ?? p.title) : p.errors.map { "\($0.field): \($0.message)" }.joined(separator: " "), kind: "error")
-        }
-        return req.redirect(to: "/receivables", flash: "ledgerSaved")
     }
 
     func assessCredit(req: Request) async throws -> Response {

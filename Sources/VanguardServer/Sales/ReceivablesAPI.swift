@@ -84,6 +84,7 @@ struct ReceivablesAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("invoices", use: invoices)
         routes.post("invoices", use: createInvoice)
+        routes.get("invoices", "export", use: { try await SalesExport.invoices(req: $0, strict: true) })
         routes.get("payments", use: payments)
         routes.post("payments", use: createPayment)
         routes.get("credit-assessments", use: assessments)
@@ -98,14 +99,11 @@ struct ReceivablesAPI: RouteCollection {
         return c
     }
 
-    func invoices(req: Request) async throws -> PageOf<InvoiceDTO> {
+    /// Invoices with what is paid and owed today, filtered by customer, order, number or status.
+    func invoices(req: Request) async throws -> PageOf<InvoiceBalanceDTO> {
         let user = try req.requireUser()
-        let list = try ListRequest.parse(req, sortable: ["dueOn"], defaultSort: "dueOn")
-        let q = SalesInvoice.query(on: req.db).customerInSalesScope(AccessPolicy.salesScope(user.actor))
-        if let v = try req.queryUUID("customerId") { q.filter(\.$customerId == v) }
-        if let v = try req.queryUUID("orderId") { q.filter(\.$orderId == v) }
-        let rows = try await list.apply(to: q, column: "due_on").all()
-        return list.page(rows, value: \.dueOn, id: { $0.id }, map: InvoiceDTO.init)
+        let list = try ListRequest.parse(req, sortable: InvoiceList.sortable, defaultSort: "dueOn")
+        return try await InvoiceList.page(req, list: list, scope: AccessPolicy.salesScope(user.actor), strict: true)
     }
 
     struct InvoiceInput: Content { var customerId: UUID?; var orderId: UUID?; var number: String?; var amount: Double; var issuedOn: String; var dueOn: String }

@@ -41,6 +41,8 @@ enum SalesOpenAPI {
         ]
         let xlsx = Response.xlsxType.description
         let csvBody: JSONValue = ["schema": ["type": "string"]], xlsxBody: JSONValue = ["schema": ["type": "string", "format": "binary"]]
+        let invoiceFilters = [D.query("customerId", S.uuid), D.query("orderId", S.uuid), D.query("q", S.str(40), "A fragment of the invoice number."),
+                              D.query("status", S.enumeration(InvoiceStatus.allCases.map(\.rawValue)), "open: owed, not yet past due; overdue: owed past its due date; paid.")]
         let exportOK: [(String, JSONValue)] = [("200", ["description": "The file.", "content": .object([("text/csv", csvBody), (xlsx, xlsxBody)])])]
         p.append(("/api/v1/customers/export", ["get": D.op("exportCustomers", "The customer list (with the first contact) as CSV or XLSX, in the columns the importer reads", tag: "Customers",
                                                          params: [D.param("q"), D.query("ownerId", S.uuid), D.query("class", S.str(10)), D.query("status", S.enumeration(CustomerStatus.allCases.map(\.rawValue))),
@@ -134,11 +136,13 @@ enum SalesOpenAPI {
             ("/api/v1/orders/{id}/after-sales", ["post": D.op("recordAfterSales", "Record an after-sales request on the order (SP-6)", tag: "Orders", params: [id], body: "AfterSalesCreate",
                                                             ok: [("201", D.json("AfterSales", "Recorded.", location: true))], errors: ["404", "413", "415"])]),
             ("/api/v1/invoices", [
-                "get": D.op("listInvoices", "Invoices", tag: "Receivables", params: [D.query("customerId", S.uuid), D.query("orderId", S.uuid), sort(["dueOn"])] + paging,
+                "get": D.op("listInvoices", "Invoices with what is paid and owed on each today", tag: "Receivables", params: invoiceFilters + [sort(InvoiceList.sortable)] + paging,
                             ok: [("200", D.json("InvoicePage", "One page."))], errors: []),
                 "post": D.op("createInvoice", "Record an invoice (finance, the lead, admins)", tag: "Receivables", body: "InvoiceCreate",
                              ok: [("201", D.json("Invoice", "Recorded.", location: true))], errors: ["409", "413", "415"]),
             ]),
+            ("/api/v1/invoices/export", ["get": D.op("exportInvoices", "The invoices as CSV or XLSX, by due date, with what is paid and owed on each", tag: "Receivables",
+                                                   params: invoiceFilters + [D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]),
             ("/api/v1/payments", [
                 "get": D.op("listPayments", "Payments received", tag: "Receivables", params: [D.query("customerId", S.uuid), sort(["receivedOn"])] + paging,
                             ok: [("200", D.json("PaymentPage", "One page."))], errors: []),
