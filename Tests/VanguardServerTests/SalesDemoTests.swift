@@ -115,6 +115,9 @@ struct SalesDemoTests {
                 let order = try #require(orders.first { $0.id == invoice.orderId })
                 #expect(invoice.issuedOn == order.actualDelivery, "invoiced on delivery")
             }
+            let finance = try #require(try await UserAccount.query(on: world.db).filter(\.$role == "finance").first())
+            let payments = try await SalesPayment.query(on: world.db).all()
+            #expect(!payments.isEmpty && payments.allSatisfy { $0.createdBy == finance.id && $0.reference.contains("回单") }, "finance recorded each, with its slip")
             let lead = try #require(try await UserAccount.query(on: world.db).filter(\.$role == "lead").first())
             let ageing = try await world.api(.GET, "/api/v1/receivables/ageing", token: try await world.token(for: lead)).json(AgeingDTO.self)
             for bucket in AgeingBucket.allCases {

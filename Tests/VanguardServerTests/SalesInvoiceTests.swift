@@ -31,7 +31,8 @@ struct SalesInvoiceTests {
             #expect(answer.status == .created)
             invoices[number] = try answer.json(InvoiceDTO.self)
         }
-        for body in [JSONBody(["customerId": .string(customer.id.uuidString), "invoiceId": .string(invoices["INV-A"]!.id.uuidString), "amount": 400, "receivedOn": "2026-08-10"]),
+        for body in [JSONBody(["customerId": .string(customer.id.uuidString), "invoiceId": .string(invoices["INV-A"]!.id.uuidString), "amount": 400, "receivedOn": "2026-08-10",
+                                "reference": "BOC-0810"]),
                      JSONBody(["customerId": .string(customer.id.uuidString), "amount": 3000, "receivedOn": "2026-08-20"])] {
             #expect(try await world.api(.POST, "/api/v1/payments", token: fin, json: body).status == .created)
         }
@@ -132,6 +133,30 @@ struct SalesInvoiceTests {
                 "customerId": .string(other.id.uuidString), "number": "INV-E", "amount": 70, "issuedOn": "2026-09-01", "dueOn": "2026-09-30"])).status == .created)
             try await rep.get("/receivables/invoices?customerId=\(l.customer)")
             #expect(rep.lastBody.contains("id=\"invoices-customer\"") && rep.lastBody.contains("id=\"invoice-INV-A\"") && !rep.lastBody.contains("id=\"invoice-INV-E\""))
+        }
+    }
+
+    @Test("RSK-S2: the payments journal, newest first, names the invoice each payment went to; searched by reference and exported")
+    func paymentsJournal() async throws {
+        try await withApp { world in
+            let l = try await ledger(world)
+            let fin = WebClient(world)
+            try await fin.signIn(l.team.finance.email)
+            try await fin.get("/receivables/payments")
+            let table = try #require(fin.lastBody.range(of: "id=\"payment-list\"").map { String(fin.lastBody[$0.lowerBound...]) })
+            let newer = try #require(table.range(of: "2026-08-20")), older = try #require(table.range(of: "2026-08-10"))
+            #expect(newer.lowerBound < older.lowerBound, "newest first")
+            #expect(table.contains("<td>INV-A</td><td>BOC-0810</td>") && table.contains("Oldest debts first"))
+            try await fin.get("/receivables/payments?q=boc")
+            #expect(fin.lastBody.contains("BOC-0810") && !fin.lastBody.contains("2026-08-20"))
+            #expect(fin.lastBody.contains("href=\"/receivables/payments/export?q=boc\""), "the export keeps the search")
+            let csv = try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/payments/export", token: l.team.salesRep.token))
+            #expect(csv == [["回款日期", "客户", "金额（元）", "冲抵发票", "凭证号", "登记人"],
+                            ["2026-08-20", "苏州恒信精密机械", "3000.00", "先冲抵最早欠款", "", csv.last?.last ?? ""],
+                            ["2026-08-10", "苏州恒信精密机械", "400.00", "INV-A", "BOC-0810", csv.last?.last ?? ""]])
+            #expect(csv.last?.last?.isEmpty == false && csv.last?.last != "—", "who recorded it")
+            #expect(try await world.api(.GET, "/api/v1/payments?q=BOC", token: l.team.finance.token).json(PageOf<PaymentDTO>.self).items.map(\.amount) == [400])
+            #expect(try SalesOrderTests.csvRows(await world.api(.GET, "/api/v1/payments/export", token: l.team.serviceAgent.token)).count == 1, "header only")
         }
     }
 

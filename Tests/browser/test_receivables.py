@@ -75,6 +75,16 @@ def test_invoices_list_and_a_payment_against_one(driver, base_url):
     cells = [text_of(c) for c in find_all(row, "td")]
     assert _yuan(cells[6]) == paid_before + 1 and _yuan(cells[7]) == owed_before - 1
 
+    # The payments journal lists it against that invoice, found by its reference.
+    find(driver, "a#to-payments").click()
+    wait_for_path(driver, "/receivables/payments")
+    search = find(driver, "input#payment-search")
+    search.send_keys("BR-0921")
+    submit_and_wait(driver, find(driver, "form.filters button[type=submit]"))
+    found = [[text_of(c) for c in find_all(r, "td")] for r in find_all(driver, "#payment-list tbody tr")]
+    number = row_id.removeprefix("invoice-")
+    assert any(f[3] == number and f[2] == "1.00" and f[4] == "BR-0921" for f in found), found
+
 
 def test_late_deliveries_are_flagged(driver, base_url):
     sign_out_locally(driver, base_url)

@@ -87,6 +87,7 @@ struct ReceivablesAPI: RouteCollection {
         routes.get("invoices", "export", use: { try await SalesExport.invoices(req: $0, strict: true) })
         routes.get("payments", use: payments)
         routes.post("payments", use: createPayment)
+        routes.get("payments", "export", use: { try await SalesExport.payments(req: $0, strict: true) })
         routes.get("credit-assessments", use: assessments)
         routes.post("credit-assessments", use: assess)
         routes.get("receivables", "ageing", use: ageing)
@@ -173,9 +174,7 @@ struct ReceivablesAPI: RouteCollection {
     func payments(req: Request) async throws -> PageOf<PaymentDTO> {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["receivedOn"], defaultSort: "-receivedOn")
-        let q = SalesPayment.query(on: req.db).customerInSalesScope(AccessPolicy.salesScope(user.actor))
-        if let v = try req.queryUUID("customerId") { q.filter(\.$customerId == v) }
-        let rows = try await list.apply(to: q, column: "received_on").all()
+        let rows = try await list.apply(to: try PaymentList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: true), column: "received_on").all()
         return list.page(rows, value: \.receivedOn, id: { $0.id }, map: PaymentDTO.init)
     }
 

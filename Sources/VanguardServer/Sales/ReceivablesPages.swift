@@ -15,6 +15,8 @@ struct ReceivablesPages: RouteCollection {
         r.get("invoices", use: invoices)
         r.get("invoices", "export", use: { try await SalesExport.invoices(req: $0, strict: false) })
         r.post("invoices", ":id", "payments", use: payInvoice)
+        r.get("payments", use: payments)
+        r.get("payments", "export", use: { try await SalesExport.payments(req: $0, strict: false) })
     }
 
     /// A hand-drawn ledger form's state: the values typed and the message for each field.
@@ -209,5 +211,47 @@ struct ReceivablesPages: RouteCollection {
                                                        receivedOn: v["receivedOn"] ?? "", reference: v["reference"]), req: req)
             return req.redirect(to: back, flash: "ledgerSaved")
         }
+    }
+
+    // MARK: the payments
+
+    struct PaymentRow: Encodable {
+        var receivedOn: String
+        var customerId: UUID
+        var customer: String
+        var amount: String
+        var invoice: String?
+        var reference: String
+        var recordedBy: String
+    }
+
+    struct PaymentsContext: Encodable {
+        var rows: [PaymentRow]
+        var q: String
+        var customerId: String
+        var customer: String?
+        var nextHref: String?
+        var exportHref: String
+        var exportXlsxHref: String
+    }
+
+    func payments(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let list = try ListRequest.parse(req, sortable: ["receivedOn"], defaultSort: "-receivedOn")
+        let rows = try await list.apply(to: try PaymentList.filtered(req, scope: AccessPolicy.salesScope(user.actor), strict: false), column: "received_on").all()
+        let (shown, next) = list.cut(rows, value: \.receivedOn, id: { $0.id })
+        let q = req.queryString("q") ?? "", customerId = req.queryString("customerId") ?? ""
+        var customer: String?
+        if let id = UUID(uuidString: customerId) { customer = try await SalesNames.customers([id], on: req.db)[id] }
+        let filters = ["q": q, "customerId": customerId]
+        return try await req.page("Sales/payments", title: "payments", section: "receivables", PaymentsContext(
+            rows: try await PaymentList.rows(shown, on: req.db).map { r in
+                PaymentRow(receivedOn: r.receivedOn, customerId: r.customerId, customer: r.customer, amount: SalesNames.yuan(r.amount.fen), invoice: r.invoice,
+                           reference: r.reference.isEmpty ? "—" : r.reference, recordedBy: r.recordedBy)
+            },
+            q: q, customerId: customerId, customer: customer,
+            nextHref: next.map { SalesNames.href("/receivables/payments", filters.merging(["cursor": $0]) { $1 }) },
+            exportHref: SalesNames.href("/receivables/payments/export", filters),
+            exportXlsxHref: SalesNames.href("/receivables/payments/export", filters.merging(["format": "xlsx"]) { $1 })))
     }
 }

@@ -22,6 +22,7 @@ extension SalesDemo {
         let emails = ["liu.jianguo@demo.vanguard.cn", "chen.zhiyuan@demo.vanguard.cn", "admin@demo.vanguard.cn"]
         let accounts = try await UserAccount.query(on: db).filter(\.$email ~~ emails).all()
         let approvers = emails.compactMap { email in accounts.first { $0.email == email } }
+        let finance = try await UserAccount.query(on: db).filter(\.$email == "finance@demo.vanguard.cn").first()?.id
         try await db.writeTransaction { db in
             var rng = SplitMix64(seed: seed)
             try await quarterTargets(sellers: sellers, today: today, on: db)
@@ -66,7 +67,7 @@ extension SalesDemo {
                 c.status = CustomerStatus.customer.rawValue
                 try await c.save(on: db)
                 try await assessCredit(c, i: i, on: CivilDate.on(days(-5, from: close)), policy: policy.effectiveCredit, db: db)
-                try await order(c, deal: deal, contract: k, i: i, close: close, today: today, on: db)
+                try await order(c, deal: deal, contract: k, i: i, close: close, today: today, finance: finance, on: db)
             }
         }
     }
@@ -120,7 +121,9 @@ extension SalesDemo {
     /// The order three weeks out from the signing: still open when that is to come (or, for a few,
     /// late), otherwise delivered (some late) and mostly accepted, invoiced on delivery with a month
     /// to pay; some paid a part, some in full, the rest owing.
-    static func order(_ c: Customer, deal: Opportunity, contract k: Contract, i: Int, close: Date, today: CivilDate, on db: any Database) async throws {
+    /// Finance records the invoices and payments, each payment with its bank slip's number.
+    static func order(_ c: Customer, deal: Opportunity, contract k: Contract, i: Int, close: Date, today: CivilDate, finance: UUID?,
+                      on db: any Database) async throws {
         let planned = days(20, from: close), recent = CivilDate.on(days(2, from: planned)) > today
         let o = SalesOrder()
         o.number = try await DocumentNumbers.next(.order, on: CivilDate.on(close), in: db)
@@ -141,13 +144,14 @@ extension SalesDemo {
         let inv = SalesInvoice()
         inv.number = try await DocumentNumbers.next(.invoice, on: CivilDate.on(delivered), in: db)
         inv.customerId = c.id!; inv.orderId = o.id; inv.amountFen = o.amountFen
-        inv.issuedOn = civil(delivered); inv.dueOn = civil(days(30, from: delivered))
+        inv.issuedOn = civil(delivered); inv.dueOn = civil(days(30, from: delivered)); inv.createdBy = finance
         try await inv.create(on: db)
         let paid: (Int64, Date, String)? = i % 5 == 3 ? (o.amountFen, days(27, from: delivered), "货款")
             : i % 4 == 0 ? (o.amountFen * 3 / 10, days(5, from: delivered), "首付款") : nil
         if let (fen, on, reference) = paid, CivilDate.on(on) <= today {
             let p = SalesPayment()
-            p.customerId = c.id!; p.invoiceId = inv.id; p.amountFen = fen; p.receivedOn = civil(on); p.reference = reference
+            p.customerId = c.id!; p.invoiceId = inv.id; p.amountFen = fen; p.receivedOn = civil(on); p.createdBy = finance
+            p.reference = "\(reference) 工行回单 \(CivilDate.on(on).description.replacingOccurrences(of: "-", with: ""))\(String(format: "%03d", i))"
             try await p.create(on: db)
         }
     }

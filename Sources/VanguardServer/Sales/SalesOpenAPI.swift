@@ -43,6 +43,7 @@ enum SalesOpenAPI {
         let csvBody: JSONValue = ["schema": ["type": "string"]], xlsxBody: JSONValue = ["schema": ["type": "string", "format": "binary"]]
         let invoiceFilters = [D.query("customerId", S.uuid), D.query("orderId", S.uuid), D.query("q", S.str(40), "A fragment of the invoice number."),
                               D.query("status", S.enumeration(InvoiceStatus.allCases.map(\.rawValue)), "open: owed, not yet past due; overdue: owed past its due date; paid.")]
+        let paymentFilters = [D.query("customerId", S.uuid), D.query("invoiceId", S.uuid), D.query("q", S.str(100), "A fragment of the reference.")]
         let exportOK: [(String, JSONValue)] = [("200", ["description": "The file.", "content": .object([("text/csv", csvBody), (xlsx, xlsxBody)])])]
         p.append(("/api/v1/customers/export", ["get": D.op("exportCustomers", "The customer list (with the first contact) as CSV or XLSX, in the columns the importer reads", tag: "Customers",
                                                          params: [D.param("q"), D.query("ownerId", S.uuid), D.query("class", S.str(10)), D.query("status", S.enumeration(CustomerStatus.allCases.map(\.rawValue))),
@@ -144,11 +145,13 @@ enum SalesOpenAPI {
             ("/api/v1/invoices/export", ["get": D.op("exportInvoices", "The invoices as CSV or XLSX, by due date, with what is paid and owed on each", tag: "Receivables",
                                                    params: invoiceFilters + [D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]),
             ("/api/v1/payments", [
-                "get": D.op("listPayments", "Payments received", tag: "Receivables", params: [D.query("customerId", S.uuid), sort(["receivedOn"])] + paging,
+                "get": D.op("listPayments", "Payments received", tag: "Receivables", params: paymentFilters + [sort(["receivedOn"])] + paging,
                             ok: [("200", D.json("PaymentPage", "One page."))], errors: []),
                 "post": D.op("createPayment", "Record a payment (finance, the lead, admins)", tag: "Receivables", body: "PaymentCreate",
                              ok: [("201", D.json("SalesPayment", "Recorded.", location: true))], errors: ["413", "415"]),
             ]),
+            ("/api/v1/payments/export", ["get": D.op("exportPayments", "The payments as CSV or XLSX, newest first, with the invoice each was applied to", tag: "Receivables",
+                                                   params: paymentFilters + [D.query("format", S.enumeration(["csv", "xlsx"]))], ok: exportOK, errors: ["422"])]),
             ("/api/v1/credit-assessments", [
                 "get": D.op("listCreditAssessments", "Credit assessments, newest first", tag: "Receivables", params: [D.query("customerId", S.uuid), sort(["assessedOn"])] + paging,
                             ok: [("200", D.json("CreditAssessmentPage", "One page."))], errors: []),
