@@ -41,6 +41,18 @@ struct AccessPolicyTests {
         #expect(!AccessPolicy.decide(seller, .read, .serviceReport(serviceGroup: service)).isAllowed)
     }
 
+    @Test("a feedback item: changed like its sales record; read too by the service group, who follow the digest listing it")
+    func feedbackItems() {
+        let item = SalesFacts(owner: rep, group: sales)
+        let anAgent = actor(.member, member: UUID(), group: service)
+        #expect(AccessPolicy.decide(anAgent, .read, .feedbackItem(item, serviceGroup: service)).isAllowed)
+        #expect(!AccessPolicy.decide(anAgent, .update, .feedbackItem(item, serviceGroup: service)).isAllowed, "the seller and their leads answer it")
+        #expect(!AccessPolicy.decide(anAgent, .read, .feedbackItem(item, serviceGroup: nil)).isAllowed, "no service group, no digest readers")
+        #expect(AccessPolicy.decide(actor(.member, member: rep, group: sales), .update, .feedbackItem(item, serviceGroup: service)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.member, member: otherRep, group: sales), .read, .feedbackItem(item, serviceGroup: service)).isAllowed)
+        #expect(!AccessPolicy.decide(actor(.hr), .read, .feedbackItem(item, serviceGroup: service)).isAllowed)
+    }
+
     @Test("everyone in the team may read the member directory; only HR, the lead and admins add people")
     func directory() {
         for role in Role.allCases {

@@ -61,6 +61,20 @@ struct ServiceFeedbackTests {
             #expect(web.lastBody.contains("八月：到货慢") && web.lastBody.contains("<svg"))
             #expect(try await web.get("/feedback/digest?month=2026-01").status == .ok)
             #expect(web.lastBody.contains("id=\"digest-empty\""), "a month with nothing says so")
+
+            // The digest's waiting items open on their own, for the service group too, who follow the answers.
+            let waiting = try #require(l.waitingLongest.first)
+            let service = WebClient(world)
+            try await service.signIn(team.serviceLead.email)
+            try await service.get("/feedback/digest?month=2026-09")
+            #expect(service.lastBody.contains("href=\"/feedback/\(waiting.id)\""))
+            #expect(try await service.get("/feedback/\(waiting.id)").status == .ok)
+            #expect(service.lastBody.contains("八月：到货慢") && !service.lastBody.contains("九月：运费高") && service.lastBody.contains("id=\"all-feedback\""))
+            #expect(!service.lastBody.contains("id=\"feedback-form\""), "one item, not the form for a new one")
+            let seller = WebClient(world)
+            try await seller.signIn(team.salesRep.email)
+            #expect(try await seller.get("/feedback/\(waiting.id)").status == .forbidden, "another's feedback, and no digest reader")
+            #expect(try await seller.get("/feedback/\(UUID())").status == .notFound)
         }
     }
 

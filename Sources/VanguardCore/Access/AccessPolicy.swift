@@ -53,6 +53,10 @@ public enum Resource: Sendable, Equatable {
     case serviceRecord(ServiceFacts)
     /// The service analysis (SVC-5): the service group, the lead, admins and executives.
     case serviceReport(serviceGroup: UUID?)
+    /// One feedback item (SAL-5, CP-3): changed like the sales record it is; read also by the
+    /// readers of the monthly feedback digest that lists it (the service group follows every
+    /// department's answers).
+    case feedbackItem(SalesFacts, serviceGroup: UUID?)
     /// A market-promotion record (research note, competitor, campaign, spend, metrics, partner,
     /// content post): the whole team reads them (LEAD-4: strategy is shared); the promotion group
     /// keeps them (MKT-1 … MKT-5); its group lead, the lead and admins remove them.
@@ -170,7 +174,9 @@ public enum AccessPolicy {
         case .serviceRecord(let f):
             allowed = canTouchService(actor, action, f)
         case .serviceReport(let serviceGroup):
-            allowed = action == .read && ([.admin, .lead, .executive].contains(actor.role) || (serviceGroup != nil && actor.groupId == serviceGroup))
+            allowed = Self.readsServiceReport(actor, action, serviceGroup: serviceGroup)
+        case .feedbackItem(let f, let serviceGroup):
+            allowed = canTouchSales(actor, action, f) || Self.readsServiceReport(actor, action, serviceGroup: serviceGroup)
         case .marketingRecord(let f):
             allowed = canTouchMarketing(actor, action, f)
         case .riskWarning(let f):
@@ -217,6 +223,11 @@ public enum AccessPolicy {
     /// Sales records belong to their owner, their group lead, the lead and admins. Executives and
     /// finance read them all (finance follows receivables and credit, RSK-S2). A record about a
     /// customer can be read by whoever may read that customer.
+    /// The service analysis and the feedback digest: read by the service group, the lead, admins and executives.
+    private static func readsServiceReport(_ actor: Actor, _ action: Action, serviceGroup: UUID?) -> Bool {
+        action == .read && ([.admin, .lead, .executive].contains(actor.role) || (serviceGroup != nil && actor.groupId == serviceGroup))
+    }
+
     private static func canTouchSales(_ actor: Actor, _ action: Action, _ f: SalesFacts) -> Bool {
         if action == .read, [.executive, .finance].contains(actor.role) { return true }
         if canTouchOwned(actor, action, owner: f.owner, group: f.group, shared: []) { return true }
@@ -308,6 +319,7 @@ extension Resource {
         case .targets: "sales targets"
         case .serviceRecord: "service record"
         case .serviceReport: "service report"
+        case .feedbackItem: "feedback item"
         case .marketingRecord: "marketing record"
         case .riskWarning: "risk warning"
         }

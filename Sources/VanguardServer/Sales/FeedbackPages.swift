@@ -9,6 +9,7 @@ struct FeedbackPages: RouteCollection {
         routes.get("feedback", "export", use: { try await SalesExport.feedback(req: $0, strict: false) })
         routes.post("feedback", use: create)
         routes.post("feedback", ":id", use: update)
+        routes.get("feedback", ":id", use: one)
     }
 
     struct Row: Encodable {
@@ -35,17 +36,29 @@ struct FeedbackPages: RouteCollection {
         var statusOptions: [FormField.Option]
         var status: String
         var nextHref: String?
+        /// One item shown alone (`GET /feedback/{id}`, linked from the digest), without the form.
+        var single: Bool = false
+        var canAdd: Bool = true
     }
 
     func list(req: Request) async throws -> Response { try await page(req, values: [:], errors: [], status: .ok) }
 
-    private func page(_ req: Request, values v: [String: String], errors: [FieldError], status: HTTPStatus) async throws -> Response {
+    /// One item, as the monthly digest links to it: its readers include the service group (CP-3).
+    func one(req: Request) async throws -> Response {
+        let f = try await FeedbackService.find(req)
+        try req.authorize(.read, .feedbackItem(try await FeedbackService.facts(f, on: req.db), serviceGroup: try await TicketService.serviceGroup(on: req.db)))
+        return try await page(req, values: [:], errors: [], status: .ok, only: f)
+    }
+
+    private func page(_ req: Request, values v: [String: String], errors: [FieldError], status: HTTPStatus, only: FeedbackItem? = nil) async throws -> Response {
         let user = try req.requireUser()
         let list = try ListRequest.parse(req, sortable: ["summary"], defaultSort: "summary")
         let categories = try await FeedbackService.categories(req)
         let categoryNames = Dictionary(categories.map { ($0.key, $0.name[req.locale]) }, uniquingKeysWith: { a, _ in a })
-        let rows = try await list.apply(to: try FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: false),
-                                        column: "summary").all()
+        let rows = if let only { [only] } else {
+            try await list.apply(to: try FeedbackList.filtered(req, scope: AccessPolicy.salesScope(user.actor), categories: categories.map(\.key), strict: false),
+                                 column: "summary").all()
+        }
         let departments = try await Department.query(on: req.db).sort(\.$code).all()
         let customers = try await Customer.query(on: req.db).withDeleted().filter(\.$id ~~ Set(rows.compactMap(\.customerId))).all()
         let (shown, nextCursor) = list.cut(rows, value: \.summary, id: { $0.id })
@@ -74,7 +87,8 @@ struct FeedbackPages: RouteCollection {
         return try await req.page("Sales/feedback", title: "navFeedback", section: "feedback", Context(
             rows: mapped, form: form, departments: departmentOptions,
             statusOptions: SalesNames.statusOptions(req, FeedbackStatus.allCases.map(\.rawValue), labelPrefix: "feedback_", current: current),
-            status: current, nextHref: nextCursor.map { SalesNames.href("/feedback", ["cursor": $0, "status": current]) }), status: status)
+            status: current, nextHref: nextCursor.map { SalesNames.href("/feedback", ["cursor": $0, "status": current]) }, single: only != nil,
+            canAdd: only == nil && req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId)))), status: status)
     }
 
     static func tags(_ raw: String?) -> [String]? {
