@@ -220,14 +220,14 @@ public enum AccessPolicy {
         }
     }
 
-    /// Sales records belong to their owner, their group lead, the lead and admins. Executives and
-    /// finance read them all (finance follows receivables and credit, RSK-S2). A record about a
-    /// customer can be read by whoever may read that customer.
     /// The service analysis and the feedback digest: read by the service group, the lead, admins and executives.
     private static func readsServiceReport(_ actor: Actor, _ action: Action, serviceGroup: UUID?) -> Bool {
         action == .read && ([.admin, .lead, .executive].contains(actor.role) || (serviceGroup != nil && actor.groupId == serviceGroup))
     }
 
+    /// Sales records belong to their owner, their group lead, the lead and admins. Executives and
+    /// finance read them all (finance follows receivables and credit, RSK-S2). A record about a
+    /// customer can be read by whoever may read that customer.
     private static func canTouchSales(_ actor: Actor, _ action: Action, _ f: SalesFacts) -> Bool {
         if action == .read, [.executive, .finance].contains(actor.role) { return true }
         if canTouchOwned(actor, action, owner: f.owner, group: f.group, shared: []) { return true }

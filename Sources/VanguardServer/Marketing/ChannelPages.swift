@@ -18,6 +18,8 @@ struct ChannelPages: RouteCollection {
     struct Row: Encodable {
         var id: UUID; var channel: String; var channelKey: String; var name: String; var handle: String; var url: String?
         var owner: String; var followers: String; var active: Bool
+        /// The name opens the account's form for who may change it; the others read the row.
+        var canEdit: Bool
     }
     struct ListContext: Encodable { var rows: [Row]; var q: String; var channels: [FormField.Option]; var nextHref: String?; var canCreate: Bool }
 
@@ -27,11 +29,17 @@ struct ChannelPages: RouteCollection {
         let channels = try await ChannelAccountService.channels(req)
         let owners = try await SalesNames.members(page.shown.compactMap(\.ownerMemberId), on: req.db)
         let q = req.queryString("q") ?? "", channel = req.queryString("channel") ?? ""
+        let promotion = try await PromotionGroup.id(on: req.db)
+        let ownerIds = Array(Set(page.shown.compactMap(\.ownerMemberId)))
+        let groups = ownerIds.isEmpty ? [:] : Dictionary(try await Member.query(on: req.db).withDeleted().filter(\.$id ~~ ownerIds).all().map { ($0.id!, $0.$group.id) },
+                                                         uniquingKeysWith: { a, _ in a })
         return try await req.page("Marketing/channels", title: "navChannels", section: "channels", ListContext(
             rows: page.shown.map { a in
                 Row(id: a.id!, channel: channels.first { $0.key == a.channel }?.name[req.locale] ?? a.channel, channelKey: a.channel, name: a.name,
                     handle: a.handle, url: a.url, owner: a.ownerMemberId.flatMap { owners[$0] } ?? "—",
-                    followers: a.followers.map(ContentPostPages.count) ?? "—", active: a.active)
+                    followers: a.followers.map(ContentPostPages.count) ?? "—", active: a.active,
+                    canEdit: req.allowed(.update, .marketingRecord(MarketingFacts(owner: a.ownerMemberId, ownerGroup: a.ownerMemberId.flatMap { groups[$0] ?? nil },
+                                                                                  promotionGroup: promotion))))
             },
             q: q, channels: [FormField.Option(value: "", label: req.t("allChannels"), selected: channel.isEmpty)]
                 + channels.map { FormField.Option(value: $0.key, label: $0.name[req.locale], selected: $0.key == channel) },

@@ -91,6 +91,8 @@ struct ContractPages: RouteCollection {
         var reviewOpen: Bool
         var canApprove: Bool
         var canAttach: Bool
+        /// The signed contract's "place order", for who may create one (`/orders/new` asks the same).
+        var canOrder: Bool
         var actions: [Action]
         var missing: String?
         var verdicts: [FormField.Option]
@@ -120,6 +122,7 @@ struct ContractPages: RouteCollection {
             amount: SalesNames.yuan(c.amountFen), canEdit: canEdit, termsOpen: canEdit && open,
             reviewOpen: canEdit && (open || c.status == ContractStatus.approved.rawValue),
             canApprove: open && req.allowed(.update, .contractApproval(facts)), canAttach: canEdit && ![.signed, .cancelled].contains(status),
+            canOrder: status == .signed && req.allowed(.create, .salesRecord(SalesFacts(owner: req.currentUser?.actor.memberId, group: req.currentUser?.actor.groupId))),
             actions: actions, missing: missing,
             verdicts: ReviewVerdict.allCases.map { FormField.Option(value: $0.rawValue, label: req.t("verdict_" + $0.rawValue), selected: false) },
             events: try await HistoryPage.events(req, entityType: "contract", id: c.id!, hidden: []))

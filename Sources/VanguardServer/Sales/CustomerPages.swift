@@ -93,11 +93,15 @@ struct CustomerPages: RouteCollection {
     struct ContactRow: Encodable { var id: UUID; var name: String; var title: String; var mobile: String; var email: String; var wechat: String; var birthday: String; var isPrimary: Bool }
     struct ActivityRow: Encodable { var id: UUID; var kind: String; var occurredOn: String; var owner: String; var summary: String; var needs: String; var nextStep: String; var nextStepOn: String; var done: Bool }
     /// `open`: still in the pipeline, so a quote may be made for it (a won or lost deal is decided).
-    struct DealRow: Encodable { var id: UUID; var title: String; var stage: String; var amount: String; var expectedClose: String; var owner: String; var open: Bool }
+    struct DealRow: Encodable {
+        var id: UUID; var title: String; var stage: String; var amount: String; var expectedClose: String; var owner: String; var open: Bool
+        /// The deal's form opens for who may change the deal; the others read the row.
+        var canEdit: Bool
+    }
     struct QuoteRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var net: String; var validUntil: String }
     struct OrderRow: Encodable { var id: UUID; var number: String; var status: String; var statusLabel: String; var amount: String; var plannedDelivery: String; var actualDelivery: String; var late: Bool }
 
-    struct TicketRow: Encodable { var id: UUID; var number: String; var subject: String; var status: String; var statusLabel: String; var type: String }
+    struct TicketRow: Encodable { var id: UUID; var number: String; var subject: String; var status: String; var statusLabel: String; var type: String; var canOpen: Bool }
 
     struct ShowContext: Encodable {
         var customer: CustomerDTO
@@ -134,11 +138,15 @@ struct CustomerPages: RouteCollection {
     private func customerPage(_ req: Request, tab: String, contactForm: FormView? = nil, activityForm: FormView? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let c = try await CustomerService.find(req, withDeleted: tab == "history")
         let facts = try await CustomerService.facts(c, on: req.db)
+        let serviceGroup = try await TicketService.serviceGroup(on: req.db)
         let user = try req.authorize(.read, .salesRecord(facts))
         let sales = try await req.application.policy.current(on: req.db).effectiveSales
         let contacts = try await Contact.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$isPrimary, .descending).sort(\.$name).all()
         let activities = try await SalesActivity.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$occurredOn, .descending).sort(\.$createdAt, .descending).limit(100).all()
         let deals = try await Opportunity.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$createdAt, .descending).all()
+        let dealOwners = Array(Set(deals.compactMap(\.ownerMemberId)))
+        let dealGroups = dealOwners.isEmpty ? [:] : Dictionary(try await Member.query(on: req.db).withDeleted().filter(\.$id ~~ dealOwners).all().map { ($0.id!, $0.$group.id) },
+                                                               uniquingKeysWith: { a, _ in a })
         let quotes = try await Quote.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$createdAt, .descending).limit(50).all()
         let names = try await SalesNames.members([c.ownerMemberId].compactMap { $0 } + activities.compactMap(\.ownerMemberId) + deals.compactMap(\.ownerMemberId), on: req.db)
         let pipeline = sales.pipeline
@@ -153,9 +161,10 @@ struct CustomerPages: RouteCollection {
                                                      birthday: ContactPages.birthday(p, req), isPrimary: p.isPrimary) },
             activities: activities.map { ActivityRow(id: $0.id!, kind: req.t("activity_" + $0.kind), occurredOn: $0.occurredOn, owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—",
                                                      summary: $0.summary, needs: $0.needs, nextStep: $0.nextStep, nextStepOn: $0.nextStepOn ?? "", done: $0.nextStepDoneAt != nil) },
-            deals: deals.map { DealRow(id: $0.id!, title: $0.title, stage: pipeline.stage($0.stage)?.name[req.locale] ?? $0.stage,
-                                       amount: SalesNames.yuan($0.amountFen), expectedClose: $0.expectedClose ?? "—", owner: $0.ownerMemberId.flatMap { names[$0] } ?? "—",
-                                       open: pipeline.stage($0.stage)?.outcome == .open) },
+            deals: deals.map { d in DealRow(id: d.id!, title: d.title, stage: pipeline.stage(d.stage)?.name[req.locale] ?? d.stage,
+                                            amount: SalesNames.yuan(d.amountFen), expectedClose: d.expectedClose ?? "—", owner: d.ownerMemberId.flatMap { names[$0] } ?? "—",
+                                            open: pipeline.stage(d.stage)?.outcome == .open,
+                                            canEdit: req.allowed(.update, .salesRecord(SalesFacts(owner: d.ownerMemberId, group: d.ownerMemberId.flatMap { dealGroups[$0] ?? nil })))) },
             quotes: quotes.map { QuoteRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("quote_" + $0.status),
                                           net: SalesNames.yuan($0.netFen), validUntil: $0.validUntil) },
             orders: try await SalesOrder.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$number, .descending).limit(50).all().map {
@@ -165,7 +174,9 @@ struct CustomerPages: RouteCollection {
             },
             credit: try await CreditView.load(c, facts: facts, req: req),
             tickets: try await Ticket.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$openedAt, .descending).limit(20).all().map {
-                TicketRow(id: $0.id!, number: $0.number, subject: $0.subject, status: $0.status, statusLabel: $0.ticketStatus.name[req.locale], type: $0.ticketType.name[req.locale])
+                TicketRow(id: $0.id!, number: $0.number, subject: $0.subject, status: $0.status, statusLabel: $0.ticketStatus.name[req.locale], type: $0.ticketType.name[req.locale],
+                          canOpen: req.allowed(.read, .serviceRecord(ServiceFacts(assignee: $0.assigneeMemberId, customerOwner: facts.owner,
+                                                                                  customerGroup: facts.group, serviceGroup: serviceGroup))))
             },
             canEdit: c.deletedAt == nil && req.allowed(.update, .salesRecord(facts)),
             canLog: c.deletedAt == nil && req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))),

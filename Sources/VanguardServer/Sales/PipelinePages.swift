@@ -32,6 +32,8 @@ struct PipelinePages: RouteCollection {
         var ownerOptions: [FormField.Option]
         var q: String
         var empty: Bool
+        /// Finance, executives and HR read the board; they add, open for editing and move no deal.
+        var canChange: Bool
     }
 
     func board(req: Request) async throws -> Response {
@@ -59,7 +61,8 @@ struct PipelinePages: RouteCollection {
             amount: SalesNames.yuan(Int64((board.amount * 100).rounded())), weighted: SalesNames.yuan(Int64((board.weightedAmount * 100).rounded())),
             ownerOptions: [FormField.Option(value: "", label: req.t("everyoneIMaySee"), selected: ownerId.isEmpty)]
                 + visibleOwners.map { FormField.Option(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == ownerId) },
-            q: req.queryString("q") ?? "", empty: deals.isEmpty)
+            q: req.queryString("q") ?? "", empty: deals.isEmpty,
+            canChange: req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))))
         return try await req.page("Sales/pipeline", title: "navPipeline", section: "pipeline", context)
     }
 

@@ -213,6 +213,8 @@ struct QuotePages: RouteCollection {
         var threshold: String
         var actions: [Action]
         var canEdit: Bool
+        /// The accepted quote's "create contract", for who may create one (`/contracts/new` asks the same).
+        var canMakeContract: Bool
         var tab: String
         var events: [HistoryPage.EventView]
     }
@@ -247,6 +249,7 @@ struct QuotePages: RouteCollection {
             effectiveDiscount: Percent(basisPoints: q.effectiveDiscountBP).description,
             threshold: try await QuoteService.policy(req).discountApprovalThreshold.description,
             actions: actions, canEdit: canUpdate && QuoteRules.statusAfterEdit(status) != nil,
+            canMakeContract: status == .accepted && req.allowed(.create, .salesRecord(SalesFacts(owner: user.actor.memberId, group: user.actor.groupId))),
             tab: "quote", events: try await HistoryPage.events(req, entityType: "quote", id: q.id!, hidden: []))
         return try await req.page(template, title: q.number, section: "pipeline", context)
     }

@@ -14,6 +14,8 @@ struct CarePages: RouteCollection {
     struct Row: Encodable {
         var id: UUID; var kind: String; var kindLabel: String; var customer: String; var customerId: UUID; var contact: String
         var dueOn: String; var overdue: Bool; var message: String; var status: String; var outcome: String; var canEdit: Bool; var error: String?; var value: String
+        /// The customer's page opens for readers of the sales record; the service group reads the name here.
+        var canOpenCustomer: Bool
     }
     struct Context: Encodable { var rows: [Row]; var showAll: Bool; var nextHref: String?; var openCount: Int }
 
@@ -39,7 +41,8 @@ struct CarePages: RouteCollection {
                             contact: c.contactId.flatMap { id in contacts.first { $0.id == id }?.name } ?? "", dueOn: c.dueOn, overdue: c.dueOn < today && c.status == "open",
                             message: LocalizedText(zhHans: c.messageZhHans, zhHant: c.messageZhHant, en: c.messageEn)[req.locale], status: c.status, outcome: c.outcome,
                             canEdit: req.allowed(.update, .serviceRecord(facts)), error: failed?.id == c.id ? failed?.message : nil,
-                            value: failed?.id == c.id ? failed?.value ?? "" : ""))
+                            value: failed?.id == c.id ? failed?.value ?? "" : "",
+                            canOpenCustomer: req.allowed(.read, .salesRecord(SalesFacts(owner: owner, group: owner.flatMap { ownerGroups[$0] ?? nil })))))
         }
         let showAll = req.queryString("due") == "all"
         return try await req.page("Service/care", title: "navCare", section: "care", Context(

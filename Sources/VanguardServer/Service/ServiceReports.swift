@@ -135,6 +135,9 @@ struct ServiceReportPages: RouteCollection {
         var resolutionAttainment: String
         var firstResponse: String
         var resolution: String
+        /// Customers' pages open for who reads every customer (the lead, admins, executives); the
+        /// service group reads the names here.
+        var canOpenCustomers: Bool
     }
 
     func page(req: Request) async throws -> Response {
@@ -153,6 +156,7 @@ struct ServiceReportPages: RouteCollection {
                      BarChart(title: req.t("ticketsByChannel"), items: r.byChannel.map { ($0.name, Double($0.count), "channel-\($0.key)") }, format: count)],
             csatCharts: [BarChart(title: req.t("satisfaction"), items: r.satisfactionDistribution.enumerated().map { ("★\($0.offset + 1)", Double($0.element), "score-\($0.offset + 1)") }, format: count)],
             responseAttainment: percent(r.responseAttainmentPercent), resolutionAttainment: percent(r.resolutionAttainmentPercent),
-            firstResponse: times(r.firstResponse), resolution: times(r.resolution)))
+            firstResponse: times(r.firstResponse), resolution: times(r.resolution),
+            canOpenCustomers: req.allowed(.read, .salesRecord(SalesFacts(owner: nil, group: nil)))))
     }
 }

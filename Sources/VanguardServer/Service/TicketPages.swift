@@ -133,6 +133,8 @@ struct TicketPages: RouteCollection {
         var ticket: TicketDTO
         var customer: String
         var customerId: UUID
+        /// The customer's page opens for readers of the sales record; the service group reads the name here.
+        var canOpenCustomer: Bool
         var type: String; var channel: String; var priority: String; var assignee: String; var cause: String
         var clocks: [Clock]
         var updates: [Update]
@@ -173,7 +175,8 @@ struct TicketPages: RouteCollection {
         let from = t.ticketStatus
         let moves = (TicketRules.moves[from] ?? []).sorted { TicketStatus.allCases.firstIndex(of: $0)! < TicketStatus.allCases.firstIndex(of: $1)! }
         return try await req.page("Service/ticket", title: t.number, section: "tickets", ShowContext(
-            ticket: detail.ticket, customer: customer?.name ?? "—", customerId: t.customerId, type: t.ticketType.name[req.locale],
+            ticket: detail.ticket, customer: customer?.name ?? "—", customerId: t.customerId,
+            canOpenCustomer: req.allowed(.read, .salesRecord(try await CustomerService.facts(owner: nil, customer: t.customerId, on: req.db))), type: t.ticketType.name[req.locale],
             channel: TicketChannel(rawValue: t.channel)?.name[req.locale] ?? t.channel, priority: t.ticketPriority.name[req.locale],
             assignee: t.assigneeMemberId.flatMap { members[$0] } ?? req.t("nobodyAssigned"),
             cause: t.cause.flatMap { policy.ticketRules.cause($0)?.name[req.locale] } ?? "",

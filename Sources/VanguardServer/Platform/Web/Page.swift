@@ -50,6 +50,15 @@ struct Flash {
 }
 
 extension Request {
+    /// Whether the signed-in person may read the service analysis and the feedback digest; the
+    /// service group is looked up only for someone whose role alone does not decide it.
+    func readsServiceReport() async throws -> Bool {
+        guard let actor = currentUser?.actor else { return false }
+        if allowed(.read, .serviceReport(serviceGroup: nil)) { return true }
+        guard actor.groupId != nil else { return false }
+        return allowed(.read, .serviceReport(serviceGroup: try await TicketService.serviceGroup(on: db)))
+    }
+
     /// Renders `Resources/Views/<template>.leaf` inside the layout.
     func page<Body: Encodable>(_ template: String, title: String, section: String, _ body: Body, status: HTTPStatus = .ok) async throws -> Response {
         let locale = self.locale
@@ -86,9 +95,14 @@ extension Request {
             serviceMore = [
                 .init(href: "/tickets", label: table["navTickets"] ?? "Tickets", active: section == "tickets"),
                 .init(href: "/care", label: table["navCare"] ?? "Care list", active: section == "care"),
-                .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
-                .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
             ]
+            // Only where the page would open: the others would answer 403 (SVC-5, CP-3).
+            if try await readsServiceReport() {
+                serviceMore += [
+                    .init(href: "/reports/service", label: table["navServiceReport"] ?? "Service report", active: section == "service-report"),
+                    .init(href: "/feedback/digest", label: table["navFeedbackDigest"] ?? "Feedback digest", active: section == "feedback-digest"),
+                ]
+            }
             // The market-promotion chapter, in the policy's loop: research → plan → run → evaluate (MKT-1 … MKT-5, MP-1 … MP-4, RSK-M2).
             marketMore = [
                 .init(href: "/market/research", label: table["navResearch"] ?? "Market research", active: section == "research"),
