@@ -34,6 +34,13 @@ struct SalesTests {
             #expect(c.ownerId == team.salesRep.member, "the one who files a customer owns it")
             let history = try await world.api(.GET, "/api/v1/customers/\(c.id)/history", token: team.salesRep.token).json(PageOf<AuditEventDTO>.self)
             #expect(history.items.map(\.action) == ["create"])
+            // The history tab names each field in the reader's words, and leaves out the record's own id.
+            let web = WebClient(world)
+            web.acceptLanguage = "zh-CN"
+            try await web.signIn(team.salesRep.email)
+            try await web.get("/customers/\(c.id)/history")
+            #expect(web.lastBody.contains("<td>负责人</td>") && web.lastBody.contains("<td>规模</td>") && web.lastBody.contains("<td>名称</td>"))
+            #expect(!web.lastBody.contains("<td>ownerId</td>") && !web.lastBody.contains("<td>id</td>") && !web.lastBody.contains("<td>size</td>"))
             // A smaller prospect from a cold call lands in class C; changing its size re-scores it.
             let small = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody([
                 "name": "小林文具店", "kind": "company", "size": "micro", "expectedAnnualYuan": 10_000, "source": "phoneMarketing"])).json(CustomerDTO.self)

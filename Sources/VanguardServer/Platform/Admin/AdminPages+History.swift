@@ -40,7 +40,7 @@ extension AdminPages {
                          actionLabel: req.t("action" + e.action.prefix(1).uppercased() + e.action.dropFirst()),
                          entityType: req.t(AuditedRecords.labelKey(e.entityType)), entityLabel: e.entityLabel,
                          link: e.entityType == "member" && e.action != "delete" ? e.entityId.map { "/members/\($0)/history" } : nil,
-                         changes: e.changes.map { AuditChange(field: req.t($0.field), before: $0.before, after: $0.after) })
+                         changes: e.changes.map { AuditChange(field: req.fieldLabel($0.field), before: $0.before, after: $0.after) })
             },
             entityType: type,
             typeOptions: [FormField.Option(value: "", label: req.t("allTypes"), selected: type.isEmpty)]

@@ -25,8 +25,9 @@ enum HistoryPage {
         return rows.map { e in
             EventView(when: MemberPages.format(e.occurredAt, locale), who: e.actorName, action: e.action,
                       actionLabel: req.t("action" + e.action.prefix(1).uppercased() + e.action.dropFirst()),
-                      changes: AuditChange.diff(before: e.before, after: e.after, hiding: hidden).map {
-                          AuditChange(field: req.t($0.field), before: $0.before, after: $0.after)
+                      // The record's own id is the page's subject, not a change worth a line.
+                      changes: AuditChange.diff(before: e.before, after: e.after, hiding: hidden).filter { $0.field != "id" }.map {
+                          AuditChange(field: req.fieldLabel($0.field), before: $0.before, after: $0.after)
                       })
         }
     }
@@ -34,5 +35,15 @@ enum HistoryPage {
     static func render(_ req: Request, entityType: String, id: UUID, heading: String, backHref: String, section: String) async throws -> Response {
         let context = Context(heading: heading, backHref: backHref, events: try await events(req, entityType: entityType, id: id, hidden: []))
         return try await req.page("Platform/history", title: heading, section: section, context)
+    }
+}
+
+extension Request {
+    /// A recorded field's name in the reader's words: `field_<name>` where a record's field needs
+    /// its own label (customerId → Customer), else the form's label of the same name.
+    func fieldLabel(_ field: String) -> String {
+        let key = "field_" + field
+        let label = t(key)
+        return label == key ? t(field) : label
     }
 }
