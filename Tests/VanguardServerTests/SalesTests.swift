@@ -41,6 +41,8 @@ struct SalesTests {
             try await web.get("/customers/\(c.id)/history")
             #expect(web.lastBody.contains("<td>负责人</td>") && web.lastBody.contains("<td>规模</td>") && web.lastBody.contains("<td>名称</td>"))
             #expect(!web.lastBody.contains("<td>ownerId</td>") && !web.lastBody.contains("<td>id</td>") && !web.lastBody.contains("<td>size</td>"))
+            let rep = try #require(try await Member.find(team.salesRep.member, on: world.db))
+            #expect(web.lastBody.contains("<td>负责人</td><td><del></del></td><td><ins>\(rep.name)</ins></td>"), "the owner by name, not by id")
             // A smaller prospect from a cold call lands in class C; changing its size re-scores it.
             let small = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody([
                 "name": "小林文具店", "kind": "company", "size": "micro", "expectedAnnualYuan": 10_000, "source": "phoneMarketing"])).json(CustomerDTO.self)

@@ -34,13 +34,14 @@ extension AdminPages {
         let page = list.page(rows, value: { String($0.occurredAt.timeIntervalSince1970) }, id: { $0.id }) { e in
             AuditEventDTO(e, hidden: hidden)
         }
+        let named = try await AuditNames.named(page.items.map(\.changes), locale: locale, on: req.db)
         let context = AuditContext(
-            rows: page.items.map { e in
+            rows: zip(page.items, named).map { e, changes in
                 AuditRow(when: MemberPages.format(e.occurredAt, locale), who: e.actorName, action: e.action,
                          actionLabel: req.t("action" + e.action.prefix(1).uppercased() + e.action.dropFirst()),
                          entityType: req.t(AuditedRecords.labelKey(e.entityType)), entityLabel: e.entityLabel,
                          link: e.entityType == "member" && e.action != "delete" ? e.entityId.map { "/members/\($0)/history" } : nil,
-                         changes: e.changes.map { AuditChange(field: req.fieldLabel($0.field), before: $0.before, after: $0.after) })
+                         changes: changes.map { AuditChange(field: req.fieldLabel($0.field), before: $0.before, after: $0.after) })
             },
             entityType: type,
             typeOptions: [FormField.Option(value: "", label: req.t("allTypes"), selected: type.isEmpty)]

@@ -22,13 +22,13 @@ enum HistoryPage {
         let locale = req.locale
         let rows = try await AuditEvent.query(on: req.db).filter(\.$entityType == entityType).filter(\.$entityId == id)
             .sort(\.$occurredAt, .descending).limit(200).all()
-        return rows.map { e in
+        // The record's own id is the page's subject, not a change worth a line.
+        let changes = try await AuditNames.named(rows.map { AuditChange.diff(before: $0.before, after: $0.after, hiding: hidden).filter { $0.field != "id" } },
+                                                 locale: locale, on: req.db)
+        return zip(rows, changes).map { e, changes in
             EventView(when: MemberPages.format(e.occurredAt, locale), who: e.actorName, action: e.action,
                       actionLabel: req.t("action" + e.action.prefix(1).uppercased() + e.action.dropFirst()),
-                      // The record's own id is the page's subject, not a change worth a line.
-                      changes: AuditChange.diff(before: e.before, after: e.after, hiding: hidden).filter { $0.field != "id" }.map {
-                          AuditChange(field: req.fieldLabel($0.field), before: $0.before, after: $0.after)
-                      })
+                      changes: changes.map { AuditChange(field: req.fieldLabel($0.field), before: $0.before, after: $0.after) })
         }
     }
 
