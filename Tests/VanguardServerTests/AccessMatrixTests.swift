@@ -371,6 +371,7 @@ struct AccessMatrixTests {
         Row(method: .GET, path: "/feedback", allowed: everyone, web: true),
         Row(method: .GET, path: "/feedback/export", allowed: everyone, web: true),
         Row(method: .GET, path: "/feedback/{feedback}", allowed: salesReaders, web: true),
+        Row(method: .GET, path: "/customers/picker?q=矩阵", allowed: everyone, web: true),
         Row(method: .POST, path: "/feedback", allowed: sellers, body: JSONBody(["summary": ""]), web: true),
         Row(method: .POST, path: "/feedback/{feedback}", allowed: sellers, body: JSONBody(["response": "已处理"]), web: true),
         Row(method: .POST, path: "/receivables/invoices", allowed: [.admin, .lead, .finance], body: JSONBody(["customerId": "{customer}", "amount": "100", "issuedOn": "2026-09-01", "dueOn": "2026-10-01"]), web: true),

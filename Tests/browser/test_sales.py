@@ -107,3 +107,24 @@ def test_board_moves_and_refusals(driver, base_url):
     wait_until(driver, lambda d: find(d, ".flash.error").is_displayed(), "the refusal is shown")
     assert text_of(flash), "the reason is given"
     assert find(driver, f'.column[data-stage="visited"] #deal-{deal}'), "the deal stays where it was"
+
+
+def test_customer_found_by_typing_on_the_deal_form(driver, base_url):
+    """The deal form's customer select lists the first customers; typing asks for the rest."""
+    as_rep(driver, base_url)
+    driver.get(f"{base_url}/opportunities/new")
+    select = find(driver, "select#customerId[data-picker]")
+    options = [o for o in find_all(select, "option") if o.get_attribute("value")]
+    assert options, "the rep has customers to choose from"
+    wanted = options[-1]
+    value, name = wanted.get_attribute("value"), text_of(wanted)
+    search = find(driver, "input.picker-search")
+    assert search.get_attribute("placeholder"), "the box says what to type"
+    search.send_keys(name)
+    wait_until(driver, lambda d: select.get_attribute("data-picker-results") is not None, "the search did not answer")
+    assert select.get_attribute("value") == value, "a single match is chosen"
+    assert len([o for o in find_all(select, "option") if o.get_attribute("value")]) == 1
+    search.clear()
+    search.send_keys("没有这样的客户名称")
+    wait_until(driver, lambda d: select.get_attribute("data-picker-results") == "0", "the empty search did not answer")
+    assert select.get_attribute("value") == value, "nothing found keeps the choice made"

@@ -9,6 +9,7 @@ struct CustomerPages: RouteCollection {
         let c = routes.grouped("customers")
         c.get(use: list)
         c.get("new", use: newForm)
+        c.get("picker", use: CustomerPicker.options)
         c.get("export", use: { try await SalesExport.customers(req: $0, strict: false) })
         c.get("import", use: CustomerImportPage.form)
         c.on(.POST, "import", body: .collect(maxSize: ImportFile.maxBodySize), use: CustomerImportPage.submit)

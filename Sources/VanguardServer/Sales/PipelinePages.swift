@@ -182,7 +182,9 @@ struct PipelinePages: RouteCollection {
         }
         var fields: [FormField] = []
         if deal == nil {
-            fields.append(.select("customerId", req.t("customer"), value: value("customerId"), options: [("", "—")] + customerOptions, required: true))
+            var customer = FormField.select("customerId", req.t("customer"), value: value("customerId"), options: [("", "—")] + customerOptions, required: true)
+            customer.picker = "/customers/picker"
+            fields.append(customer)
         }
         fields += [
             FormField(name: "title", label: req.t("dealTitle"), value: value("title"), required: true),

@@ -74,7 +74,12 @@ struct ReceivablesPages: RouteCollection {
         let chart = BarChart(title: req.t("ageingChart"), items: order.map { (req.t("bucket_" + $0.rawValue), ageing.buckets[$0.rawValue] ?? 0, "bucket-" + $0.rawValue) },
                              format: { money($0) })
         let canRecord = Self.canRecord(req)
-        let customers = canRecord ? try await Customer.query(on: req.db).customerScopeForLedger(scope).sort(\.$nameOrder).limit(1000).all() : []
+        var customers = canRecord ? try await Customer.query(on: req.db).customerScopeForLedger(scope).sort(\.$nameOrder).limit(1000).all() : []
+        // A customer found by typing (picker.js) beyond the first thousand stays chosen after a refusal.
+        for raw in [invoice.values["customerId"], payment.values["customerId"]] {
+            if let id = raw.flatMap(UUID.init(uuidString:)), !customers.contains(where: { $0.id == id }),
+               let c = try await Customer.query(on: req.db).customerScopeForLedger(scope).filter(\.$id == id).first() { customers.insert(c, at: 0) }
+        }
         return try await req.page("Sales/receivables", title: "navReceivables", section: "receivables", AgeingContext(
             ageing: ageing,
             rows: ageing.customers.map { r in AgeingRow(customerId: r.customerId, customer: r.customer, cells: order.map { money(r.buckets[$0.rawValue] ?? 0) },

@@ -93,6 +93,7 @@ struct TicketPages: RouteCollection {
             }
             let options = try await q.sort(\.$name).limit(500).all().map { ($0.id!.uuidString, $0.name) }
             customerField = .select("customerId", req.t("customer"), value: v["customerId"], options: [("", "—")] + options, required: true)
+            customerField.picker = "/customers/picker?for=ticket"
         }
         var form = FormView(id: "ticket-form", action: "/tickets", fields: [
             customerField,

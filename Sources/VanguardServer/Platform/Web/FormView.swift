@@ -48,6 +48,8 @@ struct FormField: Encodable {
     var checked: Bool = false
     var rows: Int = 4
     var cssClass: String = ""
+    /// For a select of records too many to list: where `Public/js/picker.js` asks for the ones typed.
+    var picker: String?
 
     static func select(_ name: String, _ label: String, value: String?, options: [(String, String)], required: Bool = false) -> FormField {
         FormField(name: name, label: label, type: "select", value: value ?? "", required: required,
