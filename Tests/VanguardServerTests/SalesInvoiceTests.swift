@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -181,6 +182,25 @@ struct SalesInvoiceTests {
             #expect(try await list(world, "", token: l.team.finance.token).items.count == 4, "nothing was written")
             try await fin.get("/receivables")
             #expect(fin.lastBody.contains("href=\"/receivables/invoices?customerId=\(l.customer)\""), "each customer's debt opens their invoices")
+        }
+    }
+
+    @Test("finance's lists across customers walk their own indexes: invoices by due or issue date, payments newest first or by invoice")
+    func listPlans() async throws {
+        try await withApp { world in
+            try await world.db.transaction { db in
+                let sql = db as! any SQLDatabase
+                if sql.isPostgres { try await sql.raw("SET LOCAL enable_seqscan = off").run() }
+                for (query, index) in [
+                    ("SELECT id FROM sales_invoices ORDER BY due_on, id LIMIT 51", "invoices_due"),
+                    ("SELECT id FROM sales_invoices ORDER BY issued_on DESC, id DESC LIMIT 51", "invoices_issued"),
+                    ("SELECT id FROM sales_payments ORDER BY received_on DESC, id DESC LIMIT 51", "payments_received"),
+                    ("SELECT id FROM sales_payments WHERE invoice_id = '00000000-0000-0000-0000-000000000000'", "payments_invoice"),
+                ] {
+                    let plan = try await queryPlan(sql, SQLQueryString(query))
+                    #expect(plan.contains(index) && !plan.contains("TEMP B-TREE") && !plan.contains("Sort"), "\(query): \(plan)")
+                }
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ extension SalesMigrations {
     /// campaigns): appended, never reordered.
     static let later: [any Migration] = [PartialLookupIndexes(), CustomerSearchLexemes(), AddCustomerNameOrder(), RekeyNames.uncommon(Customer.schema), CustomerSearchFirstPair(), RekeyNames.longS(Customer.schema), CustomerSearchPhoneGroups(),
                                          AddContactNameOrder(), CustomerSearchFirstPairOnly(), SearchIndexFirstPairOnSQLite(), ActivitiesByDay(),
-                                         CustomerSearchFirstPairAgain(), OpportunitiesByStage(), CustomerSearchLexemesColumn()]
+                                         CustomerSearchFirstPairAgain(), OpportunitiesByStage(), CustomerSearchLexemesColumn(), ReceivablesListIndexes()]
 }
 
 /// Credit codes and contacts' e-mails are missing on most records (none of a typical import's

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import VanguardCore
 
@@ -203,5 +204,24 @@ struct CreateOrdersAndReceivables: AsyncMigration {
         for schema in [CreditAssessmentRecord.schema, SalesPayment.schema, SalesInvoice.schema, AfterSalesRequest.schema, SalesOrder.schema] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+/// The invoices and payments lists across customers (finance's pages): by due date, issue date
+/// or number, and payments newest first or by the invoice they paid, each a keyset walk on its
+/// own index rather than a sort of every row.
+struct ReceivablesListIndexes: AsyncMigration {
+    static let indexes = [
+        ("invoices_due", SalesInvoice.schema, ["due_on", "id"]), ("invoices_issued", SalesInvoice.schema, ["issued_on", "id"]),
+        ("payments_received", SalesPayment.schema, ["received_on", "id"]), ("payments_invoice", SalesPayment.schema, ["invoice_id"]),
+    ]
+
+    func prepare(on database: any Database) async throws {
+        for (name, table, columns) in Self.indexes { try await database.index(name, on: table, columns) }
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        for (name, _, _) in Self.indexes { try await sql.drop(index: name).run() }
     }
 }
