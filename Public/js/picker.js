@@ -43,6 +43,11 @@
       select.replaceChildren(option("", "—"));
       if (chosen && chosen.value && !found.some((f) => f.value === chosen.value)) select.append(option(chosen.value, chosen.textContent));
       for (const f of found) select.append(option(f.value, f.label));
+      if (!found.length && select.dataset.pickerNone) {
+        const none = option("", select.dataset.pickerNone);
+        none.disabled = true;
+        select.append(none);
+      }
       select.value = found.length === 1 ? found[0].value : chosen && chosen.value ? chosen.value : "";
       select.dataset.pickerResults = String(found.length);
       select.dispatchEvent(new Event("change", { bubbles: true }));

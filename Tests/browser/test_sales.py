@@ -128,3 +128,4 @@ def test_customer_found_by_typing_on_the_deal_form(driver, base_url):
     search.send_keys("没有这样的客户名称")
     wait_until(driver, lambda d: select.get_attribute("data-picker-results") == "0", "the empty search did not answer")
     assert select.get_attribute("value") == value, "nothing found keeps the choice made"
+    assert any(o.get_attribute("disabled") is not None and text_of(o) for o in find_all(select, "option")), "and says nothing matched"
