@@ -77,14 +77,6 @@ enum InvoiceList {
         return PageOf(items: try await items(shown, on: req.db), nextCursor: next)
     }
 
-    /// The whole list for an export, in due-date order, status filter applied.
-    static func whole(_ req: Request, scope: RecordScope, strict: Bool) async throws -> [InvoiceBalanceDTO] {
-        let wanted = try status(req, strict: strict)
-        let rows = try await filtered(req, scope: scope, strict: strict).sort(\.$dueOn).sort(\.$id).all()
-        let balances = try await Ledger.balances(of: rows, asOf: req.today, on: req.db)
-        return try await items(rows.compactMap { r in balances[r.id!].flatMap { wanted == nil || $0.status == wanted ? (r, $0) : nil } }, on: req.db)
-    }
-
     static func items(_ rows: [(SalesInvoice, InvoiceBalance)], on db: any Database) async throws -> [InvoiceBalanceDTO] {
         let customers = try await SalesNames.customers(Set(rows.map(\.0.customerId)), on: db)
         let orderIds = Array(Set(rows.compactMap(\.0.orderId)))

@@ -41,18 +41,25 @@ extension SalesExport {
     }
 
     /// The invoices list (`InvoiceList`) with its filters, by due date: each invoice with what is
-    /// paid and owed today, for finance to chase or reconcile against the books.
+    /// paid and owed today, for finance to chase or reconcile against the books. Each chunk's
+    /// balances come from its customers' ledgers; the status filter drops the others.
     static func invoices(req: Request, strict: Bool) async throws -> Response {
         let user = try req.requireUser()
         let format = try format(req, strict: strict)
-        let rows = try await InvoiceList.whole(req, scope: AccessPolicy.salesScope(user.actor), strict: strict)
-        func yuan(_ amount: Double) -> String { Money(fen: Int64((amount * 100).rounded())).yuanText }
+        let scope = AccessPolicy.salesScope(user.actor), today = req.today
+        let wanted = try InvoiceList.status(req, strict: strict)
+        @Sendable func yuan(_ amount: Double) -> String { Money(fen: Int64((amount * 100).rounded())).yuanText }
         let header = ["invoice", "customer", "orderNumber", "amountYuan", "issuedOn", "dueOn", "paidYuan", "outstanding", "daysPastDue", "status"].map(req.t)
-        let body = rows.map { r in
-            [r.number, r.customer, r.order ?? "", yuan(r.amount), r.issuedOn, r.dueOn, yuan(r.paid), yuan(r.outstanding),
-             r.status == InvoiceStatus.overdue.rawValue ? String(r.daysPastDue) : "", req.t("invoice_" + r.status)]
-        }
-        return try file(format, name: "invoices-\(req.today)", sheet: req.t("invoices"), header: header, rows: body)
+        return try await ListExport<SalesInvoice>(name: "invoices-\(today)", sheet: req.t("invoices"), header: header, rows: { db in
+            try InvoiceList.filtered(req, scope: scope, strict: strict, on: db).sort(\.$dueOn).sort(\.$id)
+        }, cells: { invoices, db in
+            let balances = try await Ledger.balances(of: invoices, asOf: today, on: db)
+            let kept = invoices.compactMap { i in balances[i.id!].flatMap { wanted == nil || $0.status == wanted ? (i, $0) : nil } }
+            return try await InvoiceList.items(kept, on: db).map { r in
+                [r.number, r.customer, r.order ?? "", yuan(r.amount), r.issuedOn, r.dueOn, yuan(r.paid), yuan(r.outstanding),
+                 r.status == InvoiceStatus.overdue.rawValue ? String(r.daysPastDue) : "", req.t("invoice_" + r.status)]
+            }
+        }).response(req, format: format)
     }
 
     /// The price list (SAL-3), by code, with the list's search and filters: what a salesperson
