@@ -356,6 +356,7 @@ struct AccessMatrixTests {
         Row(method: .POST, path: "/orders/{order}", allowed: sellers, body: JSONBody(["notes": "矩阵"]), web: true),
         Row(method: .POST, path: "/orders/{order}/status", allowed: sellers, body: JSONBody(["status": "delivered"]), web: true),
         Row(method: .POST, path: "/orders/{order}/after-sales", allowed: salesReaders, body: JSONBody(["description": "异响"]), web: true),
+        Row(method: .POST, path: "/orders/{order}/invoices", allowed: [.admin, .lead, .finance], body: JSONBody(["amount": "1", "issuedOn": "2026-09-01", "dueOn": "2026-10-01"]), web: true),
         Row(method: .GET, path: "/receivables", allowed: everyone, web: true),
         Row(method: .GET, path: "/receivables/export", allowed: everyone, web: true),
         Row(method: .GET, path: "/receivables/invoices", allowed: everyone, web: true),

@@ -205,4 +205,36 @@ struct SalesInvoiceTests {
             }
         }
     }
+
+    @Test("RSK-S2, SP-5 on the web: finance invoices an order from its page, never more than it has not yet billed; the order lists each invoice with what is owed")
+    func invoiceTheOrder() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let customer = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "常州天合储能设备", "source": "visit"])).json(CustomerDTO.self)
+            let contract = try await world.signedContract(team, customer: customer.id, title: "储能柜", needs: "两台储能柜", yuan: 50_000)
+            #expect(try await world.api(.POST, "/api/v1/credit-assessments", token: team.finance.token, json: JSONBody([
+                "customerId": .string(customer.id.uuidString), "onTimeShare": 0.99, "yearsInBusiness": 12, "registeredCapital": 60_000_000, "industryRisk": "low"])).status == .created)
+            let order = try await world.api(.POST, "/api/v1/orders", token: team.salesRep.token, json: JSONBody([
+                "contractId": .string(contract.id.uuidString), "plannedDelivery": "2026-10-01"])).json(OrderDTO.self)
+            let fin = WebClient(world)
+            try await fin.signIn(team.finance.email)
+            try await fin.get("/orders/\(order.id)")
+            #expect(fin.lastBody.contains("id=\"oi-amount\" name=\"amount\" inputmode=\"decimal\" value=\"50000.00\""), "what the order has not yet billed")
+            #expect(fin.lastBody.contains("id=\"oi-due\" name=\"dueOn\" value=\"2026-10-21\""), "due thirty days on")
+            let over = try await fin.post("/orders/\(order.id)/invoices", form: ["amount": "60000", "number": "FP-ORDER-1", "issuedOn": "2026-09-21", "dueOn": "2026-10-21"])
+            #expect(over.status == .unprocessableEntity && fin.lastBody.contains("id=\"e-oi-amount\"") && fin.lastBody.contains("value=\"FP-ORDER-1\""))
+            #expect(fin.lastBody.contains("value=\"60000\""), "what was typed is kept")
+            let done = try await fin.post("/orders/\(order.id)/invoices", form: ["amount": "20,000", "number": "FP-ORDER-1", "issuedOn": "2026-09-21", "dueOn": "2026-10-21"])
+            #expect(done.status == .seeOther)
+            let listed = try await list(world, "?orderId=\(order.id)", token: team.finance.token).items
+            #expect(listed.map(\.number) == ["FP-ORDER-1"] && listed.first?.outstanding == 20_000 && listed.first?.customerId == customer.id)
+            try await fin.get("/orders/\(order.id)")
+            #expect(fin.lastBody.contains("<td>FP-ORDER-1</td>") && fin.lastBody.contains("value=\"30000.00\""), "the rest is offered next")
+            let rep = WebClient(world)
+            try await rep.signIn(team.salesRep.email)
+            try await rep.get("/orders/\(order.id)")
+            #expect(rep.lastBody.contains("<td>FP-ORDER-1</td>") && !rep.lastBody.contains("id=\"order-invoice-form\""), "the seller follows it; finance records it")
+            #expect(try await rep.post("/orders/\(order.id)/invoices", form: ["amount": "1", "issuedOn": "2026-09-21", "dueOn": "2026-10-21"]).status == .forbidden)
+        }
+    }
 }

@@ -14,6 +14,7 @@ struct OrderPages: RouteCollection {
         o.post(":id", use: update)
         o.post(":id", "status", use: move)
         o.post(":id", "after-sales", use: afterSales)
+        o.post(":id", "invoices", use: invoice)
         routes.post("customers", ":id", "credit", use: assessCredit)
     }
 
@@ -110,29 +111,68 @@ struct OrderPages: RouteCollection {
         var actions: [Action]
         var afterSales: [OrdersAPI.AfterSalesDTO]
         var invoices: [InvoiceRow]
+        /// Finance invoices what the order has not yet billed, from the order itself (RSK-S2).
+        var canInvoice: Bool
+        var uninvoiced: String
+        var invoiceForm: ReceivablesPages.LedgerForm
         var events: [HistoryPage.EventView]
     }
 
-    /// An invoice under the order, its amount written as money is everywhere else on the page.
-    struct InvoiceRow: Encodable { var number: String; var issuedOn: String; var dueOn: String; var amount: String }
+    /// An invoice under the order with what is paid and owed on it today, as money is written everywhere else on the page.
+    struct InvoiceRow: Encodable {
+        var number: String; var issuedOn: String; var dueOn: String; var amount: String; var paid: String; var outstanding: String
+        var status: String; var statusLabel: String
+    }
 
     func show(req: Request) async throws -> Response {
         let o = try await OrderService.find(req)
+        try req.authorize(.read, .salesRecord(try await OrderService.facts(o, on: req.db)))
+        return try await render(req, o, invoiceForm: nil, status: .ok)
+    }
+
+    private func render(_ req: Request, _ o: SalesOrder, invoiceForm: ReceivablesPages.LedgerForm?, status httpStatus: HTTPStatus) async throws -> Response {
         let facts = try await OrderService.facts(o, on: req.db)
-        try req.authorize(.read, .salesRecord(facts))
         let canEdit = req.allowed(.update, .salesRecord(facts))
         let status = OrderStatus(rawValue: o.status) ?? .open
         let customer = try await Customer.query(on: req.db).withDeleted().filter(\.$id == o.customerId).first()
         let contract = try await Contract.find(o.contractId, on: req.db)
         let requests = try await AfterSalesRequest.query(on: req.db).filter(\.$orderId == o.id!).sort(\.$createdAt, .descending).all()
         let invoices = try await SalesInvoice.query(on: req.db).filter(\.$orderId == o.id!).sort(\.$dueOn).all()
+        let balances = try await Ledger.balances(of: invoices, asOf: req.today, on: req.db)
+        let uninvoiced = max(0, o.amountFen - invoices.reduce(0) { $0 + $1.amountFen })
+        let canInvoice = ReceivablesPages.canRecord(req) && uninvoiced > 0 && o.status != OrderStatus.cancelled.rawValue
         return try await req.page("Sales/order", title: o.number, section: "orders", ShowContext(
             order: OrderDTO(o, today: req.today), customer: customer?.name ?? "—", contract: contract.map { "\($0.number) · \($0.title)" } ?? "—",
             amount: SalesNames.yuan(o.amountFen), statusLabel: req.t("order_" + o.status), canEdit: canEdit,
             actions: canEdit ? (OrderStatus.moves[status] ?? []).sorted { $0.rawValue < $1.rawValue }.map { Action(status: $0.rawValue, label: req.t("orderTo_" + $0.rawValue)) } : [],
             afterSales: requests.map { .init(id: $0.id!, orderId: o.id!, description: $0.description, status: $0.status, createdBy: $0.createdByName, createdAt: $0.createdAt) },
-            invoices: invoices.map { InvoiceRow(number: $0.number, issuedOn: $0.issuedOn, dueOn: $0.dueOn, amount: SalesNames.yuan($0.amountFen)) },
-            events: try await HistoryPage.events(req, entityType: "order", id: o.id!, hidden: [])))
+            invoices: invoices.map { i in
+                let b = balances[i.id!]
+                return InvoiceRow(number: i.number, issuedOn: i.issuedOn, dueOn: i.dueOn, amount: SalesNames.yuan(i.amountFen),
+                                  paid: SalesNames.yuan(b?.paid.fen ?? 0), outstanding: SalesNames.yuan(b?.outstanding.fen ?? i.amountFen),
+                                  status: b?.status.rawValue ?? "open", statusLabel: req.t("invoice_" + (b?.status.rawValue ?? "open")))
+            },
+            canInvoice: canInvoice, uninvoiced: SalesNames.yuan(uninvoiced),
+            invoiceForm: invoiceForm ?? ReceivablesPages.LedgerForm(values: [
+                "amount": Money(fen: uninvoiced).yuanText, "issuedOn": req.today.description,
+                "dueOn": SalesCalendar.adding(days: 30, to: req.today).description, "number": ""]),
+            events: try await HistoryPage.events(req, entityType: "order", id: o.id!, hidden: [])), status: httpStatus)
+    }
+
+    /// An invoice for the order from its page: what is typed comes back beside its message when refused.
+    func invoice(req: Request) async throws -> Response {
+        let o = try await OrderService.find(req)
+        try req.authorize(.read, .salesRecord(try await OrderService.facts(o, on: req.db)))
+        let fields = ["number", "amount", "issuedOn", "dueOn"]
+        let v = SalesNames.posted(req, fields)
+        return try await req.handleForm({ errors, detail in
+            try await render(req, o, invoiceForm: ReceivablesPages.failed(errors, detail: detail, values: v, fields: fields, req: req), status: .unprocessableEntity)
+        }) {
+            _ = try await ReceivablesAPI.invoice(.init(customerId: o.customerId, orderId: o.id, number: v["number"],
+                                                       amount: try ReceivablesPages.typed(amount: v["amount"], dates: ["issuedOn": v["issuedOn"], "dueOn": v["dueOn"]]),
+                                                       issuedOn: v["issuedOn"] ?? "", dueOn: v["dueOn"] ?? ""), req: req)
+            return req.redirect(to: "/orders/\(o.id!)#order-invoices", flash: "ledgerSaved")
+        }
     }
 
     private func step(_ req: Request, _ o: SalesOrder, flash: String, _ work: () async throws -> Void) async throws -> Response {
