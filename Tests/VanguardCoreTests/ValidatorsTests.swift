@@ -52,6 +52,10 @@ struct ValidatorsTests {
         #expect(Validators.required(nil, field: "name")?.code == "required")
         #expect(Validators.maxLength(String(repeating: "字", count: 101), 100, field: "name")?.code == "tooLong")
         #expect(Validators.maxLength(String(repeating: "字", count: 100), 100, field: "name") == nil)
+        // Counted as the API's JSON Schema counts (code points): five skin-tone modifiers in a row
+        // are fewer characters to Swift, and were let through past a limit of four.
+        #expect(Validators.maxLength(String(repeating: "\u{1F3FB}", count: 5), 4, field: "name")?.code == "tooLong")
+        #expect(Validators.maxLength("👍🏻👍🏻", 4, field: "name") == nil && Validators.maxLength("👍🏻👍🏻", 3, field: "name") != nil)
     }
 
     @Test("calendar dates must exist, leap years included")

@@ -10,9 +10,12 @@ public enum Validators {
         return nil
     }
 
+    /// Counts code points, as JSON Schema's `maxLength` (the API's own document) and the databases
+    /// do: counted as Swift's characters, emoji with modifiers made fewer, and text the document
+    /// refuses was accepted.
     public static func maxLength(_ value: String?, _ limit: Int, field: String) -> FieldError? {
-        guard let value, value.count > limit else { return nil }
-        return FieldError(field: field, code: "tooLong", message: "At most \(limit) characters (got \(value.count)).")
+        guard let value, value.unicodeScalars.count > limit else { return nil }
+        return FieldError(field: field, code: "tooLong", message: "At most \(limit) characters (got \(value.unicodeScalars.count)).")
     }
 
     public static func email(_ value: String, field: String = "email") -> FieldError? {

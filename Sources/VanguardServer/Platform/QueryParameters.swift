@@ -22,7 +22,7 @@ extension Request {
 
     func queryText(_ name: String, max: Int = 200) throws -> String? {
         guard let raw = queryString(name) else { return nil }
-        if raw.count > max { throw Self.queryProblem(name, "tooLong", "At most \(max) characters.") }
+        if raw.unicodeScalars.count > max { throw Self.queryProblem(name, "tooLong", "At most \(max) characters.") }
         return raw.isEmpty ? nil : raw
     }
 
