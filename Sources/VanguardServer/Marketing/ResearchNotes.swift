@@ -69,7 +69,7 @@ struct ResearchNoteInput: Content {
             for (i, s) in sources.enumerated() {
                 let text = s.trimmingCharacters(in: .whitespacesAndNewlines)
                 if text.isEmpty { e.add("sources[\(i)]", "required", "A source cannot be empty.") }
-                else if text.count > 500 { e.add("sources[\(i)]", "tooLong", "At most 500 characters.") }
+                else if text.unicodeScalars.count > 500 { e.add("sources[\(i)]", "tooLong", "At most 500 characters.") }
                 else if text.contains("\n") { e.add("sources[\(i)]", "invalidSource", "One source a line.") }
                 else if text.lowercased().hasPrefix("http"), !ContentCalendar.isWebLink(text) {
                     e.add("sources[\(i)]", "invalidUrl", "Not a web address (http:// or https://).")

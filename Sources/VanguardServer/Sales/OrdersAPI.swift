@@ -89,7 +89,7 @@ enum OrderList {
     static func recordAfterSales(_ o: SalesOrder, description: String, req: Request) async throws -> AfterSalesRequest {
         let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw Problem.invalid("description", "required", "What does the customer need?") }
-        guard text.count <= 2000 else { throw Problem.invalid("description", "tooLong", "At most 2000 characters.") }
+        guard text.unicodeScalars.count <= 2000 else { throw Problem.invalid("description", "tooLong", "At most 2000 characters.") }
         let a = AfterSalesRequest()
         a.orderId = o.id!; a.description = text; a.status = "open"
         a.createdBy = req.currentUser?.actor.userId; a.createdByName = req.currentUser?.user.displayName ?? "—"; a.createdAt = req.now

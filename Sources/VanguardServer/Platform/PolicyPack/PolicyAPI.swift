@@ -53,7 +53,7 @@ enum PolicyService {
         if yaml.count > PolicyService.maxCharacters {
             throw Problem.invalid("yaml", "tooLong", "The policy pack is longer than \(PolicyService.maxCharacters) characters.")
         }
-        if let comment, comment.count > 500 { throw Problem.invalid("comment", "tooLong", "At most 500 characters.") }
+        if let comment, comment.unicodeScalars.count > 500 { throw Problem.invalid("comment", "tooLong", "At most 500 characters.") }
         let pack = try PolicyStore.parse(yaml)
         let problems = pack.problems()
         if !problems.isEmpty { throw Problem.invalid(problems) }
