@@ -30,15 +30,13 @@ struct ChannelPages: RouteCollection {
         let owners = try await SalesNames.members(page.shown.compactMap(\.ownerMemberId), on: req.db)
         let q = req.queryString("q") ?? "", channel = req.queryString("channel") ?? ""
         let promotion = try await PromotionGroup.id(on: req.db)
-        let ownerIds = Array(Set(page.shown.compactMap(\.ownerMemberId)))
-        let groups = ownerIds.isEmpty ? [:] : Dictionary(try await Member.query(on: req.db).withDeleted().filter(\.$id ~~ ownerIds).all().map { ($0.id!, $0.$group.id) },
-                                                         uniquingKeysWith: { a, _ in a })
+        let groups = try await SalesNames.groups(of: page.shown.compactMap(\.ownerMemberId), on: req.db)
         return try await req.page("Marketing/channels", title: "navChannels", section: "channels", ListContext(
             rows: page.shown.map { a in
                 Row(id: a.id!, channel: channels.first { $0.key == a.channel }?.name[req.locale] ?? a.channel, channelKey: a.channel, name: a.name,
                     handle: a.handle, url: a.url, owner: a.ownerMemberId.flatMap { owners[$0] } ?? "—",
                     followers: a.followers.map(ContentPostPages.count) ?? "—", active: a.active,
-                    canEdit: req.allowed(.update, .marketingRecord(MarketingFacts(owner: a.ownerMemberId, ownerGroup: a.ownerMemberId.flatMap { groups[$0] ?? nil },
+                    canEdit: req.allowed(.update, .marketingRecord(MarketingFacts(owner: a.ownerMemberId, ownerGroup: a.ownerMemberId.flatMap { groups[$0] },
                                                                                   promotionGroup: promotion))))
             },
             q: q, channels: [FormField.Option(value: "", label: req.t("allChannels"), selected: channel.isEmpty)]

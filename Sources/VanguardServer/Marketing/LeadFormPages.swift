@@ -84,16 +84,14 @@ struct LeadFormPages: RouteCollection {
 
     private func page(_ req: Request, _ c: LeadCapture.FormCampaign, values: [String: String], errors: [FieldError], thanks: Bool, status: HTTPStatus) async throws -> Response {
         let translations = req.application.translations
-        var byField: [String: String] = [:], unplaced: [String] = []
-        for e in errors {
-            let message = e.code == "rateLimited" ? e.message : translations.message(e, req.locale)
-            if ["name", "mobile", "email", "company", "message", "consent"].contains(e.field) { byField[e.field] = byField[e.field] ?? message } else { unplaced.append(message) }
+        let placed = PlacedErrors(errors, on: ["name", "mobile", "email", "company", "message", "consent"].contains) { e in
+            e.code == "rateLimited" ? e.message : translations.message(e, req.locale)
         }
-        let formError = errors.isEmpty ? nil : ([translations.text("formHasErrors", req.locale)] + unplaced).joined(separator: " ")
+        let formError = errors.isEmpty ? nil : ([translations.text("formHasErrors", req.locale)] + placed.unplaced).joined(separator: " ")
         let policy = try await CampaignService.policy(req)
         return try await req.page("Marketing/lead-form", title: "leadFormTitle", section: "", Context(
             campaignName: c.name, action: "/forms/\(c.slug)", open: c.isOpen, thanks: thanks, values: Values(values),
-            consentChecked: values["consent"] == "true" || values["consent"] == "on", errors: Errors(byField), formError: formError,
+            consentChecked: values["consent"] == "true" || values["consent"] == "on", errors: Errors(placed.byField), formError: formError,
             noticeVersion: policy.effectivePrivacyNoticeVersion), status: status)
     }
 }

@@ -145,9 +145,7 @@ struct CustomerPages: RouteCollection {
         let contacts = try await Contact.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$isPrimary, .descending).sort(\.$name).all()
         let activities = try await SalesActivity.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$occurredOn, .descending).sort(\.$createdAt, .descending).limit(100).all()
         let deals = try await Opportunity.query(on: req.db).filter(\.$customer.$id == c.id!).sort(\.$createdAt, .descending).all()
-        let dealOwners = Array(Set(deals.compactMap(\.ownerMemberId)))
-        let dealGroups = dealOwners.isEmpty ? [:] : Dictionary(try await Member.query(on: req.db).withDeleted().filter(\.$id ~~ dealOwners).all().map { ($0.id!, $0.$group.id) },
-                                                               uniquingKeysWith: { a, _ in a })
+        let dealGroups = try await SalesNames.groups(of: deals.compactMap(\.ownerMemberId), on: req.db)
         let quotes = try await Quote.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$createdAt, .descending).limit(50).all()
         let names = try await SalesNames.members([c.ownerMemberId].compactMap { $0 } + activities.compactMap(\.ownerMemberId) + deals.compactMap(\.ownerMemberId), on: req.db)
         let pipeline = sales.pipeline
@@ -165,7 +163,7 @@ struct CustomerPages: RouteCollection {
             deals: deals.map { d in DealRow(id: d.id!, title: d.title, stage: pipeline.stage(d.stage)?.name[req.locale] ?? d.stage,
                                             amount: SalesNames.yuan(d.amountFen), expectedClose: d.expectedClose ?? "—", owner: d.ownerMemberId.flatMap { names[$0] } ?? "—",
                                             open: pipeline.stage(d.stage)?.outcome == .open,
-                                            canEdit: req.allowed(.update, .salesRecord(SalesFacts(owner: d.ownerMemberId, group: d.ownerMemberId.flatMap { dealGroups[$0] ?? nil })))) },
+                                            canEdit: req.allowed(.update, .salesRecord(SalesFacts(owner: d.ownerMemberId, group: d.ownerMemberId.flatMap { dealGroups[$0] })))) },
             quotes: quotes.map { QuoteRow(id: $0.id!, number: $0.number, status: $0.status, statusLabel: req.t("quote_" + $0.status),
                                           net: SalesNames.yuan($0.netFen), validUntil: $0.validUntil) },
             orders: try await SalesOrder.query(on: req.db).filter(\.$customerId == c.id!).sort(\.$number, .descending).limit(50).all().map {

@@ -126,12 +126,12 @@ struct OrderPages: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let o = try await OrderService.find(req)
-        try req.authorize(.read, .salesRecord(try await OrderService.facts(o, on: req.db)))
-        return try await render(req, o, invoiceForm: nil, status: .ok)
+        let facts = try await OrderService.facts(o, on: req.db)
+        try req.authorize(.read, .salesRecord(facts))
+        return try await render(req, o, facts: facts, invoiceForm: nil, status: .ok)
     }
 
-    private func render(_ req: Request, _ o: SalesOrder, invoiceForm: ReceivablesPages.LedgerForm?, status httpStatus: HTTPStatus) async throws -> Response {
-        let facts = try await OrderService.facts(o, on: req.db)
+    private func render(_ req: Request, _ o: SalesOrder, facts: SalesFacts, invoiceForm: ReceivablesPages.LedgerForm?, status httpStatus: HTTPStatus) async throws -> Response {
         let canEdit = req.allowed(.update, .salesRecord(facts))
         let status = OrderStatus(rawValue: o.status) ?? .open
         let customer = try await Customer.query(on: req.db).withDeleted().filter(\.$id == o.customerId).first()
@@ -162,11 +162,12 @@ struct OrderPages: RouteCollection {
     /// An invoice for the order from its page: what is typed comes back beside its message when refused.
     func invoice(req: Request) async throws -> Response {
         let o = try await OrderService.find(req)
-        try req.authorize(.read, .salesRecord(try await OrderService.facts(o, on: req.db)))
+        let facts = try await OrderService.facts(o, on: req.db)
+        try req.authorize(.read, .salesRecord(facts))
         let fields = ["number", "amount", "issuedOn", "dueOn"]
         let v = SalesNames.posted(req, fields)
         return try await req.handleForm({ errors, detail in
-            try await render(req, o, invoiceForm: ReceivablesPages.failed(errors, detail: detail, values: v, fields: fields, req: req), status: .unprocessableEntity)
+            try await render(req, o, facts: facts, invoiceForm: ReceivablesPages.failed(errors, detail: detail, values: v, fields: fields, req: req), status: .unprocessableEntity)
         }) {
             _ = try await ReceivablesAPI.invoice(.init(customerId: o.customerId, orderId: o.id, number: v["number"],
                                                        amount: try ReceivablesPages.typed(amount: v["amount"], dates: ["issuedOn": v["issuedOn"], "dueOn": v["dueOn"]]),

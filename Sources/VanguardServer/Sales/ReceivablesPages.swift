@@ -31,14 +31,9 @@ struct ReceivablesPages: RouteCollection {
 
     /// Places a refusal's messages beside the form's fields; the rest, and a summary, on top.
     static func failed(_ errors: [FieldError], detail: String?, values: [String: String], fields: [String], req: Request) -> LedgerForm {
-        var form = LedgerForm(values: values, open: true)
-        var unplaced: [String] = []
-        for e in errors {
-            let message = req.application.translations.message(e, req.locale)
-            if fields.contains(e.field) { form.errors[e.field] = form.errors[e.field] ?? message } else { unplaced.append(message) }
-        }
-        form.formError = ([req.t("formHasErrors")] + unplaced + [detail].compactMap { $0 }).joined(separator: " ")
-        return form
+        let placed = PlacedErrors(errors, on: fields.contains) { req.application.translations.message($0, req.locale) }
+        return LedgerForm(values: values, errors: placed.byField,
+                          formError: ([req.t("formHasErrors")] + placed.unplaced + [detail].compactMap { $0 }).joined(separator: " "), open: true)
     }
 
     // MARK: the ageing

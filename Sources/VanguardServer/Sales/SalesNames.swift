@@ -11,6 +11,14 @@ enum SalesNames {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0.name) })
     }
 
+    /// Members' groups by member id, deleted members too (as `CustomerService.groupOf` reads one):
+    /// whose a list's records are, in one query for the page.
+    static func groups(of ids: [UUID], on db: any Database) async throws -> [UUID: UUID] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await Member.query(on: db).withDeleted().filter(\.$id ~~ Set(ids)).field(\.$id).field(\.$group.$id).all()
+        return Dictionary(rows.compactMap { m in m.$group.id.map { (m.id!, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Customers' names by id, deleted ones too, asked 500 ids at a time: an export's 100,000
     /// rows can name more customers than PostgreSQL takes parameters in one statement (65,535).
     static func customers(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {

@@ -15,17 +15,24 @@ struct FormView: Encodable {
 
     /// Puts each error beside its field; errors for fields not on the form go to the top.
     mutating func show(_ errors: [FieldError], locale: AppLocale, translations: Translations) {
-        var unplaced: [String] = []
+        let names = Set(fields.map(\.name))
+        let placed = PlacedErrors(errors, on: names.contains) { translations.message($0, locale) }
+        for i in fields.indices where fields[i].error == nil { fields[i].error = placed.byField[fields[i].name] }
+        formError = ([translations.text("formHasErrors", locale)] + placed.unplaced).joined(separator: " ")
+    }
+}
+
+/// A refusal's messages in the reader's words: the first for each field the form shows, beside
+/// it; the others for the top of the form. For forms drawn by hand as for `FormView`.
+struct PlacedErrors {
+    var byField: [String: String] = [:]
+    var unplaced: [String] = []
+
+    init(_ errors: [FieldError], on field: (String) -> Bool, message: (FieldError) -> String) {
         for error in errors {
-            let message = translations.message(error, locale)
-            if let i = fields.firstIndex(where: { $0.name == error.field }) {
-                if fields[i].error == nil { fields[i].error = message }
-            } else {
-                unplaced.append(message)
-            }
+            let text = message(error)
+            if field(error.field) { byField[error.field] = byField[error.field] ?? text } else { unplaced.append(text) }
         }
-        let summary = translations.text("formHasErrors", locale)
-        formError = ([summary] + unplaced).joined(separator: " ")
     }
 }
 
