@@ -74,16 +74,24 @@ struct ServiceWebTests {
         }
     }
 
+    /// An open care task as the daily job files one.
+    static func careTask(_ world: TestWorld, _ kind: String, customer: UUID, dueOn: String, festival: String? = nil, occasion: String,
+                         messages: (zhHans: String, zhHant: String, en: String)) async throws -> CareTaskRecord {
+        let task = CareTaskRecord()
+        task.dedupeKey = "\(kind):\(customer)"; task.kind = kind; task.customerId = customer; task.festival = festival; task.occasion = occasion
+        task.dueOn = dueOn; task.messageZhHans = messages.zhHans; task.messageZhHant = messages.zhHant; task.messageEn = messages.en
+        task.status = "open"; task.outcome = ""; task.createdAt = world.clock.now(); task.version = 1
+        try await task.create(on: world.db)
+        return task
+    }
+
     @Test("CP-4 on the web: the care list shows today's greeting with its message; done needs the outcome, which is kept when missing")
     func careList() async throws {
         try await withApp { world in
             let team = try await world.seedTeam()
             let c = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "石狮服装", "source": "visit"])).json(CustomerDTO.self)
-            let task = CareTaskRecord()
-            task.dedupeKey = "web"; task.kind = "festivalGreeting"; task.customerId = c.id; task.festival = "midAutumn"; task.occasion = "2026-09-25"
-            task.dueOn = "2026-09-21"; task.messageZhHans = "值此中秋节来临之际"; task.messageZhHant = "值此中秋節來臨之際"; task.messageEn = "Mid-Autumn wishes"
-            task.status = "open"; task.outcome = ""; task.createdAt = world.clock.now(); task.version = 1
-            try await task.create(on: world.db)
+            let task = try await Self.careTask(world, "festivalGreeting", customer: c.id, dueOn: "2026-09-21", festival: "midAutumn", occasion: "2026-09-25",
+                                               messages: ("值此中秋节来临之际", "值此中秋節來臨之際", "Mid-Autumn wishes"))
             let web = WebClient(world)
             web.acceptLanguage = "zh-CN"
             try await web.signIn("agent@team.test")
@@ -94,6 +102,21 @@ struct ServiceWebTests {
             #expect(try await web.post("/care/\(task.id!)", form: ["status": "done", "outcome": "已微信问候"]).status == .seeOther)
             try await web.get("/care")
             #expect(!web.lastBody.contains("值此中秋节来临之际"), "done tasks leave today's list")
+        }
+    }
+
+    @Test("CP-4: the group lead's care list links a customer whose salesperson has left to its page, which the group lead may still open")
+    func careListAfterOwnerLeft() async throws {
+        try await withApp { world in
+            let team = try await world.seedTeam()
+            let c = try await world.api(.POST, "/api/v1/customers", token: team.salesRep.token, json: JSONBody(["name": "晋江陶瓷", "source": "visit"])).json(CustomerDTO.self)
+            _ = try await Self.careTask(world, "returnVisit", customer: c.id, dueOn: "2026-09-01", occasion: "2026-09-01", messages: ("回访", "回訪", "Return visit"))
+            #expect(try await world.api(.DELETE, "/api/v1/members/\(team.salesRep.member!)", token: team.hr.token).status == .noContent)
+            let web = WebClient(world)
+            try await web.signIn(team.salesLead.email)
+            #expect(try await web.get("/care").status == .ok)
+            #expect(web.lastBody.contains("晋江陶瓷") && web.lastBody.contains("href=\"/customers/\(c.id)\""), "the customer is linked")
+            #expect(try await web.get("/customers/\(c.id)").status == .ok)
         }
     }
 

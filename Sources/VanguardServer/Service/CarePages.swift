@@ -30,19 +30,18 @@ struct CarePages: RouteCollection {
         // Whose each row is, from the customers already read: one query for their owners' groups,
         // not three per row.
         let serviceGroup = try await TicketService.serviceGroup(on: req.db)
-        let ownerGroups = Dictionary(uniqueKeysWithValues: try await Member.query(on: req.db)
-            .filter(\.$id ~~ Set(customers.compactMap(\.ownerMemberId))).all().map { ($0.id!, $0.$group.id) })
+        let ownerGroups = try await SalesNames.groups(of: customers.compactMap(\.ownerMemberId), on: req.db)
         var rows: [Row] = []
         for c in page.shown {
             let customer = customers.first { $0.id == c.customerId }
             let owner = customer?.ownerMemberId
-            let facts = ServiceFacts(assignee: nil, customerOwner: owner, customerGroup: owner.flatMap { ownerGroups[$0] ?? nil }, serviceGroup: serviceGroup)
+            let facts = ServiceFacts(assignee: nil, customerOwner: owner, customerGroup: owner.flatMap { ownerGroups[$0] }, serviceGroup: serviceGroup)
             rows.append(Row(id: c.id!, kind: c.kind, kindLabel: req.t("care_" + c.kind), customer: customer?.name ?? "—", customerId: c.customerId,
                             contact: c.contactId.flatMap { id in contacts.first { $0.id == id }?.name } ?? "", dueOn: c.dueOn, overdue: c.dueOn < today && c.status == "open",
                             message: LocalizedText(zhHans: c.messageZhHans, zhHant: c.messageZhHant, en: c.messageEn)[req.locale], status: c.status, outcome: c.outcome,
                             canEdit: req.allowed(.update, .serviceRecord(facts)), error: failed?.id == c.id ? failed?.message : nil,
                             value: failed?.id == c.id ? failed?.value ?? "" : "",
-                            canOpenCustomer: req.allowed(.read, .salesRecord(SalesFacts(owner: owner, group: owner.flatMap { ownerGroups[$0] ?? nil })))))
+                            canOpenCustomer: req.allowed(.read, .salesRecord(SalesFacts(owner: owner, group: owner.flatMap { ownerGroups[$0] })))))
         }
         let showAll = req.queryString("due") == "all"
         return try await req.page("Service/care", title: "navCare", section: "care", Context(
