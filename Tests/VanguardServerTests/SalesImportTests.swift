@@ -343,6 +343,18 @@ struct SalesImportTests {
         }
     }
 
+    @Test("the import's check leaves a core to a PostgreSQL server on this machine, whose one writing process is the import's critical path; not to SQLite, nor to a server elsewhere")
+    func checkCores() {
+        let all = ProcessInfo.processInfo.activeProcessorCount
+        func cores(_ target: Settings.DatabaseTarget) -> Int { CustomerImport.checkCores(Settings(database: target)) }
+        for local in ["postgres://v:v@127.0.0.1:5432/vanguard", "postgres://v@localhost/vanguard", "postgres://v@[::1]:5432/vanguard",
+                      "postgres:///vanguard", "postgres://v@%2Fvar%2Frun%2Fpostgresql/vanguard"] {
+            #expect(cores(.postgres(url: local)) == max(1, all - 1), "\(local)")
+        }
+        #expect(cores(.postgres(url: "postgres://v:v@db.internal:5432/vanguard")) == all)
+        #expect(cores(.sqliteFile(path: "/tmp/v.sqlite")) == all && cores(.sqliteMemory) == all)
+    }
+
     @Test("a row's cells are read by field position: every field the importer knows has its own, in the list's order")
     func fieldPositions() {
         #expect(CustomerImport.Field.allCases.map { "\($0)" } == CustomerImport.fields.map(\.field))

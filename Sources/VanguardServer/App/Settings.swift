@@ -10,6 +10,14 @@ public struct Settings: Sendable {
         case postgres(url: String)
 
         public var isPostgres: Bool { if case .postgres = self { true } else { false } }
+
+        /// A PostgreSQL server on this machine (loopback or a local socket): its process for a
+        /// transaction then shares our cores, which matters to work that runs beside one (imports).
+        public var isPostgresOnThisMachine: Bool {
+            guard case .postgres(let url) = self else { return false }
+            let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+            return host.isEmpty || host.hasPrefix("/") || host.hasPrefix("%2f") || ["localhost", "127.0.0.1", "[::1]", "::1"].contains(host)
+        }
     }
 
     public var database: DatabaseTarget

@@ -34,10 +34,9 @@ extension CustomerImport {
             progress?("check", start, total)
             let block = Array(rows[start..<min(start + blockSize, total)])
             let build = queue != nil && errors.isEmpty
-            // On both cores even while the database writes: kept to one core, leaving the other to
-            // the writer, a 20,000-row import took 1.1–1.5 s instead of 0.9–1.25 s on SQLite (the
-            // check is the larger half there) and no less on PostgreSQL (its server is the bottleneck).
-            let checked = await block.concurrentMap(minimumSlice: 250) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
+            // The first block on every core (nothing is written yet), the rest on `checkCores`.
+            let cores = start == 0 ? ProcessInfo.processInfo.activeProcessorCount : context.checkCores
+            let checked = await block.concurrentMap(minimumSlice: 250, cores: cores) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
             // The first block is queued before what is on file is known, when the file alone finds
             // nothing wrong in it: the database then writes while the look-ups run (on PostgreSQL
             // they were a tenth of an import, with its writer idle). Should a row be on file after

@@ -45,6 +45,10 @@ extension CustomerImport {
         var stamp: Date, now: Date, author: Audit.Author
         /// Whether the rows carry their search lexemes (PostgreSQL, `NewCustomer.withLexemes`).
         var lexemes = false
+        /// Cores for checking the blocks after the first, while the database writes: all of them,
+        /// but one left to a PostgreSQL server on this machine, whose one process for the
+        /// transaction is then the import's critical path (`CustomerImport.checkCores`).
+        var checkCores = ProcessInfo.processInfo.activeProcessorCount
 
         /// `building`: make the records too (a dry run only reports problems).
         func check(_ values: RowValues, nameKey key: String, building: Bool) -> CheckedRow {
@@ -136,8 +140,10 @@ extension Array where Element: Sendable {
     /// `transform(index, element)` for every element, in a slice per core at once (slices of at
     /// least `minimumSlice`); results in order. For per-row work on large files: a request's own
     /// task would use one core of the two.
-    func concurrentMap<R: Sendable>(minimumSlice: Int, _ transform: @escaping @Sendable (Int, Element) -> R) async -> [R] {
-        let slices = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8, count / Swift.max(minimumSlice, 1)))
+    /// `cores`: at most this many slices (all the machine's cores, up to 8, by default).
+    func concurrentMap<R: Sendable>(minimumSlice: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                    _ transform: @escaping @Sendable (Int, Element) -> R) async -> [R] {
+        let slices = Swift.max(1, Swift.min(cores, 8, count / Swift.max(minimumSlice, 1)))
         guard slices > 1 else { return enumerated().map { transform($0.offset, $0.element) } }
         let size = (count + slices - 1) / slices
         return await withTaskGroup(of: (Int, [R]).self) { group in
