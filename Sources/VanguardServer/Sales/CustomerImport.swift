@@ -100,7 +100,7 @@ enum CustomerImport {
                                  statuses: choices(CustomerStatus.allCases.map(\.rawValue), "customer_", translations),
                                  sizes: choices(CustomerSize.allCases.map(\.rawValue), "size_", translations),
                                  stamp: Date(), now: req.now, author: Audit.Author(req), lexemes: req.application.settings.database.isPostgres,
-                                 checkCores: dryRun ? ProcessInfo.processInfo.activeProcessorCount : checkCores(req.application.settings))
+                                 checkCores: checkCores(req.application.settings))
         if dryRun {
             let taken = try await onFile()
             let outcome = try await checkAndWrite(rows, nameKeys: nameKeys, context: context, onFile: { taken }, queue: nil, progress: progress)

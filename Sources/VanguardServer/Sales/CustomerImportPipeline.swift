@@ -34,8 +34,8 @@ extension CustomerImport {
             progress?("check", start, total)
             let block = Array(rows[start..<min(start + blockSize, total)])
             let build = queue != nil && errors.isEmpty
-            // The first block on every core (nothing is written yet), the rest on `checkCores`.
-            let cores = start == 0 ? ProcessInfo.processInfo.activeProcessorCount : context.checkCores
+            // Every core while nothing is being written (a dry run, the first block), else `checkCores`.
+            let cores = queue == nil || start == 0 ? ProcessInfo.processInfo.activeProcessorCount : context.checkCores
             let checked = await block.concurrentMap(minimumSlice: 250, cores: cores) { k, values in context.check(values, nameKey: nameKeys[start + k], building: build) }
             // The first block is queued before what is on file is known, when the file alone finds
             // nothing wrong in it: the database then writes while the look-ups run (on PostgreSQL
